@@ -1,0 +1,96 @@
+// U-Boost's systolic-array cost model (paper §3.2 and appendix B), weight-stationary array of
+// rows × cols PEs. A layer is a GEMM of (h·w·b) × (k1·k2·c) inputs with (k1·k2·c) × f weights:
+// the weights are cut into ⌈k1k2c/rows⌉ · ⌈f/cols⌉ folds, and each fold streams h·w·b rows.
+// Every function writes its result to the module globals below (no allocation per row).
+
+import { smoothCeil, smoothSlope, smoothValue } from "./smoothCeil";
+
+// Kind codes: src/layers/layer.ts (EngineKind) holds the same numbers.
+export const KIND_CONV: i32 = 0;
+export const KIND_DWCONV: i32 = 1;
+export const KIND_DWS: i32 = 2;
+export const KIND_FC: i32 = 3;
+
+export let macs: f64 = 0.0;
+export let dMacsDc: f64 = 0.0;
+export let dMacsDf: f64 = 0.0;
+export let exactCycles: f64 = 0.0;
+export let smoothCycles: f64 = 0.0;
+export let dCyclesDc: f64 = 0.0;
+export let dCyclesDf: f64 = 0.0;
+
+/** ⌈a/b⌉ exact for integers below 2^53: the quotient's rounding is corrected by one product. */
+@inline
+export function ceilDiv(a: f64, b: f64): f64 {
+  const q = Math.floor(a / b);
+  return q * b < a ? q + 1.0 : q;
+}
+
+/** conv, dilated conv and fc: ⌈k1k2c/rows⌉ · ⌈f/cols⌉ folds of h·w·b streaming cycles. */
+@inline
+export function gemmCost(kernel: f64, c: f64, f: f64, pixels: f64, rows: f64, cols: f64): void {
+  const depth = kernel * c;
+  macs = pixels * depth * f;
+  dMacsDc = pixels * kernel * f;
+  dMacsDf = pixels * depth;
+  exactCycles = ceilDiv(depth, rows) * ceilDiv(f, cols) * pixels;
+  smoothCeil(depth / rows);
+  const rowFolds = smoothValue;
+  const dRowFolds = (smoothSlope * kernel) / rows;
+  smoothCeil(f / cols);
+  const colFolds = smoothValue;
+  const dColFolds = smoothSlope / cols;
+  smoothCycles = rowFolds * colFolds * pixels;
+  dCyclesDc = dRowFolds * colFolds * pixels;
+  dCyclesDf = rowFolds * dColFolds * pixels;
+}
+
+/** Depthwise: each of the c channels is its own k1k2 × 1 GEMM; only ⌈k1k2/rows⌉ is smoothed. */
+@inline
+export function depthwiseCost(kernel: f64, c: f64, pixels: f64, rows: f64): void {
+  macs = pixels * kernel * c;
+  dMacsDc = pixels * kernel;
+  dMacsDf = 0.0;
+  exactCycles = c * ceilDiv(kernel, rows) * pixels;
+  smoothCeil(kernel / rows);
+  smoothCycles = c * smoothValue * pixels;
+  dCyclesDc = smoothValue * pixels;
+  dCyclesDf = 0.0;
+}
+
+/** Depthwise-separable c → f: depthwise(c) then a 1×1 conv c → f; MACs and cycles add. */
+@inline
+export function separableCost(kernel: f64, c: f64, f: f64, pixels: f64, rows: f64, cols: f64): void {
+  depthwiseCost(kernel, c, pixels, rows);
+  const dwMacs = macs;
+  const dwDMacsDc = dMacsDc;
+  const dwExact = exactCycles;
+  const dwSmooth = smoothCycles;
+  const dwDCyclesDc = dCyclesDc;
+  gemmCost(1.0, c, f, pixels, rows, cols);
+  macs += dwMacs;
+  dMacsDc += dwDMacsDc;
+  exactCycles += dwExact;
+  smoothCycles += dwSmooth;
+  dCyclesDc += dwDCyclesDc;
+}
+
+export function layerCost(kind: i32, k1: f64, k2: f64, c: f64, f: f64, pixels: f64, rows: f64, cols: f64): void {
+  if (kind == KIND_CONV) {
+    gemmCost(k1 * k2, c, f, pixels, rows, cols);
+  } else if (kind == KIND_FC) {
+    gemmCost(1.0, c, f, pixels, rows, cols);
+  } else if (kind == KIND_DWCONV) {
+    depthwiseCost(k1 * k2, c, pixels, rows);
+  } else if (kind == KIND_DWS) {
+    separableCost(k1 * k2, c, f, pixels, rows, cols);
+  } else {
+    macs = 0.0;
+    dMacsDc = 0.0;
+    dMacsDf = 0.0;
+    exactCycles = 0.0;
+    smoothCycles = 0.0;
+    dCyclesDc = 0.0;
+    dCyclesDf = 0.0;
+  }
+}

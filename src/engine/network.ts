@@ -1,0 +1,73 @@
+import { type Layer, engineKindOf } from "../layers/layer.js";
+import type { CostEngine } from "./engine.js";
+import type { LayerCostResult } from "./reference.js";
+import { paperSmoothCeil, type SmoothCeilParams } from "./smoothCeilParams.js";
+
+export interface ArrayShape {
+  rows: number;
+  cols: number;
+}
+
+export interface NetworkTotal {
+  macs: number;
+  cycles: number;
+  runtimeMs: number;
+  util: number;
+}
+
+export interface NetworkCost {
+  layers: LayerCostResult[];
+  total: NetworkTotal;
+}
+
+/** Network totals: cycles add; util = ΣMACs / (Σcycles · rows · cols); runtime = cycles / clock. */
+export function networkTotal(
+  layers: readonly { macs: number; cycles: number }[],
+  array: ArrayShape,
+  clockHz: number,
+): NetworkTotal {
+  let macs = 0;
+  let cycles = 0;
+  for (const layer of layers) {
+    macs += layer.macs;
+    cycles += layer.cycles;
+  }
+  const util = cycles > 0 ? macs / (cycles * array.rows * array.cols) : 1;
+  return { macs, cycles, runtimeMs: (cycles / clockHz) * 1e3, util };
+}
+
+/** Runs every layer of a network through the engine on one array shape. */
+export function costNetwork(
+  engine: CostEngine,
+  layers: readonly Layer[],
+  array: ArrayShape,
+  clockHz: number,
+  smooth: SmoothCeilParams = paperSmoothCeil,
+): NetworkCost {
+  const batch = engine.reserve(layers.length);
+  layers.forEach((layer, row) => {
+    batch.kind[row] = engineKindOf[layer.type];
+    batch.k1[row] = layer.k1;
+    batch.k2[row] = layer.k2;
+    batch.c[row] = layer.c;
+    batch.f[row] = layer.f;
+    batch.h[row] = layer.h;
+    batch.w[row] = layer.w;
+    batch.batch[row] = layer.batch;
+    batch.arrayRows[row] = array.rows;
+    batch.arrayCols[row] = array.cols;
+  });
+  engine.evaluate(layers.length, smooth);
+  const results = layers.map((_, row) => ({
+    macs: batch.macs[row],
+    cycles: batch.cycles[row],
+    util: batch.util[row],
+    smoothCycles: batch.smoothCycles[row],
+    smoothUtil: batch.smoothUtil[row],
+    dCyclesDc: batch.dCyclesDc[row],
+    dCyclesDf: batch.dCyclesDf[row],
+    dUtilDc: batch.dUtilDc[row],
+    dUtilDf: batch.dUtilDf[row],
+  }));
+  return { layers: results, total: networkTotal(results, array, clockHz) };
+}

@@ -1,0 +1,154 @@
+/**
+ * Plain TypeScript reference of the U-Boost cost model, written the way the paper's code computes
+ * it: the smooth ceiling sums all N terms directly, and each layer type has its own closed form.
+ * It shares no code with the WASM engine, so tests that hold the two together check both.
+ */
+import { EngineKind, type Layer, engineKindOf } from "../layers/layer.js";
+import type { SmoothCeilParams } from "./smoothCeilParams.js";
+
+export interface LayerCostResult {
+  macs: number;
+  cycles: number;
+  util: number;
+  smoothCycles: number;
+  smoothUtil: number;
+  dCyclesDc: number;
+  dCyclesDf: number;
+  dUtilDc: number;
+  dUtilDf: number;
+}
+
+export interface ReferenceRow {
+  kind: EngineKind;
+  k1: number;
+  k2: number;
+  c: number;
+  f: number;
+  h: number;
+  w: number;
+  batch: number;
+  arrayRows: number;
+  arrayCols: number;
+}
+
+/** S(x) and S'(x) by the direct N-term sum; clamp'(t) = 1 on the closed interval [-2, 2]. */
+export function smoothCeilDirect(x: number, params: SmoothCeilParams): { value: number; slope: number } {
+  const { terms, offset, sharpness, v } = params;
+  const scale = offset ** (1 / v);
+  let value = 0;
+  let slope = 0;
+  for (let i = 0; i < terms; i++) {
+    const t = Math.min(2, Math.max(-2, x - i));
+    const e = Math.exp(-sharpness * t);
+    value += scale / (offset + e) ** (1 / v);
+    if (Math.abs(x - i) <= 2) slope += (scale * (1 / v) * sharpness * e) / (offset + e) ** (1 / v + 1);
+  }
+  return { value, slope };
+}
+
+export function macsOf(layer: Layer): number {
+  const { k1, k2, c, f, h, w, batch } = layer;
+  switch (engineKindOf[layer.type]) {
+    case EngineKind.conv:
+      return h * w * batch * k1 * k2 * c * f;
+    case EngineKind.fc:
+      return batch * c * f;
+    case EngineKind.dwconv:
+      return h * w * batch * k1 * k2 * c;
+    case EngineKind.dws:
+      return h * w * batch * (k1 * k2 * c + c * f);
+    default:
+      return 0;
+  }
+}
+
+const free: LayerCostResult = {
+  macs: 0,
+  cycles: 0,
+  util: 1,
+  smoothCycles: 0,
+  smoothUtil: 1,
+  dCyclesDc: 0,
+  dCyclesDf: 0,
+  dUtilDc: 0,
+  dUtilDf: 0,
+};
+
+export function referenceLayerCost(row: ReferenceRow, params: SmoothCeilParams): LayerCostResult {
+  const S = (x: number) => smoothCeilDirect(x, params);
+  const { k1, k2, c, f, arrayRows: s1, arrayCols: s2 } = row;
+  switch (row.kind) {
+    case EngineKind.conv:
+      return gemm(k1 * k2, c, f, row.h * row.w * row.batch, s1, s2, S);
+    case EngineKind.fc:
+      return gemm(1, c, f, row.batch, s1, s2, S);
+    case EngineKind.dwconv:
+      return depthwise(k1 * k2, c, row.h * row.w * row.batch, s1, s2, S);
+    case EngineKind.dws:
+      return separable(k1 * k2, c, f, row.h * row.w * row.batch, s1, s2, S);
+    default:
+      return free;
+  }
+}
+
+type Smooth = (x: number) => { value: number; slope: number };
+
+// conv: cycles = ⌈k1k2c/s1⌉⌈f/s2⌉hwb, util = k1k2cf / (s1 s2 ⌈k1k2c/s1⌉⌈f/s2⌉)
+function gemm(k: number, c: number, f: number, hwb: number, s1: number, s2: number, S: Smooth) {
+  const rowFolds = Math.ceil((k * c) / s1);
+  const colFolds = Math.ceil(f / s2);
+  const r = S((k * c) / s1);
+  const q = S(f / s2);
+  const smoothUtil = (k * c * f) / (s1 * s2 * r.value * q.value);
+  return {
+    macs: hwb * k * c * f,
+    cycles: rowFolds * colFolds * hwb,
+    util: (k * c * f) / (s1 * s2 * rowFolds * colFolds),
+    smoothCycles: r.value * q.value * hwb,
+    smoothUtil,
+    dCyclesDc: ((r.slope * k) / s1) * q.value * hwb,
+    dCyclesDf: ((r.value * q.slope) / s2) * hwb,
+    dUtilDc: smoothUtil / c - (smoothUtil * r.slope * k) / (s1 * r.value),
+    dUtilDf: smoothUtil / f - (smoothUtil * q.slope) / (s2 * q.value),
+  };
+}
+
+// dwconv: cycles = c⌈k1k2/s1⌉hwb, util = k1k2 / (s1 s2 ⌈k1k2/s1⌉): independent of c.
+function depthwise(k: number, c: number, hwb: number, s1: number, s2: number, S: Smooth) {
+  const folds = Math.ceil(k / s1);
+  const r = S(k / s1);
+  return {
+    macs: hwb * k * c,
+    cycles: c * folds * hwb,
+    util: k / (s1 * s2 * folds),
+    smoothCycles: c * r.value * hwb,
+    smoothUtil: k / (s1 * s2 * r.value),
+    dCyclesDc: r.value * hwb,
+    dCyclesDf: 0,
+    dUtilDc: 0,
+    dUtilDf: 0,
+  };
+}
+
+// dws: depthwise(c) then 1×1 conv c → f; util = total MACs / (total cycles · s1 s2).
+function separable(k: number, c: number, f: number, hwb: number, s1: number, s2: number, S: Smooth) {
+  const dw = depthwise(k, c, hwb, s1, s2, S);
+  const pw = gemm(1, c, f, hwb, s1, s2, S);
+  const macs = dw.macs + pw.macs;
+  const cycles = dw.cycles + pw.cycles;
+  const smoothCycles = dw.smoothCycles + pw.smoothCycles;
+  const dCyclesDc = dw.dCyclesDc + pw.dCyclesDc;
+  const dCyclesDf = pw.dCyclesDf;
+  const pes = s1 * s2;
+  return {
+    macs,
+    cycles,
+    util: macs / (cycles * pes),
+    smoothCycles,
+    smoothUtil: macs / (smoothCycles * pes),
+    dCyclesDc,
+    dCyclesDf,
+    dUtilDc: (hwb * (k + f)) / (smoothCycles * pes) - (macs * dCyclesDc) / (smoothCycles ** 2 * pes),
+    dUtilDf: (hwb * c) / (smoothCycles * pes) - (macs * dCyclesDf) / (smoothCycles ** 2 * pes),
+  };
+}
