@@ -1,4 +1,4 @@
-import { type Layer, engineKindOf } from "../layers/layer.js";
+import { engineKindOf, type Layer } from "../layers/layer.js";
 import type { CostEngine } from "./engine.js";
 import type { LayerCostResult } from "./reference.js";
 import { paperSmoothCeil, type SmoothCeilParams } from "./smoothCeilParams.js";

@@ -3,7 +3,7 @@
  * it: the smooth ceiling sums all N terms directly, and each layer type has its own closed form.
  * It shares no code with the WASM engine, so tests that hold the two together check both.
  */
-import { EngineKind, type Layer, engineKindOf } from "../layers/layer.js";
+import { EngineKind, engineKindOf, type Layer } from "../layers/layer.js";
 import type { SmoothCeilParams } from "./smoothCeilParams.js";
 
 export interface LayerCostResult {
@@ -32,7 +32,10 @@ export interface ReferenceRow {
 }
 
 /** S(x) and S'(x) by the direct N-term sum; clamp'(t) = 1 on the closed interval [-2, 2]. */
-export function smoothCeilDirect(x: number, params: SmoothCeilParams): { value: number; slope: number } {
+export function smoothCeilDirect(
+  x: number,
+  params: SmoothCeilParams,
+): { value: number; slope: number } {
   const { terms, offset, sharpness, v } = params;
   const scale = offset ** (1 / v);
   let value = 0;
@@ -41,7 +44,8 @@ export function smoothCeilDirect(x: number, params: SmoothCeilParams): { value: 
     const t = Math.min(2, Math.max(-2, x - i));
     const e = Math.exp(-sharpness * t);
     value += scale / (offset + e) ** (1 / v);
-    if (Math.abs(x - i) <= 2) slope += (scale * (1 / v) * sharpness * e) / (offset + e) ** (1 / v + 1);
+    if (Math.abs(x - i) <= 2)
+      slope += (scale * (1 / v) * sharpness * e) / (offset + e) ** (1 / v + 1);
   }
   return { value, slope };
 }
@@ -131,7 +135,15 @@ function depthwise(k: number, c: number, hwb: number, s1: number, s2: number, S:
 }
 
 // dws: depthwise(c) then 1×1 conv c → f; util = total MACs / (total cycles · s1 s2).
-function separable(k: number, c: number, f: number, hwb: number, s1: number, s2: number, S: Smooth) {
+function separable(
+  k: number,
+  c: number,
+  f: number,
+  hwb: number,
+  s1: number,
+  s2: number,
+  S: Smooth,
+) {
   const dw = depthwise(k, c, hwb, s1, s2, S);
   const pw = gemm(1, c, f, hwb, s1, s2, S);
   const macs = dw.macs + pw.macs;
@@ -148,7 +160,8 @@ function separable(k: number, c: number, f: number, hwb: number, s1: number, s2:
     smoothUtil: macs / (smoothCycles * pes),
     dCyclesDc,
     dCyclesDf,
-    dUtilDc: (hwb * (k + f)) / (smoothCycles * pes) - (macs * dCyclesDc) / (smoothCycles ** 2 * pes),
+    dUtilDc:
+      (hwb * (k + f)) / (smoothCycles * pes) - (macs * dCyclesDc) / (smoothCycles ** 2 * pes),
     dUtilDf: (hwb * c) / (smoothCycles * pes) - (macs * dCyclesDf) / (smoothCycles ** 2 * pes),
   };
 }

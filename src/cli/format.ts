@@ -1,0 +1,39 @@
+import Table from "cli-table3";
+
+/**
+ * An aligned, borderless text table with a rule under the header: the first `textColumns`
+ * columns (names, types) are left-aligned, the figures after them right-aligned.
+ */
+export function renderTable(head: string[], rows: (string | number)[][], textColumns = 1): string {
+  const table = new Table({
+    head,
+    chars: {
+      top: "",
+      "top-mid": "",
+      "top-left": "",
+      "top-right": "",
+      bottom: "",
+      "bottom-mid": "",
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: "  ",
+    },
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+    colAligns: head.map((_, i) => (i < textColumns ? "left" : "right")),
+  });
+  const rule = head.map((h, i) =>
+    "-".repeat(Math.max(h.length, ...rows.map((r) => String(r[i]).length))),
+  );
+  table.push(rule, ...rows.map((row) => row.map(String)));
+  return table.toString();
+}
+
+export const count = (value: number) => Math.round(value).toLocaleString("en-US");
+export const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+export const milliseconds = (ms: number) => `${ms.toPrecision(4)} ms`;

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { InputError } from "../errors.js";
+import { benchCommand } from "./bench.js";
+import { costCommand } from "./cost.js";
+import { reportFailure } from "./run.js";
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName("uboost")
+    .usage("$0 <command> [options]\n\nUtilization-aware, hardware-aware NAS for systolic arrays.")
+    .command(costCommand)
+    .command(benchCommand)
+    .demandCommand(1, "give a command (see --help)")
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      throw error ?? new InputError(message);
+    })
+    .parseAsync();
+} catch (error) {
+  reportFailure(error);
+}

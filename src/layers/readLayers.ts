@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { InputError } from "../errors.js";
+import type { Layer } from "./layer.js";
+import { requireNonEmpty, validateLayer } from "./validate.js";
+
+/**
+ * Reads a layer table: CSV with a header, or a JSON array of objects, with the columns
+ * name,type,k1,k2,c,f,h,w,stride,dilation,batch (h × w is the OUTPUT size). Rows are numbered
+ * from 1 after the header in error messages.
+ */
+export function readLayersFile(path: string, defaultBatch: number): Layer[] {
+  const text = readText(path);
+  const file = basename(path);
+  const isJson = extname(path).toLowerCase() === ".json" || /^\s*\[/.test(text);
+  const records = isJson ? parseJsonRecords(text, file) : parseCsvRecords(text, file);
+  const layers = records.map((record, i) =>
+    validateLayer(record, `${file} row ${i + 1}`, defaultBatch),
+  );
+  return requireNonEmpty(layers, file);
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code;
+    throw new InputError(`${path}: cannot read (${reason})`);
+  }
+}
+
+function parseJsonRecords(text: string, file: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: malformed JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new InputError(`${file}: expected a JSON array of layers`);
+  return parsed.map((item, i) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new InputError(`${file} row ${i + 1}: expected an object`);
+    }
+    return item as Record<string, unknown>;
+  });
+}
+
+function parseCsvRecords(text: string, file: string): Record<string, unknown>[] {
+  try {
+    return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, comment: "#" });
+  } catch (error) {
+    throw new InputError(`${file}: malformed CSV (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,16 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { projectRoot } from "../../src/projectRoot.js";
+
+/** Runs the built CLI (npm test builds first) as a user would. */
+export function runCli(args: string[], options: { cwd?: string } = {}) {
+  const result = spawnSync(
+    process.execPath,
+    [join(projectRoot(), "dist/src/cli/main.js"), ...args],
+    {
+      encoding: "utf8",
+      cwd: options.cwd,
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
