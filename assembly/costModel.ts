@@ -19,10 +19,13 @@ export let smoothCycles: f64 = 0.0;
 export let dCyclesDc: f64 = 0.0;
 export let dCyclesDf: f64 = 0.0;
 
-/** ⌈a/b⌉ exact for integers below 2^53: the quotient's rounding is corrected by one product. */
+/**
+ * ⌈a/b⌉ from the already computed quotient a/b, exact for integers below 2^53: the rounding of
+ * the quotient is off by less than one, and one product tells which way.
+ */
 @inline
-export function ceilDiv(a: f64, b: f64): f64 {
-  const q = Math.floor(a / b);
+export function ceilOfQuotient(quotient: f64, a: f64, b: f64): f64 {
+  const q = Math.floor(quotient);
   return q * b < a ? q + 1.0 : q;
 }
 
@@ -33,11 +36,14 @@ export function gemmCost(kernel: f64, c: f64, f: f64, pixels: f64, rows: f64, co
   macs = pixels * depth * f;
   dMacsDc = pixels * kernel * f;
   dMacsDf = pixels * depth;
-  exactCycles = ceilDiv(depth, rows) * ceilDiv(f, cols) * pixels;
-  smoothCeil(depth / rows);
+  const depthPerRows = depth / rows;
+  const widthPerCols = f / cols;
+  exactCycles =
+    ceilOfQuotient(depthPerRows, depth, rows) * ceilOfQuotient(widthPerCols, f, cols) * pixels;
+  smoothCeil(depthPerRows);
   const rowFolds = smoothValue;
   const dRowFolds = (smoothSlope * kernel) / rows;
-  smoothCeil(f / cols);
+  smoothCeil(widthPerCols);
   const colFolds = smoothValue;
   const dColFolds = smoothSlope / cols;
   smoothCycles = rowFolds * colFolds * pixels;
@@ -51,8 +57,9 @@ export function depthwiseCost(kernel: f64, c: f64, pixels: f64, rows: f64): void
   macs = pixels * kernel * c;
   dMacsDc = pixels * kernel;
   dMacsDf = 0.0;
-  exactCycles = c * ceilDiv(kernel, rows) * pixels;
-  smoothCeil(kernel / rows);
+  const kernelPerRows = kernel / rows;
+  exactCycles = c * ceilOfQuotient(kernelPerRows, kernel, rows) * pixels;
+  smoothCeil(kernelPerRows);
   smoothCycles = c * smoothValue * pixels;
   dCyclesDc = smoothValue * pixels;
   dCyclesDf = 0.0;

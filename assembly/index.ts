@@ -104,10 +104,12 @@ export function evaluate(
       store<f64>(utilOut + at, 1.0);
     }
     if (smoothCycles > 0.0) {
-      const denominator = smoothCycles * smoothCycles * peCount;
-      store<f64>(smoothUtilOut + at, macs / (smoothCycles * peCount));
-      store<f64>(dUdcOut + at, (dMacsDc * smoothCycles - macs * dCyclesDc) / denominator);
-      store<f64>(dUdfOut + at, (dMacsDf * smoothCycles - macs * dCyclesDf) / denominator);
+      // util = M / (Cy·pe) ⇒ ∂util = (∂M − util·pe·∂Cy) / (Cy·pe): one division for all three.
+      const perPeCycle = 1.0 / (smoothCycles * peCount);
+      const smoothUtil = macs * perPeCycle;
+      store<f64>(smoothUtilOut + at, smoothUtil);
+      store<f64>(dUdcOut + at, (dMacsDc - smoothUtil * peCount * dCyclesDc) * perPeCycle);
+      store<f64>(dUdfOut + at, (dMacsDf - smoothUtil * peCount * dCyclesDf) * perPeCycle);
     } else {
       store<f64>(smoothUtilOut + at, 1.0);
       store<f64>(dUdcOut + at, 0.0);

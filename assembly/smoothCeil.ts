@@ -17,10 +17,10 @@ let stepFactor: f64 = 0.0; // exp(B): the ratio of exp(-B·t) between neighbouri
 export let smoothValue: f64 = 0.0;
 export let smoothSlope: f64 = 0.0;
 
-@inline
+// v = 0.5 (p = 2) is the paper's setting; pow() is several times slower than a product, so the
+// hot loop squares instead when it can.
 function invPow(base: f64): f64 {
-  // v = 0.5 (p = 2) is the paper's setting; pow() is several times slower than a product.
-  return exponent == 2.0 ? 1.0 / (base * base) : Math.pow(base, -exponent);
+  return Math.pow(base, -exponent);
 }
 
 export function configureSmoothCeil(n: i32, c: f64, b: f64, v: f64): void {
@@ -36,6 +36,47 @@ export function configureSmoothCeil(n: i32, c: f64, b: f64, v: f64): void {
 
 @inline
 export function smoothCeil(x: f64): void {
+  const first = Math.ceil(x - 2.0);
+  if (exponent == 2.0 && first >= 0.0 && first + 3.0 < <f64>terms) {
+    smoothCeilFourTerms(x, first);
+  } else {
+    smoothCeilWindow(x);
+  }
+}
+
+/**
+ * The common case, v = 0.5 and x away from 0 and N: with first = ⌈x − 2⌉, the terms i = first ..
+ * first + 3 have x − i in (1, 2], (0, 1], (−1, 0], (−2, −1]; every other term is saturated (the
+ * next one sits at x − i ≤ −2). A fixed four-term body, two f64x2 lanes at a time, has no
+ * data-dependent branches, which the variable window of smoothCeilWindow mispredicts.
+ */
+@inline
+function smoothCeilFourTerms(x: f64, first: f64): void {
+  const e0 = Math.exp(-sharpness * (x - first));
+  const near = f64x2(e0, e0 * stepFactor);
+  const far = f64x2.mul(near, f64x2.splat(stepFactor * stepFactor));
+  const c = f64x2.splat(offset);
+  const k = f64x2.splat(scale);
+  const slopeFactor = f64x2.splat(2.0 * sharpness);
+  const nearInverse = f64x2.div(f64x2.splat(1.0), f64x2.add(c, near));
+  const farInverse = f64x2.div(f64x2.splat(1.0), f64x2.add(c, far));
+  const nearTerm = f64x2.mul(k, f64x2.mul(nearInverse, nearInverse));
+  const farTerm = f64x2.mul(k, f64x2.mul(farInverse, farInverse));
+  const termSum = f64x2.add(nearTerm, farTerm);
+  const nearSlope = f64x2.mul(f64x2.mul(nearTerm, slopeFactor), f64x2.mul(near, nearInverse));
+  const farSlope = f64x2.mul(f64x2.mul(farTerm, slopeFactor), f64x2.mul(far, farInverse));
+  const slopeSum = f64x2.add(nearSlope, farSlope);
+  const saturatedLow = <f64>terms - first - 4.0;
+  smoothValue =
+    first * high +
+    saturatedLow * low +
+    f64x2.extract_lane(termSum, 0) +
+    f64x2.extract_lane(termSum, 1);
+  smoothSlope = f64x2.extract_lane(slopeSum, 0) + f64x2.extract_lane(slopeSum, 1);
+}
+
+/** Any x and any v: sums the active window |x − i| <= 2 term by term. */
+function smoothCeilWindow(x: f64): void {
   const n = <f64>terms;
   const first = Math.max(0.0, Math.ceil(x - 2.0)); // first index with x - i <= 2
   const last = Math.min(n - 1.0, Math.floor(x + 2.0)); // last index with x - i >= -2
@@ -44,11 +85,12 @@ export function smoothCeil(x: f64): void {
   let value = saturatedHigh * high + saturatedLow * low;
   let slope = 0.0;
   let e = Math.exp(-sharpness * (x - first));
+  // One division per active term: d/dx K·g^(-p) = K·p·B·e·g^(-p-1) = term · p·B·e / g.
   for (let i = first; i <= last; i += 1.0) {
-    const g = offset + e;
-    const term = scale * invPow(g);
+    const inverse = 1.0 / (offset + e);
+    const term = exponent == 2.0 ? scale * inverse * inverse : scale * Math.pow(inverse, exponent);
     value += term;
-    slope += (term * exponent * sharpness * e) / g;
+    slope += term * exponent * sharpness * e * inverse;
     e *= stepFactor;
   }
   smoothValue = value;
