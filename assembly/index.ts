@@ -53,6 +53,7 @@ export function evaluate(
   offset: f64,
   sharpness: f64,
   v: f64,
+  pipelined: bool,
 ): void {
   configureSmoothCeil(terms, offset, sharpness, v);
   const kinds = base + ((<usize>COLUMN_COUNT * <usize>capacity) << 3);
@@ -82,6 +83,9 @@ export function evaluate(
     // fc is a conv with k1 = k2 = h = w = 1: only the batch streams through the array.
     const batch = load<f64>(bs + at);
     const pixels = kind == KIND_FC ? batch : load<f64>(hs + at) * load<f64>(ws + at) * batch;
+    // Pipelined: each fold also shifts its weight tile in (rows cycles) and fills and drains the
+    // skewed pipeline (rows - 1 + cols - 1): the simulator's per-fold timing (docs/simulator.md).
+    const foldCycles = pipelined ? pixels + 2.0 * rows + cols - 2.0 : pixels;
     layerCost(
       kind,
       load<f64>(k1s + at),
@@ -89,6 +93,7 @@ export function evaluate(
       load<f64>(cs + at),
       load<f64>(fs + at),
       pixels,
+      foldCycles,
       rows,
       cols,
     );

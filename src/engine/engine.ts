@@ -31,11 +31,21 @@ export type EngineBatch = Record<EngineInputColumn | EngineOutputColumn, Float64
   capacity: number;
 };
 
+export type FoldTiming = "uboost" | "pipelined";
+
+export interface EngineOptions {
+  smooth?: SmoothCeilParams;
+  timing?: FoldTiming;
+}
+
 export interface CostEngine {
   /** Views for at least `rows` rows (grows WASM memory when needed). */
   reserve(rows: number): EngineBatch;
-  /** Evaluates the first `count` rows of the current batch. */
-  evaluate(count: number, smooth?: SmoothCeilParams): void;
+  /**
+   * Evaluates the first `count` rows of the current batch with the paper's model ("uboost": a
+   * fold costs h·w·b cycles) or the pipelined one (plus each fold's weight load and fill/drain).
+   */
+  evaluate(count: number, options?: EngineOptions): void;
   /** S(x) and S'(x) at one point, through the same WASM code the batch uses. */
   smoothCeil(x: number, smooth?: SmoothCeilParams): { value: number; slope: number };
 }
@@ -54,6 +64,7 @@ interface EngineExports {
     offset: number,
     sharpness: number,
     v: number,
+    pipelined: boolean,
   ): void;
 }
 
@@ -84,10 +95,11 @@ export function createCostEngine(): CostEngine {
       batch = makeViews(wasm.memory.buffer, base, capacity);
       return batch;
     },
-    evaluate(count, smooth = paperSmoothCeil) {
+    evaluate(count, { smooth = paperSmoothCeil, timing = "uboost" } = {}) {
       if (count > batch.capacity) throw new RangeError(`evaluate(${count}) beyond reserve()`);
       const { terms, offset, sharpness, v } = smooth;
-      wasm.evaluate(count, base, batch.capacity, terms, offset, sharpness, v);
+      const pipelined = timing === "pipelined";
+      wasm.evaluate(count, base, batch.capacity, terms, offset, sharpness, v, pipelined);
     },
     smoothCeil(x, smooth = paperSmoothCeil) {
       const { terms, offset, sharpness, v } = smooth;

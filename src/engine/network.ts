@@ -1,7 +1,6 @@
 import { engineKindOf, type Layer } from "../layers/layer.js";
-import type { CostEngine } from "./engine.js";
+import type { CostEngine, EngineOptions } from "./engine.js";
 import type { LayerCostResult } from "./reference.js";
-import { paperSmoothCeil, type SmoothCeilParams } from "./smoothCeilParams.js";
 
 export interface ArrayShape {
   rows: number;
@@ -42,7 +41,7 @@ export function costNetwork(
   layers: readonly Layer[],
   array: ArrayShape,
   clockHz: number,
-  smooth: SmoothCeilParams = paperSmoothCeil,
+  options: EngineOptions = {},
 ): NetworkCost {
   const batch = engine.reserve(layers.length);
   layers.forEach((layer, row) => {
@@ -57,7 +56,7 @@ export function costNetwork(
     batch.arrayRows[row] = array.rows;
     batch.arrayCols[row] = array.cols;
   });
-  engine.evaluate(layers.length, smooth);
+  engine.evaluate(layers.length, options);
   const results = layers.map((_, row) => ({
     macs: batch.macs[row],
     cycles: batch.cycles[row],

@@ -4,6 +4,7 @@
  * It shares no code with the WASM engine, so tests that hold the two together check both.
  */
 import { EngineKind, engineKindOf, type Layer } from "../layers/layer.js";
+import type { FoldTiming } from "./engine.js";
 import type { SmoothCeilParams } from "./smoothCeilParams.js";
 
 export interface LayerCostResult {
@@ -78,56 +79,71 @@ const free: LayerCostResult = {
   dUtilDf: 0,
 };
 
-export function referenceLayerCost(row: ReferenceRow, params: SmoothCeilParams): LayerCostResult {
+/**
+ * One layer on one array. With timing "pipelined" every fold also pays the simulator's weight
+ * load (s1 cycles) and pipeline fill/drain (s1 + s2 − 2 cycles) on top of its h·w·b rows.
+ */
+export function referenceLayerCost(
+  row: ReferenceRow,
+  params: SmoothCeilParams,
+  timing: FoldTiming = "uboost",
+): LayerCostResult {
   const S = (x: number) => smoothCeilDirect(x, params);
   const { k1, k2, c, f, arrayRows: s1, arrayCols: s2 } = row;
+  const hwb = row.kind === EngineKind.fc ? row.batch : row.h * row.w * row.batch;
+  const fold = { hwb, cycles: timing === "pipelined" ? hwb + 2 * s1 + s2 - 2 : hwb };
   switch (row.kind) {
     case EngineKind.conv:
-      return gemm(k1 * k2, c, f, row.h * row.w * row.batch, s1, s2, S);
+      return gemm(k1 * k2, c, f, fold, s1, s2, S);
     case EngineKind.fc:
-      return gemm(1, c, f, row.batch, s1, s2, S);
+      return gemm(1, c, f, fold, s1, s2, S);
     case EngineKind.dwconv:
-      return depthwise(k1 * k2, c, row.h * row.w * row.batch, s1, s2, S);
+      return depthwise(k1 * k2, c, fold, s1, s2, S);
     case EngineKind.dws:
-      return separable(k1 * k2, c, f, row.h * row.w * row.batch, s1, s2, S);
+      return separable(k1 * k2, c, f, fold, s1, s2, S);
     default:
       return free;
   }
 }
 
 type Smooth = (x: number) => { value: number; slope: number };
+/** Rows streamed per fold (MACs scale with them) and cycles one fold takes. */
+type Fold = { hwb: number; cycles: number };
 
 // conv: cycles = ⌈k1k2c/s1⌉⌈f/s2⌉hwb, util = k1k2cf / (s1 s2 ⌈k1k2c/s1⌉⌈f/s2⌉)
-function gemm(k: number, c: number, f: number, hwb: number, s1: number, s2: number, S: Smooth) {
+// (times hwb / fold cycles when folds also pay the pipeline overhead)
+function gemm(k: number, c: number, f: number, fold: Fold, s1: number, s2: number, S: Smooth) {
   const rowFolds = Math.ceil((k * c) / s1);
   const colFolds = Math.ceil(f / s2);
   const r = S((k * c) / s1);
   const q = S(f / s2);
-  const smoothUtil = (k * c * f) / (s1 * s2 * r.value * q.value);
+  const stretch = fold.hwb / fold.cycles;
+  const smoothUtil = ((k * c * f) / (s1 * s2 * r.value * q.value)) * stretch;
   return {
-    macs: hwb * k * c * f,
-    cycles: rowFolds * colFolds * hwb,
-    util: (k * c * f) / (s1 * s2 * rowFolds * colFolds),
-    smoothCycles: r.value * q.value * hwb,
+    macs: fold.hwb * k * c * f,
+    cycles: rowFolds * colFolds * fold.cycles,
+    util: ((k * c * f) / (s1 * s2 * rowFolds * colFolds)) * stretch,
+    smoothCycles: r.value * q.value * fold.cycles,
     smoothUtil,
-    dCyclesDc: ((r.slope * k) / s1) * q.value * hwb,
-    dCyclesDf: ((r.value * q.slope) / s2) * hwb,
+    dCyclesDc: ((r.slope * k) / s1) * q.value * fold.cycles,
+    dCyclesDf: ((r.value * q.slope) / s2) * fold.cycles,
     dUtilDc: smoothUtil / c - (smoothUtil * r.slope * k) / (s1 * r.value),
     dUtilDf: smoothUtil / f - (smoothUtil * q.slope) / (s2 * q.value),
   };
 }
 
 // dwconv: cycles = c⌈k1k2/s1⌉hwb, util = k1k2 / (s1 s2 ⌈k1k2/s1⌉): independent of c.
-function depthwise(k: number, c: number, hwb: number, s1: number, s2: number, S: Smooth) {
+function depthwise(k: number, c: number, fold: Fold, s1: number, s2: number, S: Smooth) {
   const folds = Math.ceil(k / s1);
   const r = S(k / s1);
+  const stretch = fold.hwb / fold.cycles;
   return {
-    macs: hwb * k * c,
-    cycles: c * folds * hwb,
-    util: k / (s1 * s2 * folds),
-    smoothCycles: c * r.value * hwb,
-    smoothUtil: k / (s1 * s2 * r.value),
-    dCyclesDc: r.value * hwb,
+    macs: fold.hwb * k * c,
+    cycles: c * folds * fold.cycles,
+    util: (k / (s1 * s2 * folds)) * stretch,
+    smoothCycles: c * r.value * fold.cycles,
+    smoothUtil: (k / (s1 * s2 * r.value)) * stretch,
+    dCyclesDc: r.value * fold.cycles,
     dCyclesDf: 0,
     dUtilDc: 0,
     dUtilDf: 0,
@@ -135,17 +151,10 @@ function depthwise(k: number, c: number, hwb: number, s1: number, s2: number, S:
 }
 
 // dws: depthwise(c) then 1×1 conv c → f; util = total MACs / (total cycles · s1 s2).
-function separable(
-  k: number,
-  c: number,
-  f: number,
-  hwb: number,
-  s1: number,
-  s2: number,
-  S: Smooth,
-) {
-  const dw = depthwise(k, c, hwb, s1, s2, S);
-  const pw = gemm(1, c, f, hwb, s1, s2, S);
+function separable(k: number, c: number, f: number, fold: Fold, s1: number, s2: number, S: Smooth) {
+  const { hwb } = fold;
+  const dw = depthwise(k, c, fold, s1, s2, S);
+  const pw = gemm(1, c, f, fold, s1, s2, S);
   const macs = dw.macs + pw.macs;
   const cycles = dw.cycles + pw.cycles;
   const smoothCycles = dw.smoothCycles + pw.smoothCycles;

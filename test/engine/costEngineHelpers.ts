@@ -1,4 +1,4 @@
-import { createCostEngine } from "../../src/engine/engine.js";
+import { createCostEngine, type FoldTiming } from "../../src/engine/engine.js";
 import type { LayerCostResult, ReferenceRow } from "../../src/engine/reference.js";
 import type { SmoothCeilParams } from "../../src/engine/smoothCeilParams.js";
 import { EngineKind } from "../../src/layers/layer.js";
@@ -10,7 +10,7 @@ export function engineSmoothCeil(x: number, params?: SmoothCeilParams) {
 }
 
 /** Runs rows through the WASM engine in one batch and reads every output back. */
-export function engineCost(rows: ReferenceRow[]): LayerCostResult[] {
+export function engineCost(rows: ReferenceRow[], timing: FoldTiming = "uboost"): LayerCostResult[] {
   const batch = engine.reserve(rows.length);
   rows.forEach((row, i) => {
     batch.kind[i] = row.kind;
@@ -24,7 +24,7 @@ export function engineCost(rows: ReferenceRow[]): LayerCostResult[] {
     batch.arrayRows[i] = row.arrayRows;
     batch.arrayCols[i] = row.arrayCols;
   });
-  engine.evaluate(rows.length);
+  engine.evaluate(rows.length, { timing });
   return rows.map((_, i) => ({
     macs: batch.macs[i],
     cycles: batch.cycles[i],
