@@ -11,13 +11,12 @@ const step = 1e-4;
 
 function centralDifference(
   row: ReferenceRow,
+  timing: FoldTiming,
   channel: "c" | "f",
   output: "smoothCycles" | "smoothUtil",
 ) {
-  const [up, down] = engineCost([
-    { ...row, [channel]: row[channel] + step },
-    { ...row, [channel]: row[channel] - step },
-  ]);
+  const shifted = (delta: number) => ({ ...row, [channel]: row[channel] + delta });
+  const [up, down] = engineCost([shifted(step), shifted(-step)], timing);
   return (up[output] - down[output]) / (2 * step);
 }
 
