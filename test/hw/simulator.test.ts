@@ -223,9 +223,12 @@ describe("fidelity: SCALE-Sim v2 weight-stationary compute cycles", () => {
         const layers = zooNetwork(name, batch);
         for (const [rows, cols] of arrays) {
           const sims = simulateNetwork(layers, unlimited(rows, cols)).layers;
-          layers.forEach((layer, i) => {
+          for (const [i, layer] of layers.entries()) {
             const want = scaleSimLayerCycles(layer, rows, cols);
-            if (want === 0) return expect(sims[i].computeCycles).toBe(0);
+            if (want === 0) {
+              expect(sims[i].computeCycles).toBe(0);
+              continue;
+            }
             const deviation = Math.abs(sims[i].computeCycles / want - 1);
             expect(deviation, `${name} b${batch} ${rows}x${cols} ${layer.name}`).toBeLessThan(0.01);
             maxDeviation = Math.max(maxDeviation, deviation);
@@ -235,7 +238,7 @@ describe("fidelity: SCALE-Sim v2 weight-stationary compute cycles", () => {
               maxPrintedDeviation,
               sims[i].computeCycles / printed - 1,
             );
-          });
+          }
         }
       }
     }
@@ -268,9 +271,11 @@ describe("register-level array (cycle-level ground truth)", () => {
       fc.property(gemmArb, ({ shape, x, w }) => {
         const run = runWeightStationary(x, w, shape.rows, shape.cols);
         const want = naiveProduct(x, w);
-        run.product.forEach((row, i) =>
-          row.forEach((v, j) => expect(Math.abs(v - want[i][j])).toBeLessThanOrEqual(1e-12)),
-        );
+        for (const [i, row] of run.product.entries()) {
+          for (const [j, value] of row.entries()) {
+            expect(Math.abs(value - want[i][j])).toBeLessThanOrEqual(1e-12);
+          }
+        }
         // A GEMM is an fc layer with batch = M, c = K, f = N.
         const layer = layerOf("fc", { c: shape.k, f: shape.n, batch: shape.m });
         const sim = simulateLayer(layer, unlimited(shape.rows, shape.cols));
