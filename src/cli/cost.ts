@@ -1,21 +1,19 @@
 import type { Argv } from "yargs";
-import { createCostEngine } from "../engine/engine.js";
-import { costNetwork, type NetworkCost } from "../engine/network.js";
+import { networkTotal } from "../engine/network.js";
 import { InputError } from "../errors.js";
+import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
+import { costModelByName, costModelNames, modelContext } from "../hw/models/index.js";
+import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
 import { validateLayer } from "../layers/validate.js";
 import { count, percent, renderTable } from "./format.js";
-import {
-  parseArrayShape,
-  parsePositiveInteger,
-  parsePositiveNumber,
-  resolveNetwork,
-} from "./options.js";
+import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
+import { parsePositiveInteger, resolveNetwork } from "./options.js";
 
-const layerFlags = ["type", "k", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"] as const;
+const layerFlags = ["type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"] as const;
 
-interface CostArgs {
+interface CostArgs extends HardwareArgs {
   layers?: string;
   net?: string;
   type?: string;
@@ -28,9 +26,8 @@ interface CostArgs {
   w?: string;
   stride?: string;
   dilation?: string;
-  array: string;
   batch: string;
-  clock: string;
+  model: string;
   json: boolean;
 }
 
@@ -38,7 +35,7 @@ export const costCommand = {
   command: "cost",
   describe: "Cycles, utilization and smooth-model gradients of layers on a systolic array",
   builder: (yargs: Argv) =>
-    yargs
+    withHardwareOptions(yargs)
       .option("layers", { type: "string", describe: "layer table, CSV with header or JSON array" })
       .option("net", { type: "string", describe: "zoo network name or layer file" })
       .option("type", {
@@ -54,21 +51,24 @@ export const costCommand = {
       .option("w", { type: "string", describe: "single layer: output width" })
       .option("stride", { type: "string" })
       .option("dilation", { type: "string" })
-      .option("array", { type: "string", default: "128x128", describe: "systolic array ROWSxCOLS" })
       .option("batch", { type: "string", default: "1", describe: "batch for rows without one" })
-      .option("clock", { type: "string", default: "1e9", describe: "clock in Hz" })
+      .option("model", {
+        type: "string",
+        default: "systolic",
+        describe: `cost model: ${costModelNames.join(", ")}`,
+      })
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 cost --net resnet50 --array 128x128", "per-layer cost of ResNet-50")
-      .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer"),
+      .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer")
+      .example("$0 cost --net mobilenetv2 --model roofline --bw 20", "another cost model"),
   handler: (args: CostArgs) => {
-    const array = parseArrayShape(args.array);
-    const clockHz = parsePositiveNumber(args.clock, "--clock");
-    const batch = parsePositiveInteger(args.batch, "--batch");
-    const layers = selectLayers(args, batch);
-    const result = costNetwork(createCostEngine(), layers, array, clockHz);
+    const hardware = parseHardware(args);
+    const model = costModelByName(args.model);
+    const layers = selectLayers(args, parsePositiveInteger(args.batch, "--batch"));
+    const estimates = model.estimate(layers, hardware, modelContext());
     const text = args.json
-      ? JSON.stringify(costJson(layers, array, result))
-      : costTable(layers, result);
+      ? JSON.stringify(costJson(layers, hardware, estimates))
+      : costTable(layers, hardware, estimates);
     process.stdout.write(`${text}\n`);
   },
 };
@@ -80,8 +80,7 @@ function selectLayers(args: CostArgs, batch: number): Layer[] {
   if (args.layers !== undefined) return readLayersFile(args.layers, batch);
   if (args.net !== undefined) return resolveNetwork(args.net, batch);
   const raw: Record<string, unknown> = { name: args.type };
-  for (const flag of layerFlags)
-    if (args[flag] !== undefined && flag !== "k") raw[flag] = args[flag];
+  for (const flag of layerFlags) if (args[flag] !== undefined) raw[flag] = args[flag];
   if (args.k !== undefined) {
     raw.k1 ??= args.k;
     raw.k2 ??= args.k;
@@ -89,59 +88,48 @@ function selectLayers(args: CostArgs, batch: number): Layer[] {
   return [validateLayer(raw, "command line", batch)];
 }
 
-function costJson(layers: Layer[], array: { rows: number; cols: number }, result: NetworkCost) {
+function totalOf(estimates: LayerEstimate[], hardware: SimConfig) {
+  const array = { rows: hardware.arrayRows, cols: hardware.arrayCols };
+  return networkTotal(estimates, array, hardware.clockHz);
+}
+
+function smoothOf(estimate: LayerEstimate) {
+  const engine = (estimate as Partial<EngineEstimate>).engine;
+  if (engine === undefined) return {};
+  const { smoothCycles, smoothUtil, dCyclesDc, dCyclesDf, dUtilDc, dUtilDf } = engine;
   return {
-    array: [array.rows, array.cols],
-    layers: result.layers.map((cost, i) => ({
-      name: layers[i].name,
-      type: layers[i].type,
-      macs: cost.macs,
-      cycles: cost.cycles,
-      util: cost.util,
-      smooth: {
-        cycles: cost.smoothCycles,
-        util: cost.smoothUtil,
-        dCyclesDc: cost.dCyclesDc,
-        dCyclesDf: cost.dCyclesDf,
-        dUtilDc: cost.dUtilDc,
-        dUtilDf: cost.dUtilDf,
-      },
-    })),
-    total: result.total,
+    smooth: { cycles: smoothCycles, util: smoothUtil, dCyclesDc, dCyclesDf, dUtilDc, dUtilDf },
   };
 }
 
-function costTable(layers: Layer[], result: NetworkCost): string {
-  const rows = result.layers.map((cost, i) => {
+/** The "smooth" block is there for the engine's models, which compute it. */
+function costJson(layers: Layer[], hardware: SimConfig, estimates: LayerEstimate[]) {
+  return {
+    array: [hardware.arrayRows, hardware.arrayCols],
+    layers: estimates.map((estimate, i) => ({
+      name: layers[i].name,
+      type: layers[i].type,
+      macs: estimate.macs,
+      cycles: estimate.cycles,
+      util: estimate.util,
+      ...smoothOf(estimate),
+    })),
+    total: totalOf(estimates, hardware),
+  };
+}
+
+function costTable(layers: Layer[], hardware: SimConfig, estimates: LayerEstimate[]): string {
+  const hasSmooth = estimates.some((estimate) => "engine" in estimate);
+  const rows = estimates.map((estimate, i) => {
     const { name, type, k1, k2, c, f, h, w, batch } = layers[i];
-    return [
-      name,
-      type,
-      `${k1}x${k2}`,
-      c,
-      f,
-      `${h}x${w}`,
-      batch,
-      count(cost.macs),
-      count(cost.cycles),
-      percent(cost.util),
-      percent(cost.smoothUtil),
-    ];
+    const row = [name, type, `${k1}x${k2}`, c, f, `${h}x${w}`, batch];
+    row.push(count(estimate.macs), count(estimate.cycles), percent(estimate.util));
+    if (hasSmooth) row.push(percent((estimate as EngineEstimate).engine.smoothUtil));
+    return row;
   });
-  const { total } = result;
-  const head = [
-    "layer",
-    "type",
-    "k",
-    "c",
-    "f",
-    "out",
-    "batch",
-    "MACs",
-    "cycles",
-    "util",
-    "smooth util",
-  ];
+  const head = ["layer", "type", "k", "c", "f", "out", "batch", "MACs", "cycles", "util"];
+  if (hasSmooth) head.push("smooth util");
+  const total = totalOf(estimates, hardware);
   const totals = `total: ${count(total.macs)} MACs, ${count(total.cycles)} cycles, ${total.runtimeMs.toPrecision(4)} ms, utilization ${percent(total.util)}`;
   return `${renderTable(head, rows, 2)}\n${totals}`;
 }

@@ -312,40 +312,41 @@ describe("memory: double-buffered SRAM and DRAM port, hand-computed", () => {
     bytesPerOperand: 2,
   };
 
-  it("one fold: its loads and its write-back are both exposed", () => {
+  it("one fold: its weight tile is exposed, inputs and outputs stream while it computes", () => {
     // fc 2 → 2, batch 10: M = 10, K = 2, N = 2, one fold of 2·2 + 2 + 10 - 2 = 14 cycles.
-    // Load: 4 weights + 10·2 inputs = 24 cycles before it; store 10·2 = 20 outputs after it.
+    // Before it: 4 weights = 4 cycles. During it: 10·2 inputs in + 10·2 outputs out = 40
+    // cycles of port time against 14 of compute → 26 more. Stall = 4 + 26 = 30.
     const sim = simulateLayer(layerOf("fc", { c: 2, f: 2, batch: 10 }), tiny);
     expect(sim.computeCycles).toBe(14);
-    expect(sim.cycles).toBe(24 + 14 + 20);
-    expect(sim.breakdown.memoryStall).toBe(44 * 4);
+    expect(sim.cycles).toBe(14 + 30);
+    expect(sim.breakdown.memoryStall).toBe(30 * 4);
   });
 
   // fc 4 → 4, batch 3: M = 3, K = 4, N = 4 → 2 row folds × 2 column folds, each
   // 2·2 + 2 + 3 - 2 = 7 cycles; compute = 28. Folds run (col 0: row 0, row 1), (col 1: ...).
   const fc44 = layerOf("fc", { c: 4, f: 4, batch: 3 });
 
-  it("several folds: a prefetch longer than the running fold stalls for the difference", () => {
-    // Resident input (12 elements, all read during column 0). Per fold load L / store S:
-    //   f0: L = 4 weights + 6 inputs = 10, S = 0    f1: L = 4 + 6 = 10, S = 3·2 = 6
-    //   f2: L = 4,                         S = 0    f3: L = 4,          S = 6
-    // stall = L0 (exposed)            10
-    //       + while f0: L1 + 0  = 10 - 7 = 3
-    //       + while f1: L2 + S0 = 4  - 7 → 0
-    //       + while f2: L3 + S1 = 10 - 7 = 3
-    //       + while f3: 0  + S2 = 0  - 7 → 0
-    //       + S3 (exposed)            6      = 22
+  it("several folds: the port's work in a fold beyond its compute cycles is a stall", () => {
+    // Resident input (12 elements, all read during column 0). Per fold: weights W (prefetched
+    // during the fold before), inputs I and outputs O (moved during the fold):
+    //   f0: W = 4, I = 6, O = 0     f1: W = 4, I = 6, O = 3·2 = 6
+    //   f2: W = 4, I = 0, O = 0     f3: W = 4, I = 0, O = 6
+    // stall = W0 (exposed)                  4
+    //       + during f0: W1 + I0 + O0 = 10 - 7 = 3
+    //       + during f1: W2 + I1 + O1 = 16 - 7 = 9
+    //       + during f2: W3 + I2 + O2 =  4 - 7 → 0
+    //       + during f3:  0 + I3 + O3 =  6 - 7 → 0   = 16
     const sim = simulateLayer(fc44, tiny);
     expect(sim.computeCycles).toBe(28);
-    expect(sim.cycles).toBe(28 + 22);
+    expect(sim.cycles).toBe(28 + 16);
   });
 
   it("an input that does not fit is read again for every column fold", () => {
     // Working set: (12 inputs + 3·2 partial sums + 2·(2·2) weights)·2 B = 52 B.
-    // At 51 B, f2 and f3 each reload their 6 inputs: L2 = L3 = 10.
-    // stall = 10 + 3 + (10 + 0 - 7 = 3) + (10 + 6 - 7 = 9) + 0 + 6 = 31
-    expect(simulateLayer(fc44, { ...tiny, sramBytes: 52 }).cycles).toBe(28 + 22);
-    expect(simulateLayer(fc44, { ...tiny, sramBytes: 51 }).cycles).toBe(28 + 31);
+    // At 51 B, f2 and f3 each read their 6 inputs again:
+    // stall = 4 + 3 + 9 + (4 + 6 + 0 - 7 = 3) + (0 + 6 + 6 - 7 = 5) = 24
+    expect(simulateLayer(fc44, { ...tiny, sramBytes: 52 }).cycles).toBe(28 + 16);
+    expect(simulateLayer(fc44, { ...tiny, sramBytes: 51 }).cycles).toBe(28 + 24);
   });
 
   it("unlimited bandwidth hides any SRAM shortage", () => {
@@ -353,16 +354,17 @@ describe("memory: double-buffered SRAM and DRAM port, hand-computed", () => {
     expect(sim.cycles).toBe(28);
   });
 
-  it("defaults: a ResNet 3×3 conv is compute-bound apart from its first load and last store", () => {
-    // 3×3, 64 → 64 at 56×56, batch 1: 5 folds of 3518 cycles = 17590 compute cycles (above).
-    // Port: 80e9 / 1e9 = 80 B per cycle. Input 58·58·64 = 215296 elements; fold 0 reads the
-    // share of its 128 of 576 rows, floor(215296·128/576) = 47843, plus 128·64 weights:
-    // (47843 + 8192)·2 B = 112070 B → ⌈1400.875⌉ = 1401 cycles exposed. Later prefetches
-    // (≤ 112072 B ≈ 1401 cycles) hide under 3518-cycle folds. The one write-back, 3136·64·2 =
-    // 401408 B → ⌈5017.6⌉ = 5018 cycles, is exposed after the last fold.
+  it("defaults: a ResNet 3×3 conv stalls only while it writes its output", () => {
+    // 3×3, 64 → 64 at 56×56, batch 1: 5 row folds of 3518 cycles = 17590 compute cycles.
+    // Port: 80e9 B/s / 1e9 Hz = 80 B per cycle. Fold 0's tile, 128·64·2 = 16384 B →
+    // ⌈204.8⌉ = 205 cycles, is exposed. Input 58·58·64 = 215296 elements, read in row-fold
+    // shares floor(215296·k/576) at k = 128, 256, ...: 47843, 47844, 47843, 47844, 23922.
+    // Folds 0-3 move ≤ (16384 + 2·47844) B ≈ 1401 cycles < 3518: no stall. The last fold
+    // reads 23922 inputs and writes 3136·64 = 200704 outputs: 449252 B → ⌈5615.65⌉ = 5616
+    // cycles, 5616 - 3518 = 2098 more than it computes.
     const conv = layerOf("conv", { k1: 3, k2: 3, c: 64, f: 64, h: 56, w: 56 });
     const sim = simulateLayer(conv, defaultSimConfig);
-    expect(sim.cycles).toBe(17590 + 1401 + 5018);
+    expect(sim.cycles).toBe(17590 + 205 + 2098);
   });
 
   it("defaults: VGG-16's first fc at batch 1 is bound by its weight traffic", () => {

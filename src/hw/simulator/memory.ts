@@ -1,37 +1,36 @@
 /**
- * DRAM traffic and stalls under double buffering, at fold granularity. While fold j computes,
- * the one DRAM port prefetches fold j+1's operands and writes back fold j-1's finished outputs;
- * if that takes longer than fold j's compute, the array stalls for the difference. Fold 0's
- * loads and the last fold's write-back have nothing to hide behind, so they are exposed. Each
- * layer starts and ends with an empty pipeline (its input comes from DRAM, its output goes back).
+ * DRAM traffic and stalls, fold by fold, over one shared DRAM port. Weight tiles are double
+ * buffered: fold j+1's tile is prefetched while fold j computes. Inputs and outputs stream
+ * through the SRAM in step with the array: fold j's input slice is read, and its finished outputs
+ * written, while fold j computes. If the port needs longer than the fold's compute cycles for all
+ * of that, the array stalls for the difference. Only fold 0's weight tile has nothing to hide
+ * behind. Each layer reads its input from DRAM and writes its output back (no reuse of one
+ * layer's output on chip by the next).
  */
-
 import type { Fold } from "./compute.js";
 import type { SimConfig } from "./config.js";
 import type { Gemm } from "./gemm.js";
 
 /** Bytes one fold moves over the DRAM port. */
 export interface FoldTraffic {
-  /** needed before the fold starts: its weight tile and, unless resident, its input slice */
-  loadBytes: number;
-  /** finished outputs, written back after the fold */
-  storeBytes: number;
+  /** the weight tile, needed before the fold starts */
+  weightBytes: number;
+  /** the input slice read (unless resident) and the finished outputs written during the fold */
+  streamBytes: number;
 }
 
-/** Running state of the double-buffered port across a layer's folds. */
-export interface PrefetchState {
+/** Running state of the DRAM port across a layer's folds. */
+export interface PortState {
   folds: number;
   /** compute cycles of the fold now running */
   runningCompute: number;
-  /** outputs of the fold now running, written back during the next one */
-  runningStore: number;
-  /** outputs of the fold before, written back while the running fold computes */
-  previousStore: number;
+  /** input and output bytes the running fold moves */
+  runningStream: number;
   stallCycles: number;
 }
 
-export function newPrefetchState(): PrefetchState {
-  return { folds: 0, runningCompute: 0, runningStore: 0, previousStore: 0, stallCycles: 0 };
+export function newPortState(): PortState {
+  return { folds: 0, runningCompute: 0, runningStream: 0, stallCycles: 0 };
 }
 
 /** Whole cycles the port needs for `bytes`; 0 with unlimited bandwidth. */
@@ -43,7 +42,7 @@ export function transferCycles(bytes: number, config: SimConfig): number {
 /**
  * The input stays in SRAM across column folds when it fits beside one column fold of partial
  * sums (streamRows × arrayCols) and two weight tiles (double buffer); otherwise every column
- * fold streams it from DRAM again. Partial sums never spill: they are written once, when final.
+ * fold reads it from DRAM again. Partial sums are assumed to stay on chip until final.
  */
 export function inputResident(gemm: Gemm, config: SimConfig): boolean {
   const { arrayRows, arrayCols, bytesPerOperand, sramBytes } = config;
@@ -54,9 +53,8 @@ export function inputResident(gemm: Gemm, config: SimConfig): boolean {
 // A row fold reads the share of the input that its K slice covers; the floors telescope, so the
 // slices of one column fold add up to exactly inputElems.
 function inputSliceElems(gemm: Gemm, fold: Fold): number {
-  const end = fold.rowStart + fold.rowsUsed;
   const share = (k: number) => Math.floor((gemm.inputElems * k) / gemm.depth);
-  return share(end) - share(fold.rowStart);
+  return share(fold.rowStart + fold.rowsUsed) - share(fold.rowStart);
 }
 
 export function foldTraffic(
@@ -69,31 +67,29 @@ export function foldTraffic(
   const inputs = fold.firstColFold || !resident ? inputSliceElems(gemm, fold) : 0;
   const outputs = fold.lastRowFold ? gemm.streamRows * fold.colsUsed : 0;
   const bytes = config.bytesPerOperand;
-  return { loadBytes: (weights + inputs) * bytes, storeBytes: outputs * bytes };
+  return { weightBytes: weights * bytes, streamBytes: (inputs + outputs) * bytes };
 }
 
-/** Starts the next fold: its loads share the port with the write-back of the fold two back. */
+/** Starts the next fold; the running fold's window also carried this fold's weight prefetch. */
 export function stepFold(
-  state: PrefetchState,
+  port: PortState,
   traffic: FoldTraffic,
   computeCycles: number,
   config: SimConfig,
 ): void {
-  if (state.folds === 0) {
-    state.stallCycles += transferCycles(traffic.loadBytes, config);
+  if (port.folds === 0) {
+    port.stallCycles += transferCycles(traffic.weightBytes, config);
   } else {
-    const busy = transferCycles(traffic.loadBytes + state.previousStore, config);
-    state.stallCycles += Math.max(0, busy - state.runningCompute);
+    const busy = transferCycles(traffic.weightBytes + port.runningStream, config);
+    port.stallCycles += Math.max(0, busy - port.runningCompute);
   }
-  state.folds += 1;
-  state.previousStore = state.runningStore;
-  state.runningStore = traffic.storeBytes;
-  state.runningCompute = computeCycles;
+  port.folds += 1;
+  port.runningStream = traffic.streamBytes;
+  port.runningCompute = computeCycles;
 }
 
-/** Drains the pipeline after the last fold and returns the layer's stall cycles. */
-export function finishLayer(state: PrefetchState, config: SimConfig): number {
-  if (state.folds === 0) return 0;
-  const lastWindow = transferCycles(state.previousStore, config) - state.runningCompute;
-  return state.stallCycles + Math.max(0, lastWindow) + transferCycles(state.runningStore, config);
+/** Closes the last fold's window and returns the layer's stall cycles. */
+export function finishLayer(port: PortState, config: SimConfig): number {
+  const lastWindow = transferCycles(port.runningStream, config) - port.runningCompute;
+  return port.stallCycles + Math.max(0, lastWindow);
 }

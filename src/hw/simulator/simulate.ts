@@ -16,7 +16,7 @@ import {
 } from "./compute.js";
 import { type SimConfig, validateSimConfig } from "./config.js";
 import { gemmsOf } from "./gemm.js";
-import { finishLayer, foldTraffic, inputResident, newPrefetchState, stepFold } from "./memory.js";
+import { finishLayer, foldTraffic, inputResident, newPortState, stepFold } from "./memory.js";
 
 export type { PeBreakdown } from "./compute.js";
 
@@ -39,7 +39,7 @@ export interface SimNetworkResult {
 export function simulateLayer(layer: Layer, config: SimConfig): SimLayerResult {
   validateSimConfig(config);
   const breakdown = emptyBreakdown();
-  const port = newPrefetchState();
+  const port = newPortState();
   let computeCycles = 0;
   for (const gemm of gemmsOf(layer)) {
     const resident = inputResident(gemm, config);

@@ -1,0 +1,59 @@
+import type { Argv } from "yargs";
+import { InputError } from "../errors.js";
+import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
+import { parseArrayShape, parsePositiveNumber } from "./options.js";
+
+export interface HardwareArgs {
+  array: string;
+  sram: string;
+  bw: string;
+  clock: string;
+}
+
+/** The accelerator flags shared by cost, simulate and sweep. */
+export function withHardwareOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("array", { type: "string", default: "128x128", describe: "systolic array ROWSxCOLS" })
+    .option("sram", {
+      type: "string",
+      default: "15MB",
+      describe: "on-chip SRAM (KB, MB, or unlimited)",
+    })
+    .option("bw", {
+      type: "string",
+      default: "80",
+      describe: "off-chip bandwidth in GB/s, or unlimited",
+    })
+    .option("clock", { type: "string", default: "1e9", describe: "clock in Hz" });
+}
+
+const sizeUnits: Record<string, number> = { "": 1, B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30 };
+
+/** "15MB" → 15·2^20 bytes (binary units, as SRAM is sized); "unlimited" → Infinity. */
+export function parseBytes(spec: string, flag: string): number {
+  if (spec.trim().toLowerCase() === "unlimited") return Number.POSITIVE_INFINITY;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*$/i.exec(spec);
+  if (!match)
+    throw new InputError(
+      `${flag}: expected a size such as 15MB, 512KB or unlimited (got "${spec}")`,
+    );
+  return parsePositiveNumber(match[1], flag) * sizeUnits[match[2].toUpperCase()];
+}
+
+/** GB/s (decimal, as bandwidth is quoted) → bytes/s; "unlimited" → Infinity. */
+export function parseBandwidth(spec: string, flag: string): number {
+  if (spec.trim().toLowerCase() === "unlimited") return Number.POSITIVE_INFINITY;
+  return parsePositiveNumber(spec, flag) * 1e9;
+}
+
+export function parseHardware(args: HardwareArgs): SimConfig {
+  const array = parseArrayShape(args.array);
+  return {
+    ...defaultSimConfig,
+    arrayRows: array.rows,
+    arrayCols: array.cols,
+    sramBytes: parseBytes(args.sram, "--sram"),
+    bandwidthBytesPerSec: parseBandwidth(args.bw, "--bw"),
+    clockHz: parsePositiveNumber(args.clock, "--clock"),
+  };
+}

@@ -1,0 +1,30 @@
+import type { CostEngine } from "../engine/engine.js";
+import type { LayerCostResult } from "../engine/reference.js";
+import type { Layer } from "../layers/layer.js";
+import type { SimConfig } from "./simulator/config.js";
+
+/** What every cost model says of one layer. */
+export interface LayerEstimate {
+  macs: number;
+  /** may be fractional for the smooth and flops models */
+  cycles: number;
+  util: number;
+}
+
+/** Shared, lazily created resources a model may need. */
+export interface ModelContext {
+  engine: () => CostEngine;
+}
+
+/**
+ * One hardware cost model: layers in, per-layer cycles and utilization out. Adding a model is
+ * adding one file under src/hw/models/ and one row in src/hw/models/index.ts.
+ */
+export interface CostModel {
+  /** one line for --help and the README */
+  summary: string;
+  estimate(layers: readonly Layer[], hardware: SimConfig, context: ModelContext): LayerEstimate[];
+}
+
+/** Engine models also expose the smooth relaxation and its channel gradients. */
+export type EngineEstimate = LayerEstimate & { engine: LayerCostResult };

@@ -1,0 +1,41 @@
+import { type CostEngine, createCostEngine } from "../../engine/engine.js";
+import { InputError } from "../../errors.js";
+import type { CostModel, ModelContext } from "../costModel.js";
+import {
+  pipelinedModel,
+  pipelinedSmoothModel,
+  smoothModel,
+  systolicModel,
+} from "./engineModels.js";
+import { flopsModel } from "./flops.js";
+import { rooflineModel } from "./roofline.js";
+import { simModel } from "./sim.js";
+
+/** Every cost model by the name `--model` takes; the first is the default. */
+export const costModels = {
+  systolic: systolicModel,
+  smooth: smoothModel,
+  pipelined: pipelinedModel,
+  "pipelined-smooth": pipelinedSmoothModel,
+  flops: flopsModel,
+  roofline: rooflineModel,
+  sim: simModel,
+} satisfies Record<string, CostModel>;
+
+export type CostModelName = keyof typeof costModels;
+export const costModelNames = Object.keys(costModels) as CostModelName[];
+
+export function costModelByName(name: string, flag = "--model"): CostModel {
+  if (!Object.hasOwn(costModels, name)) {
+    throw new InputError(
+      `${flag}: unknown cost model "${name}" (known: ${costModelNames.join(", ")})`,
+    );
+  }
+  return costModels[name as CostModelName];
+}
+
+/** A context whose WASM engine is instantiated on first use and then reused. */
+export function modelContext(): ModelContext {
+  let engine: CostEngine | undefined;
+  return { engine: () => (engine ??= createCostEngine()) };
+}
