@@ -5,12 +5,14 @@ import { InputError } from "../errors.js";
 import { benchCommand } from "./bench.js";
 import { costCommand } from "./cost.js";
 import { reportFailure } from "./run.js";
+import { simulateCommand } from "./simulate.js";
 
 try {
   await yargs(hideBin(process.argv))
     .scriptName("uboost")
     .usage("$0 <command> [options]\n\nUtilization-aware, hardware-aware NAS for systolic arrays.")
     .command(costCommand)
+    .command(simulateCommand)
     .command(benchCommand)
     .demandCommand(1, "give a command (see --help)")
     .strict()

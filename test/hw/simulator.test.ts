@@ -34,10 +34,11 @@ function unlimited(arrayRows: number, arrayCols: number): SimConfig {
  * SCALE-Sim v2's weight-stationary compute cycles for one GEMM run, in closed form, derived from
  * its demand matrices (scalesim/compute/systolic_compute_ws.py, github.com/ARM-software/
  * scale-sim-v2, now scalesim-project/scale-sim-v2). Its ifmap operand matrix is T × Sr with
- * T = output pixels and Sr = k1·k2·c, its filter matrix Sr × Sc with Sc = filters; Sr is tiled on
- * the R array rows and Sc on the C array columns. The memory model services one demand-matrix row
- * per cycle, and per fold (filter demand: R rows of weight load, then R + C + T - 2 idle rows while
- * inputs stream; ifmap demand: R idle rows, T rows, C - 1 drain rows, skewed over R rows) that is
+ * T = output pixels (of all b images here) and Sr = k1·k2·c, its filter matrix Sr × Sc with
+ * Sc = filters; Sr is tiled on the R array rows and Sc on the C array columns. Its memory model
+ * services one demand-matrix row per cycle, and per fold (filter demand: R rows of weight load,
+ * then R + C + T - 2 idle rows while inputs stream; ifmap demand: R idle rows, T rows, C - 1
+ * drain rows, skewed over R rows) that is
  *
  *   2R + C + T - 2 rows, folds concatenated without overlap, ⌈Sr/R⌉·⌈Sc/C⌉ folds.
  *
