@@ -35,7 +35,9 @@ for (const model of ["systolic", "pipelined", "flops", "roofline"]) {
     it("gradients w.r.t. op weights and channels match central differences", () => {
       const grads = tf.tidy(() =>
         tf
-          .grads(loss)([tf.tensor1d(weights), tf.tensor1d(inChannels), tf.tensor1d(outChannels)])
+          .grads((...args: tf.Tensor[]) =>
+            loss(...(args as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D])),
+          )([tf.tensor1d(weights), tf.tensor1d(inChannels), tf.tensor1d(outChannels)])
           .map((g) => Array.from(g.dataSync())),
       );
       const inputs = [weights, inChannels, outChannels];

@@ -1,0 +1,144 @@
+import { InputError } from "../errors.js";
+
+/** Everything a search run depends on; stored in arch.json and checked on --resume. */
+export interface SearchSettings {
+  preset: PresetName;
+  hwModel: string;
+  array: { rows: number; cols: number };
+  lambda: number;
+  beta: number;
+  channels: ChannelRange;
+  /** fixed width of every searched conv during the microarchitecture stage */
+  microChannels: number;
+  stemChannels: number;
+  stacks: number[];
+  seed: number;
+  /** images per class taken from the training data (0: all) */
+  imagesPerClass: number;
+  resolution: number;
+  batch: number;
+  /** hardware batch of the latency term (paper: 64) */
+  hardwareBatch: number;
+  microEpochs: number;
+  channelEpochs: number;
+  finalEpochs: number;
+  finalBatch: number;
+  /** share of each epoch's batches that train weights; the rest train the architecture */
+  weightShare: number;
+  weightLr: number;
+  archLr: number;
+  finalLr: number;
+}
+
+/** "64:280:8" → 64, 72, …, 280. */
+export interface ChannelRange {
+  min: number;
+  max: number;
+  step: number;
+}
+
+export function channelOptions(range: ChannelRange): number[] {
+  const options: number[] = [];
+  for (let ch = range.min; ch <= range.max; ch += range.step) options.push(ch);
+  return options;
+}
+
+export function parseChannelRange(spec: string, flag = "--channels"): ChannelRange {
+  const match = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(spec);
+  if (!match) throw new InputError(`${flag}: expected MIN:MAX:STEP such as 64:280:8 (got "${spec}")`);
+  const [min, max, step] = match.slice(1).map(Number);
+  if (min < 1 || step < 1 || max < min) {
+    throw new InputError(`${flag}: empty channel range "${spec}" (need 1 <= MIN <= MAX and STEP >= 1)`);
+  }
+  return { min, max, step };
+}
+
+export const presetNames = ["paper", "demo", "smoke"] as const;
+export type PresetName = (typeof presetNames)[number];
+
+type PresetDefaults = Omit<SearchSettings, "preset" | "hwModel" | "lambda" | "beta" | "seed">;
+
+/**
+ * paper: Table 6 of the paper. demo: the same pipeline shrunk so all three stages finish in
+ * about five minutes on two cores, with the array and the channel range scaled together (16-wide
+ * array, channels 8..40) so the utilization sawtooth still bites. smoke: seconds, for tests.
+ */
+export const presets: Record<PresetName, PresetDefaults> = {
+  paper: {
+    array: { rows: 128, cols: 128 },
+    channels: { min: 64, max: 280, step: 8 },
+    microChannels: 128,
+    stemChannels: 64,
+    stacks: [1, 1, 1],
+    imagesPerClass: 0,
+    resolution: 32,
+    batch: 64,
+    hardwareBatch: 64,
+    microEpochs: 10,
+    channelEpochs: 30,
+    finalEpochs: 200,
+    finalBatch: 256,
+    weightShare: 0.8,
+    weightLr: 0.05,
+    archLr: 0.1,
+    finalLr: 0.1,
+  },
+  demo: {
+    array: { rows: 16, cols: 16 },
+    channels: { min: 8, max: 40, step: 4 },
+    microChannels: 16,
+    stemChannels: 16,
+    stacks: [1, 1, 1],
+    imagesPerClass: 100,
+    resolution: 16,
+    batch: 32,
+    hardwareBatch: 64,
+    microEpochs: 4,
+    channelEpochs: 4,
+    finalEpochs: 6,
+    finalBatch: 64,
+    weightShare: 0.8,
+    weightLr: 0.05,
+    archLr: 0.1,
+    finalLr: 0.05,
+  },
+  smoke: {
+    array: { rows: 8, cols: 8 },
+    channels: { min: 4, max: 12, step: 4 },
+    microChannels: 8,
+    stemChannels: 8,
+    stacks: [1, 1],
+    imagesPerClass: 10,
+    resolution: 8,
+    batch: 20,
+    hardwareBatch: 64,
+    microEpochs: 1,
+    channelEpochs: 1,
+    finalEpochs: 1,
+    finalBatch: 20,
+    weightShare: 0.8,
+    weightLr: 0.05,
+    archLr: 0.1,
+    finalLr: 0.05,
+  },
+};
+
+export function presetByName(name: string): PresetDefaults {
+  if (!(presetNames as readonly string[]).includes(name)) {
+    throw new InputError(`--preset: unknown preset "${name}" (known: ${presetNames.join(", ")})`);
+  }
+  return presets[name as PresetName];
+}
+
+export function parseStacks(spec: string): number[] {
+  const parts = spec.split(",").map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) < 1)) {
+    throw new InputError(`--stacks: expected cells per stage such as 1,1,1 (got "${spec}")`);
+  }
+  return parts.map(Number);
+}
+
+/** Gumbel-softmax temperature: τ starts at 1.0 and decays ×0.95 per epoch, floor 0.001. */
+export function temperature(epoch: number): number {
+  return Math.max(0.001, 0.95 ** epoch);
+}
