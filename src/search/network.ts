@@ -128,7 +128,8 @@ function planCell(
   for (const node of space.nodes) {
     const incoming: WidthSet = [];
     space.edges.forEach(([from, to], edge) => {
-      if (to !== node) return;
+      // An edge out of a dead node (all its inputs "zero") is pruned with it.
+      if (to !== node || widths[from].length === 0) return;
       const ops = edgeOps ? [edgeOps[edge]] : Object.keys(space.ops);
       for (const op of ops) {
         const entry = space.ops[op];

@@ -45,10 +45,13 @@ export function channelOptions(range: ChannelRange): number[] {
 
 export function parseChannelRange(spec: string, flag = "--channels"): ChannelRange {
   const match = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(spec);
-  if (!match) throw new InputError(`${flag}: expected MIN:MAX:STEP such as 64:280:8 (got "${spec}")`);
+  if (!match)
+    throw new InputError(`${flag}: expected MIN:MAX:STEP such as 64:280:8 (got "${spec}")`);
   const [min, max, step] = match.slice(1).map(Number);
   if (min < 1 || step < 1 || max < min) {
-    throw new InputError(`${flag}: empty channel range "${spec}" (need 1 <= MIN <= MAX and STEP >= 1)`);
+    throw new InputError(
+      `${flag}: empty channel range "${spec}" (need 1 <= MIN <= MAX and STEP >= 1)`,
+    );
   }
   return { min, max, step };
 }
