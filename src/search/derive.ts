@@ -31,17 +31,20 @@ export function deriveEdgeOps(
   return edgeOps;
 }
 
-/** True when no path of non-zero edges reaches the output node from a cell input. */
-export function outputIsDead(space: SearchSpace, edgeOps: readonly string[]): boolean {
+/** Nodes reached from a cell input through non-zero edges (edges point forward). */
+function liveNodes(space: SearchSpace, edgeOps: readonly string[]): Set<string> {
   const alive = new Set<string>(space.inputs);
+  const carries = (edge: number) => space.ops[edgeOps[edge]].type !== "zero";
   for (const node of space.nodes) {
-    const reached = space.edges.some(
-      ([from, to], edge) =>
-        to === node && alive.has(from) && space.ops[edgeOps[edge]].type !== "zero",
-    );
-    if (reached) alive.add(node);
+    if (space.edges.some(([from, to], edge) => to === node && alive.has(from) && carries(edge))) {
+      alive.add(node);
+    }
   }
-  return !alive.has(cellOutput(space));
+  return alive;
+}
+
+export function outputIsDead(space: SearchSpace, edgeOps: readonly string[]): boolean {
+  return !liveNodes(space, edgeOps).has(cellOutput(space));
 }
 
 /** Each searched layer's channel count: the most likely option. */
