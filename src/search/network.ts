@@ -44,6 +44,8 @@ export interface CellPlan {
   layers: PlannedConv[];
   /** each node's width: the union of its incoming edges' widths */
   nodeWidths: Record<string, WidthSet>;
+  /** each node's live incoming edges and the width each delivers */
+  nodeInputs: Record<string, { edge: number; width: WidthSet }[]>;
 }
 
 export interface NetworkPlan {
@@ -125,28 +127,31 @@ function planCell(
     [space.inputs[1]]: [prePP.slot],
   };
   const layers = [preP, prePP];
+  const nodeInputs: CellPlan["nodeInputs"] = {};
   for (const node of space.nodes) {
-    const incoming: WidthSet = [];
+    nodeInputs[node] = [];
     space.edges.forEach(([from, to], edge) => {
       // An edge out of a dead node (all its inputs "zero") is pruned with it.
       if (to !== node || widths[from].length === 0) return;
       const ops = edgeOps ? [edgeOps[edge]] : Object.keys(space.ops);
+      const delivered: WidthSet = [];
       for (const op of ops) {
         const entry = space.ops[op];
         if (entry.type === "zero") continue;
         if (entry.type === "identity") {
-          incoming.push(...widths[from]);
+          delivered.push(...widths[from]);
           continue;
         }
         const slot = edgeOps ? `${name}.edge${edge}` : `${name}.edge${edge}.${op}`;
-        layers.push({ ...edgeLayer(entry, `${slot}`, slot, size, widths[from]), edge, op });
-        incoming.push(slot);
+        layers.push({ ...edgeLayer(entry, slot, slot, size, widths[from]), edge, op });
+        delivered.push(slot);
       }
+      if (delivered.length > 0) nodeInputs[node].push({ edge, width: [...new Set(delivered)] });
     });
-    widths[node] = [...new Set(incoming)];
+    widths[node] = [...new Set(nodeInputs[node].flatMap((input) => input.width))];
   }
   const nodeWidths = Object.fromEntries(space.nodes.map((node) => [node, widths[node]]));
-  return { index, size, reducePrevious, poolAfter, layers, nodeWidths };
+  return { index, size, reducePrevious, poolAfter, layers, nodeWidths, nodeInputs };
 }
 
 function edgeLayer(
@@ -257,19 +262,24 @@ function toLayer(planned: PlannedConv, channels: Record<string, number>, batch: 
   };
 }
 
+/** Name of the 1×1 conv that widens an edge's output to its node's width. */
+export const equalizerName = (cell: number, node: string, edge: number) =>
+  `cell${cell}.${node}.eq_edge${edge}`;
+
 function equalizers(cell: CellPlan, channels: Record<string, number>, batch: number): Layer[] {
   const layers: Layer[] = [];
-  for (const [node, set] of Object.entries(cell.nodeWidths)) {
-    const width = widthOf(set, channels);
-    for (const slot of set) {
-      if (channels[slot] >= width) continue;
-      const name = `cell${cell.index}.${node}.eq_${slot.split(".").at(-1)}`;
+  for (const [node, inputs] of Object.entries(cell.nodeInputs)) {
+    const width = widthOf(cell.nodeWidths[node], channels);
+    for (const input of inputs) {
+      const c = widthOf(input.width, channels);
+      if (c >= width) continue;
+      const name = equalizerName(cell.index, node, input.edge);
       layers.push({
         name,
         type: "conv",
         k1: 1,
         k2: 1,
-        c: channels[slot],
+        c,
         f: width,
         h: cell.size,
         w: cell.size,

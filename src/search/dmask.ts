@@ -1,0 +1,22 @@
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * DMask (FBNetV2): a layer computes its widest output and multiplies it by Σ_j g_j · mask_j, where
+ * mask_j keeps the first ch_j channels. The matrix rows are the mask_j, so the soft mask is g · M.
+ */
+export function maskMatrix(options: readonly number[], width: number): tf.Tensor2D {
+  const rows = options.map((channels) =>
+    Array.from({ length: width }, (_, i) => (i < channels ? 1 : 0)),
+  );
+  return tf.tensor2d(rows, [options.length, width]);
+}
+
+/** The soft mask of one layer from its Gumbel weights over the channel options. */
+export function channelMask(weights: tf.Tensor1D, masks: tf.Tensor2D): tf.Tensor1D {
+  return tf.matMul(weights.expandDims(0), masks).squeeze([0]) as tf.Tensor1D;
+}
+
+/** The soft channel count Σ_j g_j · ch_j that the smooth cost model sees. */
+export function softChannels(weights: tf.Tensor1D, options: tf.Tensor1D): tf.Scalar {
+  return tf.sum(tf.mul(weights, options));
+}

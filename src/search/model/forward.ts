@@ -1,0 +1,132 @@
+import * as tf from "@tensorflow/tfjs";
+import { type CellPlan, equalizerName, type NetworkPlan } from "../network.js";
+import { cellOutput, type SearchSpace } from "../space.js";
+import { batchNorm, type StatisticsLog } from "./batchNorm.js";
+import type { ConvParams, NetworkParams } from "./params.js";
+
+export interface ForwardOptions {
+  /** training: batch statistics (logged for the running averages); else running statistics */
+  statistics?: StatisticsLog;
+  /** microarchitecture supernet: per edge, the Gumbel-softmax weights over the space's ops */
+  opWeights?: tf.Tensor2D;
+  /** channel search: per slot, the DMask mask Σ_j g_j·mask_j over the widest output */
+  masks?: Map<string, tf.Tensor1D>;
+}
+
+/** Logits of a batch of NHWC images through the network the plan describes. */
+export function forward(
+  space: SearchSpace,
+  plan: NetworkPlan,
+  params: NetworkParams,
+  images: tf.Tensor4D,
+  options: ForwardOptions,
+): tf.Tensor2D {
+  const stem = convForward(params.convs.get(plan.stem.name) as ConvParams, images, options);
+  let previous = stem;
+  let beforePrevious = stem;
+  for (const cell of plan.cells) {
+    let output = cellForward(space, cell, params, previous, beforePrevious, options);
+    beforePrevious = previous;
+    if (cell.poolAfter) output = tf.maxPool(output, 2, 2, "valid");
+    previous = output;
+  }
+  const pooled = tf.mean(previous, [1, 2]) as tf.Tensor2D;
+  return tf.add(tf.matMul(pooled, params.classifier.weights), params.classifier.bias);
+}
+
+/** conv (or depthwise then 1×1) → BN → ReLU, then the slot's channel mask if searching. */
+function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
+  const { stride, dilation, type } = params.planned;
+  const convolved =
+    type === "dws"
+      ? tf.conv2d(
+          tf.depthwiseConv2d(x, params.depthwise as tf.Tensor4D, 1, "same", "NHWC", dilation),
+          params.pointwise as tf.Tensor4D,
+          1,
+          "same",
+        )
+      : tf.conv2d(x, params.filter as tf.Tensor4D, stride, "same", "NHWC", dilation);
+  const activated = tf.relu(batchNorm(convolved, params.bn, options.statistics));
+  const mask = options.masks?.get(params.planned.slot);
+  return mask ? tf.mul(activated, mask) : activated;
+}
+
+function cellForward(
+  space: SearchSpace,
+  cell: CellPlan,
+  params: NetworkParams,
+  previous: tf.Tensor4D,
+  beforePrevious: tf.Tensor4D,
+  options: ForwardOptions,
+): tf.Tensor4D {
+  const conv = (name: string) => params.convs.get(name) as ConvParams;
+  const states = new Map<string, tf.Tensor4D>([
+    [space.inputs[0], convForward(conv(`cell${cell.index}.pre_p`), previous, options)],
+    [space.inputs[1], convForward(conv(`cell${cell.index}.pre_pp`), beforePrevious, options)],
+  ]);
+  for (const node of space.nodes) {
+    const terms = cell.nodeInputs[node].map(({ edge }) => {
+      const source = states.get(space.edges[edge][0]) as tf.Tensor4D;
+      return options.opWeights
+        ? mixedEdge(space, cell, edge, source, params, options)
+        : chosenEdge(cell, edge, source, params, options);
+    });
+    if (terms.length > 0) states.set(node, equalizedSum(cell, node, terms, params));
+  }
+  return states.get(cellOutput(space)) as tf.Tensor4D;
+}
+
+/** Stage 1: edge output = Σ_j w_j · op_j(x); identity passes x, zero adds nothing. */
+function mixedEdge(
+  space: SearchSpace,
+  cell: CellPlan,
+  edge: number,
+  source: tf.Tensor4D,
+  params: NetworkParams,
+  options: ForwardOptions,
+): { edge: number; value: tf.Tensor4D } {
+  const weights = tf.unstack((options.opWeights as tf.Tensor2D).gather([edge]).squeeze([0]));
+  const terms: tf.Tensor4D[] = [];
+  Object.entries(space.ops).forEach(([op, entry], j) => {
+    if (entry.type === "zero") return;
+    const output =
+      entry.type === "identity"
+        ? source
+        : convForward(
+            params.convs.get(`cell${cell.index}.edge${edge}.${op}`) as ConvParams,
+            source,
+            options,
+          );
+    terms.push(tf.mul(output, weights[j]));
+  });
+  return { edge, value: tf.addN(terms) };
+}
+
+function chosenEdge(
+  cell: CellPlan,
+  edge: number,
+  source: tf.Tensor4D,
+  params: NetworkParams,
+  options: ForwardOptions,
+) {
+  const layer = cell.layers.find((planned) => planned.edge === edge);
+  const value = layer
+    ? convForward(params.convs.get(layer.name) as ConvParams, source, options)
+    : source;
+  return { edge, value };
+}
+
+/** A node sums its inputs; narrower ones are widened by their 1×1 equalizing conv first. */
+function equalizedSum(
+  cell: CellPlan,
+  node: string,
+  terms: { edge: number; value: tf.Tensor4D }[],
+  params: NetworkParams,
+) {
+  return tf.addN(
+    terms.map(({ edge, value }) => {
+      const equalizer = params.equalizers.get(equalizerName(cell.index, node, edge));
+      return equalizer ? tf.conv2d(value, equalizer, 1, "same") : value;
+    }),
+  );
+}

@@ -1,0 +1,102 @@
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { channelMask, maskMatrix, softChannels } from "../../src/search/dmask.js";
+import { gumbelSoftmax } from "../../src/search/gumbel.js";
+import { forward } from "../../src/search/model/forward.js";
+import { createParams, disposeParams, trainableVariables } from "../../src/search/model/params.js";
+import { planNetwork } from "../../src/search/network.js";
+import { uboostSpace } from "../../src/search/space.js";
+
+const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
+const images = () => tf.randomNormal([4, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+const slotsOf = (plan: ReturnType<typeof planNetwork>) =>
+  [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)].map((l) => l.slot);
+
+describe("DMask", () => {
+  it("mask_j keeps the first ch_j channels; the soft mask and count are Gumbel-weighted", () => {
+    const masks = maskMatrix([2, 4, 6], 6);
+    expect(masks.arraySync()).toEqual([
+      [1, 1, 0, 0, 0, 0],
+      [1, 1, 1, 1, 0, 0],
+      [1, 1, 1, 1, 1, 1],
+    ]);
+    const weights = tf.tensor1d([0.5, 0.25, 0.25]);
+    const mask = channelMask(weights, masks).arraySync();
+    expect(mask).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
+    expect(softChannels(weights, tf.tensor1d([2, 4, 6])).arraySync()).toBe(3.5);
+  });
+  it("Gumbel-softmax samples are distributions that sharpen as τ falls", () => {
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
+    const soft = gumbelSoftmax(logits, 1, 7).arraySync() as number[][];
+    const hard = gumbelSoftmax(logits, 0.01, 7).arraySync() as number[][];
+    for (const row of [...soft, ...hard]) expect(row.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+    expect(Math.max(...hard[0])).toBeGreaterThan(0.99);
+  });
+});
+
+describe("network model", () => {
+  it("the microarchitecture supernet mixes every op on every edge and trains all of them", () => {
+    const plan = planNetwork(uboostSpace, shape);
+    const channels = Object.fromEntries(slotsOf(plan).map((slot) => [slot, 8]));
+    const params = createParams(plan, { ...channels, input: 3 }, 0);
+    const opCount = Object.keys(uboostSpace.ops).length;
+    const opWeights = tf.fill([uboostSpace.edges.length, opCount], 1 / opCount) as tf.Tensor2D;
+    const variables = trainableVariables(params);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf.mean(
+          forward(uboostSpace, plan, params, images(), { statistics: [], opWeights }),
+        ) as tf.Scalar,
+      variables,
+    );
+    expect(value.shape).toEqual([]);
+    // every conv of every op gets a gradient
+    expect(Object.keys(grads)).toHaveLength(variables.length);
+    disposeParams(params);
+  });
+
+  it("channel search: a layer's masked-off channels are exactly zero", () => {
+    const edgeOps = uboostSpace.edges.map(() => "conv3x3");
+    const plan = planNetwork(uboostSpace, shape, edgeOps);
+    const channels = Object.fromEntries(slotsOf(plan).map((slot) => [slot, 12]));
+    const params = createParams(plan, { ...channels, input: 3 }, 0);
+    const keepFour = channelMask(tf.tensor1d([1, 0, 0]), maskMatrix([4, 8, 12], 12));
+    const masks = new Map(slotsOf(plan).map((slot) => [slot, keepFour]));
+    const logits = forward(uboostSpace, plan, params, images(), { masks });
+    expect(logits.shape).toEqual([4, 10]);
+    // with every layer narrowed to 4 channels, the classifier only sees channels 0..3
+    const head = tf.mean(tf.abs(params.classifier.weights.slice([4, 0], [8, 10]))).arraySync();
+    expect(head).toBeGreaterThan(0);
+    const zeroedHead = forward(uboostSpace, plan, params, images(), {
+      masks: new Map([...masks].map(([slot]) => [slot, tf.zeros([12]) as tf.Tensor1D])),
+    });
+    const bias = params.classifier.bias.arraySync();
+    (zeroedHead.arraySync() as number[][]).forEach((row) =>
+      row.forEach((v, i) => expect(v).toBeCloseTo(bias[i], 6)),
+    );
+    disposeParams(params);
+  });
+
+  it("the final network equalizes narrower node inputs with 1×1 convs", () => {
+    const edgeOps = [
+      "conv3x3",
+      "dws5x5",
+      "identity",
+      "dil3x3",
+      "zero",
+      "conv5x5",
+      "identity",
+      "zero",
+      "dws3x3",
+    ];
+    const plan = planNetwork(uboostSpace, shape, edgeOps);
+    const channels = Object.fromEntries(slotsOf(plan).map((slot, i) => [slot, 4 + 2 * (i % 3)]));
+    const params = createParams(plan, { ...channels, input: 3 }, 0);
+    expect(params.equalizers.size).toBeGreaterThan(0);
+    expect(forward(uboostSpace, plan, params, images(), {}).shape).toEqual([4, 10]);
+    disposeParams(params);
+  });
+});
