@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormTrain } from "../../train/ops/batchNorm.js";
 
 /** Batch norm over N, H, W with learned scale/shift and running statistics for evaluation. */
 export interface BatchNormParams {
@@ -51,20 +52,9 @@ export function batchNorm(
       epsilon,
     );
   }
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  log.push({
-    params,
-    mean: tf.keep(mean.clone()) as tf.Tensor1D,
-    variance: tf.keep(variance.clone()) as tf.Tensor1D,
-  });
-  return tf.batchNorm4d(
-    x,
-    mean as tf.Tensor1D,
-    variance as tf.Tensor1D,
-    params.beta,
-    params.gamma,
-    epsilon,
-  );
+  const { y, mean, variance } = batchNormTrain(x, params.gamma, params.beta, epsilon);
+  log.push({ params, mean: tf.keep(mean), variance: tf.keep(variance) });
+  return y;
 }
 
 export function applyStatistics(log: StatisticsLog): void {

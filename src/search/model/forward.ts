@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv2d } from "../../train/ops/conv2d.js";
+import { depthwiseConv2d } from "../../train/ops/depthwiseConv2d.js";
 import { type CellPlan, equalizerName, type NetworkPlan } from "../network.js";
 import { cellOutput, type SearchSpace } from "../space.js";
 import { batchNorm, type StatisticsLog } from "./batchNorm.js";
@@ -37,15 +39,14 @@ export function forward(
 /** conv (or depthwise then 1×1) → BN → ReLU, then the slot's channel mask if searching. */
 function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
   const { stride, dilation, type } = params.planned;
+  // Our conv ops: their gradients are forward convs, fast on wasm and defined for dilation 2.
   const convolved =
     type === "dws"
-      ? tf.conv2d(
-          tf.depthwiseConv2d(x, params.depthwise as tf.Tensor4D, 1, "same", "NHWC", dilation),
+      ? conv2d(
+          depthwiseConv2d(x, params.depthwise as tf.Tensor4D, { dilation }),
           params.pointwise as tf.Tensor4D,
-          1,
-          "same",
         )
-      : tf.conv2d(x, params.filter as tf.Tensor4D, stride, "same", "NHWC", dilation);
+      : conv2d(x, params.filter as tf.Tensor4D, { strides: stride, dilation });
   const activated = tf.relu(batchNorm(convolved, params.bn, options.statistics));
   const mask = options.masks?.get(params.planned.slot);
   return mask ? tf.mul(activated, mask) : activated;
@@ -126,7 +127,7 @@ function equalizedSum(
   return tf.addN(
     terms.map(({ edge, value }) => {
       const equalizer = params.equalizers.get(equalizerName(cell.index, node, edge));
-      return equalizer ? tf.conv2d(value, equalizer, 1, "same") : value;
+      return equalizer ? conv2d(value, equalizer) : value;
     }),
   );
 }
