@@ -198,52 +198,57 @@ export function networkLayers(
         withInput,
       );
       const out = Math.floor(cell.size / 2);
-      layers.push({
-        name: `cell${cell.index}.pool`,
-        type: "pool",
-        k1: 2,
-        k2: 2,
-        c: width,
-        f: width,
-        h: out,
-        w: out,
-        stride: 2,
-        dilation: 1,
-        batch,
-      });
+      layers.push(freeLayer(`cell${cell.index}.pool`, 2, width, out, batch));
     }
   }
   const headWidth = widthOf(plan.headInput, withInput);
-  layers.push({
-    name: "gap",
-    type: "pool",
-    k1: plan.headSize,
-    k2: plan.headSize,
-    c: headWidth,
-    f: headWidth,
-    h: 1,
-    w: 1,
-    stride: 1,
-    dilation: 1,
-    batch,
-  });
-  layers.push({
+  layers.push(freeLayer("gap", plan.headSize, headWidth, 1, batch));
+  layers.push(classifierLayer(plan, headWidth, batch));
+  return layers;
+}
+
+/** The layers with weights, in order: stem, each cell's pre layers and edge ops. */
+export function convLayers(plan: NetworkPlan): PlannedConv[] {
+  return [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)];
+}
+
+export function classifierLayer(plan: NetworkPlan, width: number, batch: number): Layer {
+  return {
     name: "classifier",
     type: "fc",
     k1: 1,
     k2: 1,
-    c: headWidth,
+    c: width,
     f: plan.classes,
     h: 1,
     w: 1,
     stride: 1,
     dilation: 1,
     batch,
-  });
-  return layers;
+  };
 }
 
-function toLayer(planned: PlannedConv, channels: Record<string, number>, batch: number): Layer {
+function freeLayer(name: string, k: number, width: number, size: number, batch: number): Layer {
+  return {
+    name,
+    type: "pool",
+    k1: k,
+    k2: k,
+    c: width,
+    f: width,
+    h: size,
+    w: size,
+    stride: k,
+    dilation: 1,
+    batch,
+  };
+}
+
+export function toLayer(
+  planned: PlannedConv,
+  channels: Record<string, number>,
+  batch: number,
+): Layer {
   const c = widthOf(planned.input, channels);
   const f = channels[planned.slot];
   const k = planned.k;
