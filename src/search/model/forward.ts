@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2d } from "../../train/ops/conv2d.js";
 import { depthwiseConv2d } from "../../train/ops/depthwiseConv2d.js";
+import { maxPool } from "../../train/ops/maxPool.js";
 import { type CellPlan, equalizerName, type NetworkPlan } from "../network.js";
 import { cellOutput, type SearchSpace } from "../space.js";
 import { batchNorm, type StatisticsLog } from "./batchNorm.js";
@@ -29,7 +30,7 @@ export function forward(
   for (const cell of plan.cells) {
     let output = cellForward(space, cell, params, previous, beforePrevious, options);
     beforePrevious = previous;
-    if (cell.poolAfter) output = tf.maxPool(output, 2, 2, "valid");
+    if (cell.poolAfter) output = maxPool(output, { size: 2, pad: "valid" });
     previous = output;
   }
   const pooled = tf.mean(previous, [1, 2]) as tf.Tensor2D;

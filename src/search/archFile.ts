@@ -1,0 +1,88 @@
+import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import { readText } from "../layers/readLayers.js";
+import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./network.js";
+import { type SearchSpace, validateSearchSpace } from "./space.js";
+
+/**
+ * arch.json: what a search chose and with what certainty, and everything needed to rebuild the
+ * network (`uboost train --arch`). Edges list every op's probability; channels every option's.
+ */
+export interface ArchFile {
+  format: "uboost-arch/1";
+  space: SearchSpace;
+  shape: NetworkShape;
+  stemChannels?: number;
+  edges: { from: string; to: string; op: string; probabilities: Record<string, number> }[];
+  channels: { slot: string; channels: number; probabilities?: Record<string, number> }[];
+  settings?: Record<string, unknown>;
+}
+
+export function writeArchFile(path: string, arch: ArchFile): void {
+  writeFileAtomic(path, `${JSON.stringify(arch, null, 2)}\n`);
+}
+
+/** The plan and per-slot channel counts an arch file describes. */
+export function archNetwork(arch: ArchFile): {
+  plan: NetworkPlan;
+  channels: Record<string, number>;
+} {
+  const plan = planNetwork(
+    arch.space,
+    arch.shape,
+    arch.edges.map((edge) => edge.op),
+  );
+  const channels: Record<string, number> = { input: arch.shape.inChannels };
+  for (const entry of arch.channels) channels[entry.slot] = entry.channels;
+  return { plan, channels };
+}
+
+export function readArchFile(path: string): ArchFile {
+  let raw: Partial<ArchFile>;
+  try {
+    raw = JSON.parse(readText(path));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${path}: malformed JSON (${(error as Error).message})`);
+  }
+  const space = validateSearchSpace(raw.space, `${path}, field space`);
+  const shape = raw.shape as NetworkShape | undefined;
+  const positive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+  if (
+    !shape ||
+    !Array.isArray(shape.stacks) ||
+    !shape.stacks.every(positive) ||
+    ![shape.resolution, shape.inChannels, shape.classes].every(positive)
+  ) {
+    throw new InputError(
+      `${path}, field shape: expected {stacks: [n, …], resolution, inChannels, classes} of positive integers`,
+    );
+  }
+  if (!Array.isArray(raw.edges) || raw.edges.length !== space.edges.length) {
+    throw new InputError(
+      `${path}, field edges: expected one entry per edge of the space (${space.edges.length})`,
+    );
+  }
+  raw.edges.forEach((edge, i) => {
+    if (!Object.hasOwn(space.ops, edge?.op))
+      throw new InputError(`${path}, edges row ${i + 1}, field op: unknown op "${edge?.op}"`);
+  });
+  if (!Array.isArray(raw.channels))
+    throw new InputError(`${path}, field channels: expected a list of {slot, channels}`);
+  const arch = raw as ArchFile;
+  const given = new Map(
+    arch.channels.map((entry, i) => {
+      if (!positive(entry?.channels))
+        throw new InputError(
+          `${path}, channels row ${i + 1}, field channels: must be a positive integer`,
+        );
+      return [entry.slot, entry.channels];
+    }),
+  );
+  const { plan } = archNetwork({ ...arch, space });
+  for (const layer of convLayers(plan)) {
+    if (!given.has(layer.slot))
+      throw new InputError(`${path}, field channels: no entry for layer "${layer.slot}"`);
+  }
+  return { ...arch, space, shape };
+}
