@@ -52,9 +52,10 @@ export function batchNorm(
       epsilon,
     );
   }
-  const { y, mean, variance } = batchNormTrain(x, params.gamma, params.beta, epsilon);
-  log.push({ params, mean: tf.keep(mean), variance: tf.keep(variance) });
-  return y;
+  // The statistics live only inside the forward pass: keep copies for the running averages.
+  return batchNormTrain(x, params.gamma, params.beta, epsilon, ({ mean, variance }) => {
+    log.push({ params, mean: tf.keep(mean.clone()), variance: tf.keep(variance.clone()) });
+  });
 }
 
 export function applyStatistics(log: StatisticsLog): void {
@@ -66,6 +67,10 @@ export function applyStatistics(log: StatisticsLog): void {
       );
     }
   });
+  discardStatistics(log);
+}
+
+export function discardStatistics(log: StatisticsLog): void {
   for (const { mean, variance } of log) tf.dispose([mean, variance]);
   log.length = 0;
 }

@@ -24,6 +24,11 @@ export interface NetworkParams {
 // can hold the supernet and the final network (or a test several models) at once.
 let networksCreated = 0;
 
+/** A process-unique name for an architecture variable (tfjs names variables globally). */
+export function archVariableName(kind: string): string {
+  return `net${networksCreated++}/${kind}`;
+}
+
 /** Makes variables under one network's prefix, with seeded He-normal initialisation. */
 function variableFactory(seed: number) {
   let nextSeed = seed * 100_003;

@@ -1,0 +1,19 @@
+import type * as tf from "@tensorflow/tfjs";
+
+/** A labelled image split as the training loops consume it: NHWC batches and integer labels. */
+export interface ImageSet {
+  count: number;
+  /** batches in an order fixed by `seed`; `augment` adds random crop and flip */
+  batches(
+    size: number,
+    options: { seed: number; augment: boolean },
+  ): Iterable<{ x: tf.Tensor4D; y: tf.Tensor1D }>;
+}
+
+export interface TrainingData {
+  train: ImageSet;
+  validation: ImageSet;
+  test: ImageSet;
+  classes: number;
+  resolution: number;
+}

@@ -1,0 +1,223 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { macsOf } from "../engine/reference.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import type { ModelContext } from "../hw/costModel.js";
+import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
+import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
+import type { Layer } from "../layers/layer.js";
+import { type TrainResult, trainNetwork } from "../train/trainNetwork.js";
+import { type ArchFile, archNetwork, writeArchFile } from "./archFile.js";
+import { costSurface } from "./costSurface.js";
+import { deriveChannels, deriveEdgeOps } from "./derive.js";
+import type { TrainingData } from "./imageSet.js";
+import { disposeParams } from "./model/params.js";
+import { type NetworkShape, networkLayers } from "./network.js";
+import {
+  type MetricsRow,
+  openSearchState,
+  type SearchState,
+  saveSearchState,
+} from "./searchState.js";
+import { channelOptions, type SearchSettings } from "./settings.js";
+import type { SearchSpace } from "./space.js";
+import { createChannelStage } from "./stages/channel.js";
+import { createMicroStage } from "./stages/micro.js";
+import { runStage } from "./stages/runStage.js";
+import type { EpochProgress } from "./stages/searchEpoch.js";
+
+export interface SearchOptions {
+  settings: SearchSettings;
+  space: SearchSpace;
+  data: TrainingData;
+  outDir: string;
+  resume: boolean;
+  backend: string;
+  context: ModelContext;
+  onBatch?: (progress: EpochProgress & { stage: string; epoch: number; epochs: number }) => void;
+  onEpoch?: (row: MetricsRow) => void;
+}
+
+export interface FinalReport {
+  testTop1: number;
+  runtimeUs: number;
+  utilization: number;
+  params: number;
+  macs: number;
+  /** share of each search stage's time spent in the cost model (target < 1%) */
+  engineShare: { micro: number; channel: number };
+}
+
+export interface SearchOutcome {
+  arch: ArchFile;
+  final: FinalReport;
+  layers: Layer[];
+  simulation: SimNetworkResult;
+}
+
+/** The hardware of the search: the array from the settings, the paper's SRAM, bandwidth, clock. */
+export function searchHardware(settings: SearchSettings): SimConfig {
+  return { ...defaultSimConfig, arrayRows: settings.array.rows, arrayCols: settings.array.cols };
+}
+
+/**
+ * U-Boost's three stages (paper §4): microarchitecture search, DMask channel search, and final
+ * training of the derived network from scratch; --out gets arch.json, metrics.jsonl, the model,
+ * final.json and per-epoch checkpoints.
+ */
+export async function runSearch(options: SearchOptions): Promise<SearchOutcome> {
+  const { settings, space, data, outDir } = options;
+  mkdirSync(outDir, { recursive: true });
+  const state = openSearchState(outDir, settings, options.backend, options.resume);
+  const save = () => saveSearchState(outDir, state);
+  save();
+  const hardware = searchHardware(settings);
+  const surface = costSurface(settings.hwModel, hardware, options.context);
+  const shape: NetworkShape = {
+    stacks: settings.stacks,
+    resolution: data.resolution,
+    inChannels: 3,
+    classes: data.classes,
+  };
+  const run = {
+    settings,
+    data,
+    outDir,
+    state,
+    save,
+    onBatch: options.onBatch,
+    onEpoch: options.onEpoch,
+  };
+
+  if (!state.micro) {
+    const stage = createMicroStage(space, shape, settings, surface, hardware);
+    const engineShare = await runStage(stage, {
+      ...run,
+      name: "micro",
+      epochs: settings.microEpochs,
+    });
+    const probabilities = stage.probabilities();
+    state.micro = { probabilities, edgeOps: deriveEdgeOps(space, probabilities), engineShare };
+    disposeParams(stage.params);
+    tf.dispose(stage.archLogits);
+    save();
+  }
+  if (!state.channel) {
+    const stage = createChannelStage(
+      space,
+      shape,
+      state.micro.edgeOps,
+      settings,
+      surface,
+      hardware,
+    );
+    const engineShare = await runStage(stage, {
+      ...run,
+      name: "channel",
+      epochs: settings.channelEpochs,
+    });
+    const probabilities = stage.probabilities();
+    state.channel = {
+      probabilities,
+      channels: deriveChannels(stage.slots, probabilities, stage.options),
+      engineShare,
+    };
+    disposeParams(stage.params);
+    tf.dispose(stage.archLogits);
+    save();
+  }
+
+  const arch = archFileOf(space, shape, settings, state);
+  writeArchFile(join(outDir, "arch.json"), arch);
+  const trained = await trainFinal(arch, options, state);
+  const { plan, channels } = archNetwork(arch);
+  const layers = networkLayers(plan, channels, settings.hardwareBatch);
+  const simulation = simulateNetwork(layers, hardware);
+  const final: FinalReport = {
+    testTop1: trained.testTop1,
+    runtimeUs: simulation.total.runtimeMs * 1e3,
+    utilization: simulation.total.util,
+    params: trained.params,
+    macs: layers.reduce((sum, layer) => sum + macsOf(layer), 0) / settings.hardwareBatch,
+    engineShare: { micro: state.micro.engineShare, channel: state.channel.engineShare },
+  };
+  writeFileAtomic(join(outDir, "final.json"), `${JSON.stringify(final, null, 2)}\n`);
+  return { arch, final, layers, simulation };
+}
+
+async function trainFinal(
+  arch: ArchFile,
+  options: SearchOptions,
+  state: SearchState,
+): Promise<TrainResult> {
+  const { settings } = options;
+  const firstNew = state.metrics.filter((row) => row.stage === "final").length;
+  return trainNetwork(arch, options.data, {
+    epochs: settings.finalEpochs,
+    batch: settings.finalBatch,
+    learningRate: settings.finalLr,
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    clipNorm: 0,
+    seed: settings.seed,
+    outDir: join(options.outDir, "final"),
+    resume: true,
+    backend: options.backend,
+    onBatch: (progress) =>
+      options.onBatch?.({ ...progress, stage: "final", epochs: settings.finalEpochs }),
+    onEpoch: (metrics) => {
+      if (metrics.epoch < firstNew) return;
+      const row: MetricsRow = {
+        stage: "final",
+        epoch: metrics.epoch,
+        trainLoss: metrics.trainLoss,
+        trainTop1: metrics.trainTop1,
+        validTop1: metrics.validTop1,
+        latencyMs: Number.NaN,
+        utilization: Number.NaN,
+        tau: null,
+      };
+      state.metrics.push(row);
+      saveSearchState(options.outDir, state);
+      options.onEpoch?.(row);
+    },
+  });
+}
+
+/** arch.json: chosen ops with every op's probability, channels with every option's. */
+function archFileOf(
+  space: SearchSpace,
+  shape: NetworkShape,
+  settings: SearchSettings,
+  state: SearchState,
+): ArchFile {
+  const micro = state.micro as NonNullable<SearchState["micro"]>;
+  const channel = state.channel as NonNullable<SearchState["channel"]>;
+  const opNames = Object.keys(space.ops);
+  const slots = Object.keys(channel.channels);
+  const options: number[] = [];
+  for (let ch = settings.channels.min; ch <= settings.channels.max; ch += settings.channels.step)
+    options.push(ch);
+  return {
+    format: "uboost-arch/1",
+    space,
+    shape,
+    edges: space.edges.map(([from, to], edge) => ({
+      from,
+      to,
+      op: micro.edgeOps[edge],
+      probabilities: Object.fromEntries(
+        opNames.map((name, j) => [name, micro.probabilities[edge][j]]),
+      ),
+    })),
+    channels: slots.map((slot, i) => ({
+      slot,
+      channels: channel.channels[slot],
+      probabilities: Object.fromEntries(
+        options.map((ch, j) => [String(ch), channel.probabilities[i][j]]),
+      ),
+    })),
+    settings: { ...settings, backend: state.backend },
+  };
+}

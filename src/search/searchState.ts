@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import type { SearchSettings } from "./settings.js";
+
+/** One line of metrics.jsonl: an epoch of a stage. */
+export interface MetricsRow {
+  stage: "micro" | "channel" | "final";
+  epoch: number;
+  trainLoss: number;
+  trainTop1: number;
+  validTop1: number;
+  latencyMs: number;
+  utilization: number;
+  tau: number | null;
+}
+
+/** What a search has finished so far (state.json), so --resume can skip it. */
+export interface SearchState {
+  settings: SearchSettings;
+  backend: string;
+  metrics: MetricsRow[];
+  micro?: { probabilities: number[][]; edgeOps: string[]; engineShare: number };
+  channel?: { probabilities: number[][]; channels: Record<string, number>; engineShare: number };
+}
+
+const stateFile = "state.json";
+
+/**
+ * A fresh state, or the saved one on --resume. A folder that already holds a search is never
+ * overwritten silently, and a resumed search must have the same settings.
+ */
+export function openSearchState(
+  outDir: string,
+  settings: SearchSettings,
+  backend: string,
+  resume: boolean,
+): SearchState {
+  const path = join(outDir, stateFile);
+  if (!existsSync(path)) return { settings, backend, metrics: [] };
+  if (!resume)
+    throw new InputError(
+      `--out: ${outDir} already holds a search; pass --resume to continue it or choose another folder`,
+    );
+  const saved = JSON.parse(readFileSync(path, "utf8")) as SearchState;
+  if (JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
+    throw new InputError(
+      `--resume: the settings differ from the search in ${outDir} (${stateFile}); use the same flags`,
+    );
+  }
+  return saved;
+}
+
+export function saveSearchState(outDir: string, state: SearchState): void {
+  writeFileAtomic(join(outDir, stateFile), `${JSON.stringify(state)}\n`);
+  writeFileAtomic(
+    join(outDir, "metrics.jsonl"),
+    state.metrics.map((row) => JSON.stringify(row)).join("\n") + (state.metrics.length ? "\n" : ""),
+  );
+}

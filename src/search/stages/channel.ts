@@ -1,0 +1,110 @@
+import * as tf from "@tensorflow/tfjs";
+import type { SimConfig } from "../../hw/simulator/config.js";
+import type { CostSurface } from "../costSurface.js";
+import { type ChannelCost, channelCost } from "../costTerms.js";
+import { maskMatrix } from "../dmask.js";
+import { gumbelSoftmax } from "../gumbel.js";
+import { forward } from "../model/forward.js";
+import {
+  archVariableName,
+  createParams,
+  type NetworkParams,
+  trainableVariables,
+} from "../model/params.js";
+import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../network.js";
+import { channelOptions, type SearchSettings } from "../settings.js";
+import type { SearchSpace } from "../space.js";
+import type { SearchStage } from "./runStage.js";
+import type { StageModel } from "./searchEpoch.js";
+
+/** Stage 2: the chosen ops, every conv's output channels a DMask over the channel options. */
+export interface ChannelStage extends SearchStage {
+  model: StageModel;
+  plan: NetworkPlan;
+  params: NetworkParams;
+  slots: string[];
+  options: number[];
+  /** channel logits [slots, options] */
+  logits: tf.Variable<tf.Rank.R2>;
+  cost: ChannelCost;
+  tau: number;
+  probabilities(): number[][];
+  evalLogits(x: tf.Tensor4D): tf.Tensor2D;
+  expectedCost(): { latencyMs: number; util: number };
+}
+
+export function createChannelStage(
+  space: SearchSpace,
+  shape: NetworkShape,
+  edgeOps: string[],
+  settings: SearchSettings,
+  surface: CostSurface,
+  hardware: SimConfig,
+): ChannelStage {
+  const plan = planNetwork(space, shape, edgeOps);
+  const slots = convLayers(plan).map((layer) => layer.slot);
+  const options = channelOptions(settings.channels);
+  const widest = options[options.length - 1];
+  const channels = {
+    input: shape.inChannels,
+    ...Object.fromEntries(slots.map((slot) => [slot, widest])),
+  };
+  const params = createParams(plan, channels, settings.seed + 1);
+  const logits = tf.variable(
+    tf.zeros([slots.length, options.length]),
+    true,
+    archVariableName("channel-logits"),
+  ) as tf.Variable<tf.Rank.R2>;
+  const masks = maskMatrix(options, widest);
+  const optionValues = tf.tensor2d(options, [options.length, 1]);
+  const cost = channelCost(
+    plan,
+    slots,
+    widest,
+    shape.inChannels,
+    surface,
+    hardware,
+    settings.hardwareBatch,
+  );
+  // One Gumbel sample [slots, options] gives both the masks (DMask) and the soft counts (cost).
+  const masksOf = (weights: tf.Tensor2D) => {
+    const perSlot = tf.unstack(tf.matMul(weights, masks)) as tf.Tensor1D[];
+    return new Map(slots.map((slot, i) => [slot, perSlot[i]]));
+  };
+  const softChannels = (weights: tf.Tensor2D) =>
+    tf.matMul(weights, optionValues).reshape([-1]) as tf.Tensor1D;
+  const stage: ChannelStage = {
+    plan,
+    params,
+    slots,
+    options,
+    logits,
+    cost,
+    archLogits: logits,
+    tau: 1,
+    model: {
+      weightVariables: trainableVariables(params),
+      archVariables: [logits],
+      logits: (x, step, statistics) =>
+        forward(space, plan, params, x, {
+          statistics,
+          masks: masksOf(gumbelSoftmax(logits, stage.tau, step)),
+        }),
+      costTerm: (step) => {
+        const { latencyMs, util } = cost.evaluate(
+          softChannels(gumbelSoftmax(logits, stage.tau, step)),
+        );
+        return tf.sub(tf.mul(latencyMs, settings.lambda), tf.mul(util, settings.beta));
+      },
+    },
+    probabilities: () => tf.tidy(() => tf.softmax(logits).arraySync() as number[][]),
+    evalLogits: (x) =>
+      forward(space, plan, params, x, { masks: masksOf(tf.softmax(logits) as tf.Tensor2D) }),
+    expectedCost: () =>
+      tf.tidy(() => {
+        const { latencyMs, util } = cost.evaluate(softChannels(tf.softmax(logits) as tf.Tensor2D));
+        return { latencyMs: latencyMs.dataSync()[0], util: util.dataSync()[0] };
+      }),
+  };
+  return stage;
+}

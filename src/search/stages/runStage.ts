@@ -1,0 +1,109 @@
+import * as tf from "@tensorflow/tfjs";
+import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
+import { createSgd } from "../../train/sgd.js";
+import type { CostBridge } from "../costBridge.js";
+import type { TrainingData } from "../imageSet.js";
+import type { NetworkParams } from "../model/params.js";
+import type { MetricsRow, SearchState } from "../searchState.js";
+import { type SearchSettings, temperature } from "../settings.js";
+import { type EpochProgress, evaluateTop1, type StageModel, searchEpoch } from "./searchEpoch.js";
+
+/** What stages 1 and 2 share: a model, its architecture logits and its cost terms. */
+export interface SearchStage {
+  model: StageModel;
+  params: NetworkParams;
+  /** alpha (ops per edge) or the channel logits */
+  archLogits: tf.Variable;
+  cost: { bridge: CostBridge };
+  tau: number;
+  evalLogits(x: tf.Tensor4D): tf.Tensor2D;
+  expectedCost(): { latencyMs: number; util: number };
+}
+
+export interface StageRun {
+  name: "micro" | "channel";
+  epochs: number;
+  settings: SearchSettings;
+  data: TrainingData;
+  outDir: string;
+  state: SearchState;
+  /** persists state.json and metrics.jsonl */
+  save: () => void;
+  onBatch?: (progress: EpochProgress & { stage: string; epoch: number; epochs: number }) => void;
+  onEpoch?: (row: MetricsRow) => void;
+}
+
+/**
+ * Runs a search stage epoch by epoch (paper Table 6: SGD lr 0.05, momentum 0.9, wd 3e-4, clip
+ * 0.5 on weights; Adam on the architecture), checkpointing after every epoch so --resume picks
+ * up where it stopped. Returns the share of the stage's time spent in the cost model.
+ */
+export async function runStage(stage: SearchStage, run: StageRun): Promise<number> {
+  const { settings } = run;
+  const sgd = createSgd(stage.model.weightVariables, {
+    learningRate: settings.weightLr,
+    momentum: 0.9,
+    weightDecay: 3e-4,
+    maxGradNorm: 0.5,
+  });
+  const adam = tf.train.adam(settings.archLr, 0.5, 0.999);
+  const checkpoint = `checkpoint-${run.name}`;
+  const variables = new Map<string, tf.Variable>(stage.params.named);
+  variables.set("arch", stage.archLogits);
+  for (const [key, variable] of stage.params.named)
+    if (variable.trainable) variables.set(`velocity/${key}`, sgd.velocityOf(variable));
+  let firstEpoch = 0;
+  if (hasCheckpoint(run.outDir, checkpoint)) {
+    const { state, rest } = restoreCheckpoint<{ epoch: number; adam: string[] }>(
+      run.outDir,
+      checkpoint,
+      variables,
+    );
+    firstEpoch = state.epoch + 1;
+    // Adam keeps its moments by position in the variable list, so names are only labels here.
+    await adam.setWeights(state.adam.map((key) => ({ name: key, tensor: rest[key] })));
+  }
+  const started = performance.now();
+  const surfaceAtStart = stage.cost.bridge.surfaceMs();
+  for (let epoch = firstEpoch; epoch < run.epochs; epoch++) {
+    stage.tau = temperature(epoch);
+    const result = searchEpoch(
+      stage.model,
+      run.data.train,
+      {
+        batch: settings.batch,
+        seed: settings.seed * 1000 + epoch + (run.name === "channel" ? 500 : 0),
+        weightShare: settings.weightShare,
+        sgd,
+        adam: epoch === firstEpoch ? adam : adam,
+      },
+      (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
+    );
+    const validTop1 = evaluateTop1(run.data.validation, 256, (x) => stage.evalLogits(x));
+    const { latencyMs, util } = stage.expectedCost();
+    const row: MetricsRow = {
+      stage: run.name,
+      epoch,
+      ...result,
+      validTop1,
+      latencyMs,
+      utilization: util,
+      tau: stage.tau,
+    };
+    run.state.metrics.push(row);
+    const adamState = await adam.getWeights();
+    const withAdam = new Map<string, tf.Tensor>(variables);
+    for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
+    await saveCheckpoint(run.outDir, checkpoint, withAdam, {
+      epoch,
+      adam: adamState.map((_, i) => `adam/${i}`),
+    });
+    run.save();
+    run.onEpoch?.(row);
+  }
+  const share =
+    (stage.cost.bridge.surfaceMs() - surfaceAtStart) / Math.max(performance.now() - started, 1e-9);
+  sgd.dispose();
+  adam.dispose();
+  return share;
+}
