@@ -271,28 +271,32 @@ export function toLayer(
 export const equalizerName = (cell: number, node: string, edge: number) =>
   `cell${cell}.${node}.eq_edge${edge}`;
 
-function equalizers(cell: CellPlan, channels: Record<string, number>, batch: number): Layer[] {
-  const layers: Layer[] = [];
+/** The 1×1 convs a cell needs at these widths: one per node input narrower than its node. */
+export function equalizerSpecs(cell: CellPlan, channels: Record<string, number>) {
+  const specs: { name: string; c: number; f: number }[] = [];
   for (const [node, inputs] of Object.entries(cell.nodeInputs)) {
     const width = widthOf(cell.nodeWidths[node], channels);
     for (const input of inputs) {
       const c = widthOf(input.width, channels);
-      if (c >= width) continue;
-      const name = equalizerName(cell.index, node, input.edge);
-      layers.push({
-        name,
-        type: "conv",
-        k1: 1,
-        k2: 1,
-        c,
-        f: width,
-        h: cell.size,
-        w: cell.size,
-        stride: 1,
-        dilation: 1,
-        batch,
-      });
+      if (c < width) specs.push({ name: equalizerName(cell.index, node, input.edge), c, f: width });
     }
   }
-  return layers;
+  return specs;
+}
+
+function equalizers(cell: CellPlan, channels: Record<string, number>, batch: number): Layer[] {
+  const { size } = cell;
+  return equalizerSpecs(cell, channels).map(({ name, c, f }) => ({
+    name,
+    type: "conv",
+    k1: 1,
+    k2: 1,
+    c,
+    f,
+    h: size,
+    w: size,
+    stride: 1,
+    dilation: 1,
+    batch,
+  }));
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { equalizerName, type NetworkPlan, type PlannedConv, widthOf } from "../network.js";
+import { equalizerSpecs, type NetworkPlan, type PlannedConv, widthOf } from "../network.js";
 import { type BatchNormParams, createBatchNorm } from "./batchNorm.js";
 
 /** A conv layer's weights: a k×k filter, or a depthwise filter then a 1×1 one (dws). */
@@ -79,14 +79,8 @@ export function createParams(
   }
   const equalizers = new Map<string, tf.Variable<tf.Rank.R4>>();
   for (const cell of plan.cells) {
-    for (const [node, inputs] of Object.entries(cell.nodeInputs)) {
-      const width = widthOf(cell.nodeWidths[node], channels);
-      for (const input of inputs) {
-        const c = widthOf(input.width, channels);
-        if (c >= width) continue;
-        const name = equalizerName(cell.index, node, input.edge);
-        equalizers.set(name, make.heNormal(name, [1, 1, c, width], c));
-      }
+    for (const { name, c, f } of equalizerSpecs(cell, channels)) {
+      equalizers.set(name, make.heNormal(name, [1, 1, c, f], c));
     }
   }
   const headWidth = widthOf(plan.headInput, channels);
