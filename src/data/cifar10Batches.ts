@@ -1,0 +1,151 @@
+/**
+ * Training batches from a CIFAR-10 record set: seeded shuffling and augmentation (random crop
+ * from the image padded by 4 black pixels, then a random horizontal flip, as DARTS trains),
+ * per-channel normalization, and NHWC float32 images. Each batch is assembled in one
+ * Float32Array through a byte → normalized value table and uploaded as one tensor; the caller
+ * owns (and disposes) the tensors of every batch it takes.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import {
+  classCount,
+  imageChannels,
+  imageSize,
+  type Normalization,
+  pixelsPerChannel,
+  type RecordSet,
+  recordBytes,
+} from "./cifar10.js";
+
+export interface BatchOptions {
+  batchSize: number;
+  /** a new seeded order every epoch (default false) */
+  shuffle?: boolean;
+  /** random crop (padding 4) and horizontal flip (default false) */
+  augment?: boolean;
+  /** shuffling and augmentation (default 0) */
+  seed?: number;
+  /** labels also as one-hot float32 [batch, 10] (default false) */
+  oneHot?: boolean;
+  /** skip a last, smaller batch (default false) */
+  dropRemainder?: boolean;
+}
+
+/** A type, not an interface, so tf.dispose(batch) accepts it as a tensor container. */
+export type Batch = {
+  /** [batch, 32, 32, 3], normalized */
+  x: tf.Tensor4D;
+  /** int32 [batch] */
+  labels: tf.Tensor1D;
+  /** float32 [batch, 10] when asked for */
+  oneHot?: tf.Tensor2D;
+};
+
+const cropPadding = 4;
+
+export function batchesPerEpoch(set: RecordSet, options: BatchOptions): number {
+  const count = set.indices.length;
+  return options.dropRemainder
+    ? Math.floor(count / options.batchSize)
+    : Math.ceil(count / options.batchSize);
+}
+
+/**
+ * The batches of one epoch. The same (seed, epoch) gives the same order and the same crops and
+ * flips, whatever epochs were read before.
+ */
+export function* epochBatches(
+  set: RecordSet,
+  normalization: Normalization,
+  epoch: number,
+  options: BatchOptions,
+): Generator<Batch> {
+  const { batchSize, seed = 0 } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batch size must be a positive integer (got ${batchSize})`);
+  }
+  const rng = xoroshiro128plus((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) | 0);
+  const order = Uint32Array.from(set.indices);
+  if (options.shuffle) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = uniformInt(rng, 0, i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  }
+  const table = normalizationTable(normalization);
+  for (let b = 0; b < batchesPerEpoch(set, options); b++) {
+    const records = order.subarray(b * batchSize, (b + 1) * batchSize);
+    const images = new Float32Array(records.length * pixelsPerChannel * imageChannels);
+    const labels = new Int32Array(records.length);
+    records.forEach((record, i) => {
+      labels[i] = set.records[record * recordBytes];
+      const crop = options.augment
+        ? {
+            top: uniformInt(rng, 0, 2 * cropPadding),
+            left: uniformInt(rng, 0, 2 * cropPadding),
+            flip: uniformInt(rng, 0, 1) === 1,
+          }
+        : { top: cropPadding, left: cropPadding, flip: false };
+      writeImage(set.records, record, table, crop, images, i * pixelsPerChannel * imageChannels);
+    });
+    yield {
+      x: tf.tensor4d(images, [records.length, imageSize, imageSize, imageChannels]),
+      labels: tf.tensor1d(labels, "int32"),
+      ...(options.oneHot ? { oneHot: oneHotTensor(labels) } : {}),
+    };
+  }
+}
+
+/** table[channel · 256 + byte] = (byte / 255 − mean) / std */
+function normalizationTable({ mean, std }: Normalization): Float32Array {
+  const table = new Float32Array(imageChannels * 256);
+  for (let channel = 0; channel < imageChannels; channel++) {
+    for (let value = 0; value < 256; value++) {
+      table[channel * 256 + value] = (value / 255 - mean[channel]) / std[channel];
+    }
+  }
+  return table;
+}
+
+/**
+ * One image into `out` at `offset` (HWC). The crop window starts at (top, left) of the image
+ * padded by cropPadding black pixels on every side; the flip mirrors the cropped window.
+ */
+function writeImage(
+  records: Uint8Array,
+  record: number,
+  table: Float32Array,
+  crop: { top: number; left: number; flip: boolean },
+  out: Float32Array,
+  offset: number,
+): void {
+  const planes = record * recordBytes + 1;
+  const [black0, black1, black2] = [table[0], table[256], table[512]];
+  for (let row = 0; row < imageSize; row++) {
+    const sourceRow = row + crop.top - cropPadding;
+    const rowOut = offset + row * imageSize * imageChannels;
+    for (let col = 0; col < imageSize; col++) {
+      const sourceCol = (crop.flip ? imageSize - 1 - col : col) + crop.left - cropPadding;
+      const at = rowOut + col * imageChannels;
+      if (sourceRow < 0 || sourceRow >= imageSize || sourceCol < 0 || sourceCol >= imageSize) {
+        out[at] = black0;
+        out[at + 1] = black1;
+        out[at + 2] = black2;
+      } else {
+        const pixel = planes + sourceRow * imageSize + sourceCol;
+        out[at] = table[records[pixel]];
+        out[at + 1] = table[256 + records[pixel + pixelsPerChannel]];
+        out[at + 2] = table[512 + records[pixel + 2 * pixelsPerChannel]];
+      }
+    }
+  }
+}
+
+function oneHotTensor(labels: Int32Array): tf.Tensor2D {
+  const values = new Float32Array(labels.length * classCount);
+  labels.forEach((label, i) => {
+    values[i * classCount + label] = 1;
+  });
+  return tf.tensor2d(values, [labels.length, classCount]);
+}

@@ -1,0 +1,88 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ImageSet, TrainingData } from "../search/imageSet.js";
+import {
+  type Cifar10,
+  classCount,
+  imageSize,
+  labelOf,
+  loadCifar10,
+  type RecordSet,
+} from "./cifar10.js";
+import { epochBatches } from "./cifar10Batches.js";
+
+export interface TrainingDataOptions {
+  /** input height = width; CIFAR's 32 is area-downsampled to smaller sizes for quick runs */
+  resolution: number;
+  /** images kept per class from the training files, first ones in file order (0: all) */
+  imagesPerClass: number;
+  validationFraction: number;
+  seed: number;
+}
+
+/** CIFAR-10 from its binary files, as the splits the search and `uboost train` consume. */
+export async function loadTrainingData(
+  folder: string,
+  options: TrainingDataOptions,
+): Promise<TrainingData> {
+  const cifar = await loadCifar10(folder, {
+    validationFraction: options.validationFraction,
+    seed: options.seed,
+  });
+  const keep = (set: RecordSet, share: number) =>
+    options.imagesPerClass > 0
+      ? firstPerClass(set, Math.max(1, Math.round(options.imagesPerClass * share)))
+      : set;
+  const trainShare = 1 - options.validationFraction;
+  return {
+    train: imageSet(cifar, keep(cifar.train, trainShare), options.resolution),
+    validation: imageSet(
+      cifar,
+      keep(cifar.validation, options.validationFraction),
+      options.resolution,
+    ),
+    test: imageSet(cifar, keep(cifar.test, 0.5), options.resolution),
+    classes: classCount,
+    resolution: options.resolution,
+  };
+}
+
+function firstPerClass(set: RecordSet, perClass: number): RecordSet {
+  const taken = new Array(classCount).fill(0);
+  const indices: number[] = [];
+  set.indices.forEach((index, position) => {
+    const label = labelOf(set, position);
+    if (taken[label] < perClass) {
+      taken[label]++;
+      indices.push(index);
+    }
+  });
+  return { records: set.records, indices: Uint32Array.from(indices) };
+}
+
+function imageSet(cifar: Cifar10, set: RecordSet, resolution: number): ImageSet {
+  return {
+    count: set.indices.length,
+    *batches(size, { seed, augment }) {
+      for (const batch of epochBatches(set, cifar.normalization, 0, {
+        batchSize: size,
+        shuffle: augment,
+        augment,
+        seed,
+      })) {
+        const x = resolution === imageSize ? batch.x : downsample(batch.x, resolution);
+        if (x !== batch.x) batch.x.dispose();
+        yield { x, y: batch.labels };
+      }
+    },
+  };
+}
+
+/** Area averaging when 32 is a multiple of the resolution (no aliasing), else bilinear. */
+function downsample(x: tf.Tensor4D, resolution: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const factor = imageSize / resolution;
+    return Number.isInteger(factor)
+      ? tf.avgPool(x, factor, factor, "valid")
+      : tf.image.resizeBilinear(x, [resolution, resolution]);
+  });
+}

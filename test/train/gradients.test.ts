@@ -1,0 +1,245 @@
+/**
+ * Every op the search trains, differentiated on the wasm backend (our forward-conv gradients for
+ * conv2d / depthwiseConv2d / batch norm, tfjs's own for the rest) against tfjs's autodiff on the
+ * cpu backend. tfjs cannot differentiate dilated convs at all, so their reference is the same conv
+ * with the kernel dilated by hand (zeros between the taps) at dilation 1.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectBackend } from "../../src/train/backend.js";
+import { batchNormTrain } from "../../src/train/ops/batchNorm.js";
+import { conv2d } from "../../src/train/ops/conv2d.js";
+import type { ConvOptions } from "../../src/train/ops/convGeometry.js";
+import { depthwiseConv2d } from "../../src/train/ops/depthwiseConv2d.js";
+import { maxPool } from "../../src/train/ops/maxPool.js";
+
+const tolerance = 1e-4;
+
+beforeAll(async () => {
+  await selectBackend("wasm");
+});
+
+/** Deterministic values in [-1, 1) (a 32-bit LCG), the same on every backend. */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let state = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+type Shape = number[];
+type Fn = (...inputs: tf.Tensor[]) => tf.Tensor;
+
+/**
+ * Gradients of sum(f(inputs) · upstream) on one backend, upstream a fixed random tensor (so dy
+ * is not all ones), as plain arrays.
+ */
+async function gradsOn(backend: string, f: Fn, shapes: Shape[], seed: number) {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const inputs = shapes.map((shape, i) =>
+      tf.tensor(values(tf.util.sizeFromShape(shape), seed + i), shape),
+    );
+    const outShape = f(...inputs).shape;
+    const upstream = tf.tensor(values(tf.util.sizeFromShape(outShape), seed + 99), outShape);
+    const loss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), upstream));
+    const value = loss(...inputs).dataSync()[0];
+    const grads = tf
+      .grads(loss)(inputs)
+      .map((g) => ({ shape: g.shape, data: g.dataSync() }));
+    return { value, grads };
+  });
+}
+
+/** max |a − b| / max |b|, per gradient. */
+function relativeError(actual: Float32Array | Int32Array | Uint8Array, expected: typeof actual) {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return diff / scale;
+}
+
+async function expectSameGradients(ours: Fn, reference: Fn, shapes: Shape[], seed = 1) {
+  const expected = await gradsOn("cpu", reference, shapes, seed);
+  const actual = await gradsOn("wasm", ours, shapes, seed);
+  expect(actual.value).toBeCloseTo(expected.value, 3);
+  expect(actual.grads.length).toBe(expected.grads.length);
+  actual.grads.forEach((grad, i) => {
+    expect(grad.shape).toEqual(expected.grads[i].shape);
+    expect(relativeError(grad.data, expected.grads[i].data)).toBeLessThan(tolerance);
+  });
+}
+
+/** [k, k, a, b] → [d(k−1)+1, …] with d − 1 zero taps between neighbours (differentiable). */
+function dilateKernel(w: tf.Tensor, dilation: number): tf.Tensor4D {
+  if (dilation === 1) return w as tf.Tensor4D;
+  const [kh, kw, a, b] = w.shape;
+  const spread = tf.pad(tf.reshape(w, [kh, 1, kw, 1, a, b]), [
+    [0, 0],
+    [0, dilation - 1],
+    [0, 0],
+    [0, dilation - 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  const full = tf.reshape(spread, [kh * dilation, kw * dilation, a, b]);
+  return tf.slice(
+    full,
+    [0, 0, 0, 0],
+    [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, a, b],
+  ) as tf.Tensor4D;
+}
+
+interface ConvCase extends ConvOptions {
+  size: number;
+  kernel: number;
+}
+
+const convCases: ConvCase[] = [
+  { size: 6, kernel: 3 },
+  { size: 6, kernel: 3, strides: 2 },
+  { size: 7, kernel: 3, strides: 2 },
+  { size: 7, kernel: 5 },
+  { size: 7, kernel: 5, strides: 2 },
+  { size: 6, kernel: 5, strides: 2 },
+  { size: 7, kernel: 1 },
+  { size: 7, kernel: 1, strides: 2 },
+  { size: 6, kernel: 1, strides: 2 },
+  { size: 7, kernel: 3, dilation: 2 },
+  { size: 6, kernel: 5, dilation: 2 },
+  { size: 7, kernel: 3, pad: "valid" },
+  { size: 7, kernel: 3, strides: 2, pad: "valid" },
+  { size: 8, kernel: 3, strides: 2, pad: "valid" },
+  { size: 7, kernel: 3, dilation: 2, pad: "valid" },
+];
+
+const label = (c: ConvCase) =>
+  `${c.kernel}×${c.kernel} on ${c.size}×${c.size}, stride ${c.strides ?? 1}, ` +
+  `dilation ${c.dilation ?? 1}, ${c.pad ?? "same"}`;
+
+describe("conv2d gradients on wasm match cpu autodiff", () => {
+  it.each(convCases)("$kernel×$kernel %#", async (c) => {
+    const { size, kernel, strides = 1, dilation = 1, pad = "same" } = c;
+    const ours: Fn = (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
+    const reference: Fn = (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
+    await expectSameGradients(ours, reference, [
+      [2, size, size, 3],
+      [kernel, kernel, 3, 4],
+    ]).catch((error) => {
+      throw new Error(`${label(c)}: ${error}`);
+    });
+  });
+});
+
+describe("depthwiseConv2d gradients on wasm match cpu autodiff", () => {
+  const depthwiseCases: ConvCase[] = [
+    { size: 6, kernel: 3 },
+    { size: 7, kernel: 5 },
+    { size: 7, kernel: 3, dilation: 2 },
+    { size: 6, kernel: 5, dilation: 2 },
+    { size: 6, kernel: 3, strides: 2 },
+    { size: 7, kernel: 3, strides: 2 },
+    { size: 7, kernel: 3, pad: "valid" },
+  ];
+  it.each(depthwiseCases)("$kernel×$kernel %#", async (c) => {
+    const { size, kernel, strides = 1, dilation = 1, pad = "same" } = c;
+    const ours: Fn = (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
+    const reference: Fn = (x, w) =>
+      tf.depthwiseConv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
+    await expectSameGradients(ours, reference, [
+      [2, size, size, 5],
+      [kernel, kernel, 5, 1],
+    ]).catch((error) => {
+      throw new Error(`${label(c)}: ${error}`);
+    });
+  });
+});
+
+describe("max-pool gradients on wasm match cpu autodiff", () => {
+  // The wasm backend's own MaxPoolGrad gets windows with negative values wrong; values here are
+  // in [-1, 1), so these cases would catch a fall-back to it.
+  const poolCases: [number, number, "same" | "valid", number][] = [
+    [2, 2, "same", 6],
+    [2, 2, "same", 7],
+    [2, 2, "valid", 7],
+    [3, 1, "same", 6],
+    [3, 2, "same", 7],
+    [3, 2, "valid", 6],
+  ];
+  it.each(poolCases)("%i×%i stride %i, %s, on %i×%i", async (size, strides, pad, inSize) => {
+    const ours: Fn = (x) => maxPool(x as tf.Tensor4D, { size, strides, pad });
+    const reference: Fn = (x) => tf.maxPool(x as tf.Tensor4D, size, strides, pad);
+    await expectSameGradients(ours, reference, [[2, inSize, inSize, 3]]);
+  });
+
+  it("sends a tied window's gradient to its first maximum, as tfjs does", async () => {
+    const x = [1, 3, 3, 0, 2, 2, 2, 2, -1, -1, -1, -1, 0, 0, 0, 0];
+    const shape = [1, 4, 4, 1];
+    const grad = (pool: Fn) =>
+      tf
+        .grad((t) => tf.sum(pool(t)))(tf.tensor(x, shape))
+        .dataSync();
+    const ours = grad((t) => maxPool(t as tf.Tensor4D, { size: 2 }));
+    await tf.setBackend("cpu");
+    const reference = grad((t) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid"));
+    await tf.setBackend("wasm");
+    expect(Array.from(ours)).toEqual(Array.from(reference));
+  });
+});
+
+describe("batch norm, dense and loss gradients on wasm match cpu", () => {
+  it("training-mode batch norm (batch statistics)", async () => {
+    const ours: Fn = (x, gamma, beta) =>
+      batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D);
+    const reference: Fn = (x, gamma, beta) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5);
+    };
+    await expectSameGradients(ours, reference, [[2, 6, 6, 4], [4], [4]]);
+  });
+
+  const builtIn: [string, Fn, Shape[]][] = [
+    ["relu", (x) => tf.relu(x), [[2, 6, 6, 3]]],
+    ["3×3 avg-pool, stride 1", (x) => tf.avgPool(x as tf.Tensor4D, 3, 1, "same"), [[2, 6, 6, 3]]],
+    ["global average pool", (x) => tf.mean(x, [1, 2]), [[2, 6, 6, 3]]],
+    [
+      "dense",
+      (x, w, b) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+      [[2, 5], [5, 3], [3]],
+    ],
+    [
+      "softmax-weighted sum of branches (a mixed op)",
+      (a, b, logits) => {
+        const weights = tf.unstack(tf.softmax(logits));
+        return tf.addN([tf.mul(a, weights[0]), tf.mul(tf.relu(b), weights[1])]);
+      },
+      [[2, 6, 6, 3], [2, 6, 6, 3], [2]],
+    ],
+    [
+      "softmax cross-entropy",
+      (logits) => tf.losses.softmaxCrossEntropy(tf.oneHot([1, 3], 4), logits),
+      [[2, 4]],
+    ],
+  ];
+  it.each(builtIn)("%s", async (_name, f, shapes) => {
+    await expectSameGradients(f, f, shapes);
+  });
+});
+
+describe("conv options", () => {
+  it("rejects stride and dilation both above 1, and channel multipliers", () => {
+    const x = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
+    expect(() => conv2d(x, tf.zeros([3, 3, 2, 2]), { strides: 2, dilation: 2 })).toThrow(
+      /stride and dilation/,
+    );
+    expect(() => depthwiseConv2d(x, tf.zeros([3, 3, 2, 2]))).toThrow(/multiplier/);
+    tf.dispose(x);
+  });
+});

@@ -1,0 +1,68 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectBackend } from "../../src/train/backend.js";
+import { applyBatchNorm, createBatchNorm } from "../../src/train/layers/batchNorm.js";
+import { createSgd } from "../../src/train/sgd.js";
+
+beforeAll(async () => {
+  await selectBackend("wasm");
+});
+
+describe("SGD with momentum, weight decay and clipping (PyTorch's order)", () => {
+  it("clips the global norm, adds weight decay, then steps with momentum", () => {
+    const w = tf.variable(tf.tensor1d([1, 2]));
+    const sgd = createSgd([w], {
+      learningRate: 0.1,
+      momentum: 0.9,
+      weightDecay: 0.01,
+      maxGradNorm: 1,
+    });
+    const g = tf.tensor1d([3, 4]); // norm 5: clipped to 1
+    const grads = { [w.name]: g };
+    expect(sgd.step(grads)).toBeCloseTo(5, 5);
+    const clip = 1 / (5 + 1e-6);
+    const g1 = [3 * clip + 0.01 * 1, 4 * clip + 0.01 * 2];
+    const w1 = [1 - 0.1 * g1[0], 2 - 0.1 * g1[1]];
+    expect(Array.from(w.dataSync())).toEqual(w1.map((v) => expect.closeTo(v, 6)));
+    sgd.step(grads, 0.05); // a learning rate for this step only
+    const g2 = [3 * clip + 0.01 * w1[0], 4 * clip + 0.01 * w1[1]];
+    const v2 = [0.9 * g1[0] + g2[0], 0.9 * g1[1] + g2[1]];
+    expect(Array.from(w.dataSync())).toEqual(
+      [w1[0] - 0.05 * v2[0], w1[1] - 0.05 * v2[1]].map((v) => expect.closeTo(v, 6)),
+    );
+    expect(Array.from(sgd.velocityOf(w).dataSync())).toEqual(v2.map((v) => expect.closeTo(v, 6)));
+    sgd.dispose();
+    tf.dispose([w, g]);
+  });
+
+  it("leaves variables without a gradient alone and releases its buffers", () => {
+    const before = tf.memory().numTensors;
+    const a = tf.tidy(() => tf.variable(tf.scalar(1)));
+    const b = tf.tidy(() => tf.variable(tf.scalar(1)));
+    const sgd = createSgd([a, b], { learningRate: 1, momentum: 0 });
+    const grad = tf.scalar(0.5);
+    sgd.step({ [a.name]: grad });
+    expect(a.dataSync()[0]).toBeCloseTo(0.5);
+    expect(b.dataSync()[0]).toBe(1);
+    sgd.dispose();
+    tf.dispose([a, b, grad]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("batch norm layer", () => {
+  it("moves its running statistics by the momentum (unbiased variance) in training", () => {
+    const bn = createBatchNorm({ channels: 1, momentum: 0.1 });
+    const x = tf.tensor4d([1, 2, 3, 6], [1, 2, 2, 1]); // mean 3, biased var 3.5, unbiased 14/3
+    const y = applyBatchNorm(bn, x, true);
+    expect(Array.from(y.dataSync())).toEqual(
+      [-2, -1, 0, 3].map((v) => expect.closeTo(v / Math.sqrt(3.5 + 1e-5), 5)),
+    );
+    expect(bn.runningMean.dataSync()[0]).toBeCloseTo(0.3, 6);
+    expect(bn.runningVariance.dataSync()[0]).toBeCloseTo(0.9 + 0.1 * (14 / 3), 6);
+    const evaluated = applyBatchNorm(bn, x, false);
+    const scale = 1 / Math.sqrt(bn.runningVariance.dataSync()[0] + 1e-5);
+    expect(evaluated.dataSync()[3]).toBeCloseTo((6 - 0.3) * scale, 5);
+    tf.dispose([x, y, evaluated, bn.gamma, bn.beta, bn.runningMean, bn.runningVariance]);
+  });
+});
