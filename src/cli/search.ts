@@ -1,6 +1,11 @@
 import type { Argv } from "yargs";
+import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
+import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { modelContext } from "../hw/models/index.js";
 import { searchModelNames } from "../search/costSurface.js";
+import { describeCell } from "../search/describe.js";
+import { runSearch, type SearchOutcome } from "../search/run.js";
 import {
   type PresetName,
   parseChannelRange,
@@ -9,7 +14,11 @@ import {
   presetNames,
   type SearchSettings,
 } from "../search/settings.js";
+import { readSearchSpace, uboostSpace } from "../search/space.js";
+import { type BackendName, selectBackend } from "../train/backend.js";
+import { count, percent, renderTable } from "./format.js";
 import { parseArrayShape } from "./options.js";
+import { progressBar } from "./progress.js";
 
 export interface SearchArgs {
   data: string;
@@ -103,3 +112,22 @@ export function searchSettings(args: SearchArgs): SearchSettings {
     stacks: args.stacks ? parseStacks(args.stacks) : preset.stacks,
   };
 }
+
+export const searchCommand = {
+  command: "search",
+  describe: "U-Boost's three-stage utilization-aware search on CIFAR-10, headless",
+  builder: (yargs: Argv) =>
+    withSearchOptions(yargs)
+      .option("table", { type: "string", describe: "blackbox table (for --hw-model blackbox)" })
+      .example(
+        "$0 search --data data/cifar10-mini --preset demo --out runs/demo",
+        "the 5-minute demo",
+      )
+      .example(
+        "$0 search --data DIR --hw-model flops --lambda 0.5 --out runs/flops",
+        "the FLOPs baseline",
+      ),
+  // The search pulls in tfjs; other commands start faster without it.
+  handler: async (args: SearchArgs & { table?: string }) =>
+    (await import("./searchRun.js")).runSearchCommand(args),
+};

@@ -11,6 +11,7 @@ import {
   type WidthSet,
   widthOf,
 } from "./network.js";
+import { selectByIndex } from "./select.js";
 import type { SearchSpace } from "./space.js";
 
 /**
@@ -57,10 +58,10 @@ export function microCost(
   return {
     bridge,
     evaluate: (opWeights) => {
-      const weights = tf.gather(
-        tf.concat([opWeights.reshape([-1]), tf.ones([1])]),
+      const weights = selectByIndex(
+        tf.concat([opWeights.reshape([-1]), tf.ones([1])]) as tf.Tensor1D,
         indices,
-      ) as tf.Tensor1D;
+      );
       return bridge(weights, tf.tensor1d(inChannels), tf.tensor1d(outChannels));
     },
   };
@@ -103,14 +104,18 @@ export function channelCost(
     ...set.map(index),
     ...Array(widestSet - set.length).fill(pad),
   ]);
+  const inputColumns = Array.from({ length: widestSet }, (_, k) => inputIndex.map((row) => row[k]));
   const outputIndex = [...convLayers(plan).map((l) => index(l.slot)), classes];
   const weights = Array(layers.length).fill(1);
   return {
     bridge,
     evaluate: (softChannels) => {
       const extended = tf.concat([softChannels, tf.tensor1d([inChannels, 0, plan.classes])]);
-      const cIn = tf.max(tf.gather(extended, inputIndex), 1) as tf.Tensor1D;
-      const fOut = tf.gather(extended, outputIndex) as tf.Tensor1D;
+      const candidates = inputColumns.map((column) =>
+        selectByIndex(extended as tf.Tensor1D, column),
+      );
+      const cIn = tf.max(tf.stack(candidates, 1), 1) as tf.Tensor1D;
+      const fOut = selectByIndex(extended as tf.Tensor1D, outputIndex);
       return bridge(tf.tensor1d(weights), cIn, fOut);
     },
   };

@@ -1,11 +1,16 @@
-import type { ArchFile } from "./archFile.js";
+import { type ArchFile, archNetwork } from "./archFile.js";
 
-/** The cell as text, one node per line: "t2 = conv3x3(x_p) + identity(t1)". */
+/**
+ * The cell as text, one node per line: "t2 = conv3x3(x_p) [p=0.41] + identity(t1) [p=0.30]".
+ * Only live edges appear: "zero" and edges out of nodes that zero left without input are pruned.
+ */
 export function describeCell(arch: ArchFile): string[] {
+  const cell = archNetwork(arch).plan.cells[0];
   return arch.space.nodes.map((node) => {
-    const terms = arch.edges
-      .filter((edge) => edge.to === node && arch.space.ops[edge.op].type !== "zero")
-      .map((edge) => `${edge.op}(${edge.from}) [p=${edge.probabilities[edge.op].toFixed(2)}]`);
-    return `${node} = ${terms.length > 0 ? terms.join(" + ") : "0"}`;
+    const terms = cell.nodeInputs[node].map(({ edge }) => {
+      const { from, op, probabilities } = arch.edges[edge];
+      return `${op}(${from}) [p=${probabilities[op].toFixed(2)}]`;
+    });
+    return `${node} = ${terms.length > 0 ? terms.join(" + ") : "0 (pruned)"}`;
   });
 }

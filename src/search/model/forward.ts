@@ -87,7 +87,8 @@ function mixedEdge(
   params: NetworkParams,
   options: ForwardOptions,
 ): { edge: number; value: tf.Tensor4D } {
-  const weights = tf.unstack((options.opWeights as tf.Tensor2D).gather([edge]).squeeze([0]));
+  const opWeights = options.opWeights as tf.Tensor2D;
+  const weights = tf.unstack(tf.slice(opWeights, [edge, 0], [1, opWeights.shape[1]]).reshape([-1]));
   const terms: tf.Tensor4D[] = [];
   Object.entries(space.ops).forEach(([op, entry], j) => {
     if (entry.type === "zero") return;

@@ -1,0 +1,96 @@
+import { loadTrainingData } from "../data/trainingData.js";
+import { InputError } from "../errors.js";
+import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { modelContext } from "../hw/models/index.js";
+import { describeCell } from "../search/describe.js";
+import { runSearch, type SearchOutcome } from "../search/run.js";
+import type { SearchSettings } from "../search/settings.js";
+import { readSearchSpace, uboostSpace } from "../search/space.js";
+import { type BackendName, selectBackend } from "../train/backend.js";
+import { count, percent, renderTable } from "./format.js";
+import { progressBar } from "./progress.js";
+import { type SearchArgs, searchSettings } from "./search.js";
+
+/** CIFAR-10 as the preset wants it: a validation split, fewer images and a smaller resolution. */
+export function searchData(args: { data: string }, settings: SearchSettings) {
+  return loadTrainingData(args.data, {
+    resolution: settings.resolution,
+    imagesPerClass: settings.imagesPerClass,
+    validationFraction: 0.1,
+    seed: settings.seed,
+  });
+}
+
+export async function runSearchCommand(args: SearchArgs & { table?: string }): Promise<void> {
+  const settings = searchSettings(args);
+  const space = args.space ? readSearchSpace(args.space) : uboostSpace;
+  if (settings.hwModel === "blackbox" && args.table === undefined) {
+    throw new InputError(
+      "--hw-model blackbox needs --table FILE (build one with uboost blackbox build)",
+    );
+  }
+  const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
+  const backend = await selectBackend(args.backend as BackendName | undefined);
+  process.stderr.write(
+    `uboost search: tfjs backend ${backend}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
+  );
+  const data = await searchData(args, settings);
+  const bar = progressBar();
+  const outcome = await runSearch({
+    settings,
+    space,
+    data,
+    outDir: args.out,
+    resume: args.resume,
+    backend,
+    context: modelContext({ blackboxTable }),
+    onBatch: (p) => {
+      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%`;
+      bar.update(p.batch, p.batches, label);
+    },
+    onEpoch: (row) => {
+      bar.stop();
+      const cost =
+        row.stage === "final"
+          ? ""
+          : ` latency ${row.latencyMs.toPrecision(3)} ms util ${percent(row.utilization)} tau ${row.tau?.toFixed(3)}`;
+      process.stderr.write(
+        `${row.stage} epoch ${row.epoch + 1}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
+      );
+    },
+  }).finally(() => bar.stop());
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify({ final: outcome.final, arch: outcome.arch })}\n`
+      : `${searchSummary(outcome)}\n`,
+  );
+}
+
+/** The cell as text, the channels per layer, and the simulator's report of the final network. */
+function searchSummary(outcome: SearchOutcome): string {
+  const { arch, final, layers, simulation } = outcome;
+  const channels = arch.channels.map((entry) => [
+    entry.slot,
+    entry.channels,
+    percent(entry.probabilities?.[String(entry.channels)] ?? 1),
+  ]);
+  const report = simulation.layers.map((result, i) => [
+    layers[i].name,
+    layers[i].type,
+    `${layers[i].c}→${layers[i].f}`,
+    count(result.cycles),
+    percent(result.util),
+  ]);
+  return [
+    "cell:",
+    ...describeCell(arch).map((line) => `  ${line}`),
+    "",
+    renderTable(["layer", "channels", "p"], channels),
+    "",
+    "final network on the simulator:",
+    renderTable(["layer", "type", "c→f", "cycles", "util"], report, 2),
+    "",
+    `test top-1 ${percent(final.testTop1)}, runtime ${final.runtimeUs.toFixed(1)} µs, utilization ${percent(final.utilization)}, ${count(final.params)} parameters, ${count(final.macs)} MACs/image`,
+    `cost model share of search time: micro ${percent(final.engineShare.micro)}, channel ${percent(final.engineShare.channel)}`,
+  ].join("\n");
+}
