@@ -1,0 +1,150 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadTrainingData } from "../../src/data/trainingData.js";
+import { modelContext } from "../../src/hw/models/index.js";
+import { projectRoot } from "../../src/projectRoot.js";
+import { runSearch } from "../../src/search/run.js";
+import { presets, type SearchSettings } from "../../src/search/settings.js";
+import { uboostSpace } from "../../src/search/space.js";
+import { runCli } from "../cli/runCli.js";
+
+const data = join(projectRoot(), "data", "cifar10-mini");
+
+describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
+  it("runs all three stages and writes every output", () => {
+    const out = mkdtempSync(join(tmpdir(), "uboost-search-"));
+    const { status, stdout, stderr } = runCli([
+      "search",
+      "--data",
+      data,
+      "--preset",
+      "smoke",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(status, stderr).toBe(0);
+    const { final, arch } = JSON.parse(stdout);
+    expect(final).toEqual(
+      expect.objectContaining({
+        testTop1: expect.any(Number),
+        runtimeUs: expect.any(Number),
+        utilization: expect.any(Number),
+        params: expect.any(Number),
+        macs: expect.any(Number),
+      }),
+    );
+    expect(final.runtimeUs).toBeGreaterThan(0);
+    const saved = JSON.parse(readFileSync(join(out, "arch.json"), "utf8"));
+    expect(saved.edges).toHaveLength(9);
+    for (const edge of saved.edges)
+      expect(
+        Object.values(edge.probabilities).reduce((a: number, b) => a + (b as number), 0),
+      ).toBeCloseTo(1, 5);
+    expect(saved.settings).toMatchObject({
+      hwModel: "systolic",
+      lambda: 1,
+      beta: 1,
+      seed: 0,
+      backend: expect.any(String),
+    });
+    expect(arch.channels.length).toBe(saved.channels.length);
+    const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(metrics.map((row) => row.stage)).toEqual(["micro", "channel", "final"]);
+    expect(Object.keys(metrics[0])).toEqual([
+      "stage",
+      "epoch",
+      "trainLoss",
+      "trainTop1",
+      "validTop1",
+      "latencyMs",
+      "utilization",
+      "tau",
+    ]);
+    for (const file of [
+      "final.json",
+      "final/model/model.json",
+      "final/model/weights.bin",
+      "checkpoint-micro.json",
+      "checkpoint-channel.json",
+    ]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    rmSync(out, { recursive: true });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [["--lambda", "-1"], /--lambda: must be a number >= 0/],
+    [["--channels", "64:32:8"], /--channels: empty channel range/],
+    [["--preset", "huge"], /--preset: unknown preset "huge"/],
+    [["--hw-model", "tpu"], /--hw-model: unknown cost model "tpu"/],
+    [["--hw-model", "blackbox"], /--hw-model blackbox needs --table/],
+  ];
+  for (const [args, message] of bad) {
+    it(`rejects ${args.join(" ")} with one line and exit 2`, () => {
+      const out = join(tmpdir(), "uboost-never-written");
+      const preset = args.includes("--preset") ? [] : ["--preset", "smoke"];
+      const result = runCli(["search", "--data", data, ...preset, "--out", out, ...args]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+});
+
+describe("resuming an interrupted search", () => {
+  const settings: SearchSettings = {
+    ...presets.smoke,
+    preset: "smoke",
+    hwModel: "systolic",
+    lambda: 1,
+    beta: 1,
+    seed: 3,
+    microEpochs: 2,
+    channelEpochs: 2,
+    finalEpochs: 2,
+  };
+
+  async function search(out: string, resume: boolean, stopAfter?: number) {
+    const trainingData = await loadTrainingData(data, {
+      resolution: settings.resolution,
+      imagesPerClass: settings.imagesPerClass,
+      validationFraction: 0.1,
+      seed: settings.seed,
+    });
+    let epochs = 0;
+    return runSearch({
+      settings,
+      space: uboostSpace,
+      data: trainingData,
+      outDir: out,
+      resume,
+      backend: "cpu",
+      context: modelContext(),
+      onEpoch: () => {
+        epochs++;
+        if (stopAfter !== undefined && epochs === stopAfter) throw new Error("interrupted");
+      },
+    });
+  }
+
+  it("gives the same architecture, metrics and final network as an uninterrupted run", async () => {
+    const whole = mkdtempSync(join(tmpdir(), "uboost-whole-"));
+    const resumed = mkdtempSync(join(tmpdir(), "uboost-resumed-"));
+    const reference = await search(whole, false);
+    // stop inside the micro stage, then inside the channel stage, then in the final training
+    for (const stopAfter of [1, 2, 2])
+      await expect(search(resumed, true, stopAfter)).rejects.toThrow("interrupted");
+    const outcome = await search(resumed, true);
+    expect(outcome.arch).toEqual(reference.arch);
+    expect(outcome.final.testTop1).toBe(reference.final.testTop1);
+    const strip = (path: string) => readFileSync(path, "utf8");
+    expect(strip(join(resumed, "metrics.jsonl"))).toBe(strip(join(whole, "metrics.jsonl")));
+  });
+});
