@@ -25,8 +25,8 @@ export interface SearchArgs {
   preset: string;
   "hw-model": string;
   array?: string;
-  lambda: string;
-  beta: string;
+  lambda?: string;
+  beta?: string;
   channels?: string;
   stacks?: string;
   seed: string;
@@ -51,8 +51,8 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe: "systolic array ROWSxCOLS (default: the preset's)",
     })
-    .option("lambda", { type: "string", default: "1", describe: "latency weight λ (per ms)" })
-    .option("beta", { type: "string", default: "1", describe: "utilization weight β" })
+    .option("lambda", { type: "string", describe: "latency weight λ per ms (paper preset: 1)" })
+    .option("beta", { type: "string", describe: "utilization weight β (paper preset: 1)" })
     .option("channels", {
       type: "string",
       describe: "channel options MIN:MAX:STEP (default: the preset's)",
@@ -104,8 +104,8 @@ export function searchSettings(args: SearchArgs): SearchSettings {
     ...preset,
     preset: args.preset as PresetName,
     hwModel,
-    lambda: nonNegative(args.lambda, "--lambda"),
-    beta: nonNegative(args.beta, "--beta"),
+    lambda: args.lambda === undefined ? preset.lambda : nonNegative(args.lambda, "--lambda"),
+    beta: args.beta === undefined ? preset.beta : nonNegative(args.beta, "--beta"),
     seed,
     array: args.array ? parseArrayShape(args.array) : preset.array,
     channels: args.channels ? parseChannelRange(args.channels) : preset.channels,
