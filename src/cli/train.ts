@@ -12,7 +12,6 @@ export interface TrainArgs {
   wd: string;
   clip: string;
   seed: string;
-  resolution: string;
   "images-per-class": string;
   backend?: string;
   out: string;
@@ -47,7 +46,6 @@ export function trainSettings(args: TrainArgs) {
     weightDecay: fraction(args.wd, "--wd"),
     clipNorm: fraction(args.clip, "--clip"),
     seed,
-    resolution: parsePositiveInteger(args.resolution, "--resolution"),
     imagesPerClass,
   };
 }
@@ -74,11 +72,6 @@ export const trainCommand = {
       .option("wd", { type: "string", default: "5e-4", describe: "weight decay" })
       .option("clip", { type: "string", default: "0.5", describe: "max gradient norm (0: off)" })
       .option("seed", { type: "string", default: "0" })
-      .option("resolution", {
-        type: "string",
-        default: "32",
-        describe: "input size (the arch's own if it differs)",
-      })
       .option("images-per-class", {
         type: "string",
         default: "0",
