@@ -1,6 +1,8 @@
 import type { Argv } from "yargs";
+import { costModelByName } from "../hw/models/index.js";
 import { renderTable } from "./format.js";
 import { parsePositiveInteger } from "./options.js";
+import { progressBar } from "./progress.js";
 
 interface BenchEngineArgs {
   n: string;
@@ -50,9 +52,58 @@ const benchEngineCommand = {
   },
 };
 
+interface BenchSweepArgs {
+  rows: string;
+  repeats: string;
+  model: string;
+  json: boolean;
+}
+
+const benchSweepCommand = {
+  command: "sweep",
+  describe: "Rows/s of one sweep with 1 and with 2 workers, and their ratio",
+  builder: (yargs: Argv) =>
+    yargs
+      .option("rows", { type: "string", default: "8000", describe: "rows in the sweep (at least)" })
+      .option("repeats", {
+        type: "string",
+        default: "2",
+        describe: "passes; the best of each counts",
+      })
+      .option("model", { type: "string", default: "sim", describe: "cost model of the rows" })
+      .option("json", { type: "boolean", default: false }),
+  handler: async (args: BenchSweepArgs) => {
+    const rows = parsePositiveInteger(args.rows, "--rows");
+    costModelByName(args.model);
+    const { benchSweep } = await import("../../bench/sweep.js");
+    const bar = progressBar();
+    const result = await benchSweep({
+      rows,
+      repeats: parsePositiveInteger(args.repeats, "--repeats"),
+      model: args.model,
+      onProgress: (stage, done, total) => bar.update(done, total, `bench sweep, ${stage}`),
+    }).finally(() => bar.stop());
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    const table = result.runs.map((run) => [
+      run.workers,
+      run.seconds.toFixed(2),
+      Math.round(run.rowsPerSec).toLocaleString("en-US"),
+      (run.rowsPerSec / result.runs[0].rowsPerSec).toFixed(2),
+      run.coresBusy.toFixed(2),
+    ]);
+    const head = ["workers", "seconds", "rows/s", "speed-up", "cores busy"];
+    process.stdout.write(`${renderTable(head, table, 0)}\n`);
+    process.stdout.write(`${result.rows} rows, model ${result.model}, ${result.cores} cores\n`);
+  },
+};
+
 export const benchCommand = {
   command: "bench",
   describe: "Microbenchmarks (JSON with --json)",
-  builder: (yargs: Argv) => yargs.command(benchEngineCommand).demandCommand(1),
+  builder: (yargs: Argv) =>
+    yargs.command(benchEngineCommand).command(benchSweepCommand).demandCommand(1),
   handler: () => {},
 };

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { networkTotal } from "../engine/network.js";
 import { InputError } from "../errors.js";
+import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
 import { costModelByName, costModelNames, modelContext } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
@@ -28,6 +29,7 @@ interface CostArgs extends HardwareArgs {
   dilation?: string;
   batch: string;
   model: string;
+  table?: string;
   json: boolean;
 }
 
@@ -57,6 +59,7 @@ export const costCommand = {
         default: "systolic",
         describe: `cost model: ${costModelNames.join(", ")}`,
       })
+      .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 cost --net resnet50 --array 128x128", "per-layer cost of ResNet-50")
       .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer")
@@ -65,7 +68,8 @@ export const costCommand = {
     const hardware = parseHardware(args);
     const model = costModelByName(args.model);
     const layers = selectLayers(args, parsePositiveInteger(args.batch, "--batch"));
-    const estimates = model.estimate(layers, hardware, modelContext());
+    const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
+    const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable }));
     const text = args.json
       ? JSON.stringify(costJson(layers, hardware, estimates))
       : costTable(layers, hardware, estimates);

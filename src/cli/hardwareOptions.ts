@@ -10,10 +10,20 @@ export interface HardwareArgs {
   clock: string;
 }
 
-/** The accelerator flags shared by cost, simulate and sweep. */
+/** The accelerator flags shared by cost, simulate and blackbox build. */
 export function withHardwareOptions<T>(yargs: Argv<T>) {
+  return withMemoryOptions(
+    yargs.option("array", {
+      type: "string",
+      default: "128x128",
+      describe: "systolic array ROWSxCOLS",
+    }),
+  );
+}
+
+/** Everything but the array shape, for commands that take several shapes (sweep). */
+export function withMemoryOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option("array", { type: "string", default: "128x128", describe: "systolic array ROWSxCOLS" })
     .option("sram", {
       type: "string",
       default: "15MB",
@@ -48,10 +58,13 @@ export function parseBandwidth(spec: string, flag: string): number {
 
 export function parseHardware(args: HardwareArgs): SimConfig {
   const array = parseArrayShape(args.array);
+  return { ...parseMemory(args), arrayRows: array.rows, arrayCols: array.cols };
+}
+
+/** The hardware flags with the default array shape, which a sweep sets per row. */
+export function parseMemory(args: Omit<HardwareArgs, "array">): SimConfig {
   return {
     ...defaultSimConfig,
-    arrayRows: array.rows,
-    arrayCols: array.cols,
     sramBytes: parseBytes(args.sram, "--sram"),
     bandwidthBytesPerSec: parseBandwidth(args.bw, "--bw"),
     clockHz: parsePositiveNumber(args.clock, "--clock"),

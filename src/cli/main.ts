@@ -3,17 +3,29 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError } from "../errors.js";
 import { benchCommand } from "./bench.js";
+import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
+import { dataCommand } from "./data.js";
+import { proxyCommand } from "./proxy.js";
 import { reportFailure } from "./run.js";
+import { searchCommand } from "./search.js";
 import { simulateCommand } from "./simulate.js";
+import { sweepCommand } from "./sweep.js";
+import { trainCommand } from "./train.js";
 
 try {
   await yargs(hideBin(process.argv))
     .scriptName("uboost")
     .usage("$0 <command> [options]\n\nUtilization-aware, hardware-aware NAS for systolic arrays.")
     .command(costCommand)
+    .command(searchCommand)
+    .command(trainCommand)
     .command(simulateCommand)
     .command(benchCommand)
+    .command(sweepCommand)
+    .command(blackboxCommand)
+    .command(dataCommand)
+    .command(proxyCommand)
     .demandCommand(1, "give a command (see --help)")
     .strict()
     .help()

@@ -1,6 +1,7 @@
 import type { CostEngine } from "../engine/engine.js";
 import type { LayerCostResult } from "../engine/reference.js";
 import type { Layer } from "../layers/layer.js";
+import type { BlackboxTable } from "./blackbox/table.js";
 import type { SimConfig } from "./simulator/config.js";
 
 /** What every cost model says of one layer. */
@@ -14,6 +15,8 @@ export interface LayerEstimate {
 /** Shared, lazily created resources a model may need. */
 export interface ModelContext {
   engine: () => CostEngine;
+  /** the measurements --model blackbox looks layers up in (--table) */
+  blackboxTable?: BlackboxTable;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { type CostEngine, createCostEngine } from "../../engine/engine.js";
 import { InputError } from "../../errors.js";
+import type { BlackboxTable } from "../blackbox/table.js";
 import type { CostModel, ModelContext } from "../costModel.js";
+import { blackboxModel } from "./blackbox.js";
 import {
   pipelinedModel,
   pipelinedSmoothModel,
@@ -20,6 +22,7 @@ export const costModels = {
   flops: flopsModel,
   roofline: rooflineModel,
   sim: simModel,
+  blackbox: blackboxModel,
 } satisfies Record<string, CostModel>;
 
 export type CostModelName = keyof typeof costModels;
@@ -35,7 +38,7 @@ export function costModelByName(name: string, flag = "--model"): CostModel {
 }
 
 /** A context whose WASM engine is instantiated on first use and then reused. */
-export function modelContext(): ModelContext {
+export function modelContext(options: { blackboxTable?: BlackboxTable } = {}): ModelContext {
   let engine: CostEngine | undefined;
-  return { engine: () => (engine ??= createCostEngine()) };
+  return { engine: () => (engine ??= createCostEngine()), blackboxTable: options.blackboxTable };
 }

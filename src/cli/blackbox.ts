@@ -1,0 +1,73 @@
+import type { Argv } from "yargs";
+import { InputError } from "../errors.js";
+import { buildBlackboxTable } from "../hw/blackbox/build.js";
+import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
+import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { defaultWorkers } from "../pool/chunkPool.js";
+import { count } from "./format.js";
+import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
+import { positiveIntegerList } from "./lists.js";
+import { parsePositiveInteger } from "./options.js";
+import { progressBar } from "./progress.js";
+
+interface BlackboxBuildArgs extends HardwareArgs {
+  batches: string;
+  maxChannels: string;
+  workers?: string;
+  out?: string;
+}
+
+/** Channels are quantized to 16, as in the paper's look-up table. */
+const channelStep = 16;
+
+const blackboxBuildCommand = {
+  command: "build",
+  describe: "Fill a look-up table with simulator measurements, on a worker pool",
+  builder: (yargs: Argv) =>
+    withHardwareOptions(yargs)
+      .option("batches", { type: "string", default: "1", describe: "batch sizes, comma-separated" })
+      .option("max-channels", {
+        type: "string",
+        default: "512",
+        describe: "c and f run over 16, 32, … up to this",
+      })
+      .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
+      .option("out", { type: "string", describe: "table file (default: blackbox-ROWSxCOLS.json)" })
+      .example("$0 blackbox build --array 128x128 --batches 1,64", "the table for a 128x128 array")
+      .example("$0 cost --net resnet50 --model blackbox --table blackbox-128x128.json", "use it"),
+  handler: async (args: BlackboxBuildArgs) => {
+    const hardware = parseHardware(args);
+    const batches = positiveIntegerList(args.batches, "--batches");
+    if (batches.length === 0) throw new InputError("--batches is empty");
+    const maxChannels = parsePositiveInteger(args.maxChannels, "--max-channels");
+    if (maxChannels < channelStep) {
+      throw new InputError(`--max-channels: at least ${channelStep}, the channel grid's step`);
+    }
+    const workers =
+      args.workers === undefined
+        ? defaultWorkers()
+        : parsePositiveInteger(args.workers, "--workers");
+    const out = args.out ?? `blackbox-${hardware.arrayRows}x${hardware.arrayCols}.json`;
+    const grid = measurementGrid({ maxChannels, batches, channelStep });
+    const started = performance.now();
+    const bar = progressBar();
+    const table = await buildBlackboxTable({
+      hardware,
+      grid,
+      workers,
+      onProgress: (done, total) => bar.update(done, total, "blackbox build"),
+    }).finally(() => bar.stop());
+    writeBlackboxTable(out, table);
+    const seconds = (performance.now() - started) / 1e3;
+    process.stderr.write(
+      `${count(measurementCount(grid))} layers measured in ${seconds.toFixed(1)} s → ${out}\n`,
+    );
+  },
+};
+
+export const blackboxCommand = {
+  command: "blackbox",
+  describe: "The paper's look-up-table baseline (--model blackbox --table FILE)",
+  builder: (yargs: Argv) => yargs.command(blackboxBuildCommand).demandCommand(1),
+  handler: () => {},
+};

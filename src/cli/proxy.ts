@@ -1,0 +1,436 @@
+import { extname } from "node:path";
+import type { Argv } from "yargs";
+import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import { costModelNames } from "../hw/models/index.js";
+import type { SimConfig } from "../hw/simulator/config.js";
+import { renderSvg } from "../plot/render.js";
+import { defaultWorkers } from "../pool/chunkPool.js";
+import { checkSampleCounts } from "../proxy/adaSplit.js";
+import { type Device, evaluateLatencies, type LatencyColumns } from "../proxy/evaluate.js";
+import { minimumRows, readLatenciesFile } from "../proxy/latenciesFile.js";
+import { defaultQuantiles, quantileOfConstraint } from "../proxy/oneProxy.js";
+import { proxyPlotSpec } from "../proxy/plot.js";
+import {
+  architectureFeatures,
+  architectureId,
+  cifarShape,
+  decodeArchitectures,
+  logParams,
+  parseChannelRange,
+  proxyLatencyFeatures,
+  type SampleSpace,
+  sampleArchitectures,
+} from "../proxy/sample.js";
+import { proxyStudy, type StudyResult } from "../proxy/study.js";
+import { readSearchSpace, uboostSpace } from "../search/space.js";
+import { count, renderTable } from "./format.js";
+import {
+  type HardwareArgs,
+  parseBandwidth,
+  parseBytes,
+  parseMemory,
+  withMemoryOptions,
+} from "./hardwareOptions.js";
+import { parseArrayShape, parsePositiveInteger, parsePositiveNumber } from "./options.js";
+import { progressBar } from "./progress.js";
+
+interface ProxyArgs extends Omit<HardwareArgs, "array"> {
+  space: string;
+  samples: string;
+  devices?: string;
+  model: string;
+  workers?: string;
+  channels: string;
+  batch: string;
+  resolution: string;
+  seed: string;
+  latencies?: string;
+  proxy?: string;
+  constraints?: string;
+  "score-column"?: string;
+  adaproxy: boolean;
+  "ada-samples"?: string;
+  plot?: string;
+  json: boolean;
+}
+
+const defaultDevices = "32x32,64x64,128x128,256x256,128x64";
+const defaultAdaSamples = [5, 10, 20, 50];
+
+/** A latency table, sampled or measured, and what the study can use beside it. */
+interface LatencyTable {
+  devices: string[];
+  columns: LatencyColumns;
+  /** "systolic" etc., or null for measured latencies */
+  model: string | null;
+  idOf: (index: number) => string;
+  score?: { name: string; values: ArrayLike<number> };
+  features?: () => Float32Array[];
+  featureKind: "architecture" | "proxy latency";
+}
+
+export const proxyCommand = {
+  command: "proxy",
+  describe: "Latency rank correlation across accelerator configurations, one-proxy, AdaProxy",
+  builder: (yargs: Argv) =>
+    withMemoryOptions(yargs)
+      .option("space", {
+        type: "string",
+        default: "builtin",
+        describe: "search space FILE.json or builtin",
+      })
+      .option("samples", { type: "string", default: "1000", describe: "architectures to sample" })
+      .option("devices", {
+        type: "string",
+        describe: `ROWSxCOLS[@sram=4MB,bw=20,clock=0.5e9], comma-separated (default ${defaultDevices})`,
+      })
+      .option("model", {
+        type: "string",
+        default: "systolic",
+        describe: `cost model: ${costModelNames.filter((name) => name !== "blackbox").join(", ")}`,
+      })
+      .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
+      .option("channels", {
+        type: "string",
+        default: "64:280:8",
+        describe: "slot widths MIN:MAX:STEP",
+      })
+      .option("batch", { type: "string", default: "64" })
+      .option("resolution", { type: "string", default: "32", describe: "input height = width" })
+      .option("seed", { type: "string", default: "0" })
+      .option("latencies", {
+        type: "string",
+        describe: "measured latencies CSV: arch,<device>,…[,accuracy]",
+      })
+      .option("proxy", { type: "string", describe: "the proxy device (default: the first)" })
+      .option("constraints", {
+        type: "string",
+        describe:
+          "proxy latency limits in ms, comma-separated (default: its 10/25/50/75/90% quantiles)",
+      })
+      .option("score-column", {
+        type: "string",
+        describe: "with --latencies: the column to maximize",
+      })
+      .option("adaproxy", {
+        type: "boolean",
+        default: true,
+        describe: "fit AdaProxy (--no-adaproxy skips)",
+      })
+      .option("ada-samples", {
+        type: "string",
+        describe: "target samples to adapt with (default 5,10,20,50)",
+      })
+      .option("plot", { type: "string", describe: "FILE.svg: SRCC heatmap and AdaProxy curve" })
+      .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
+      .example("$0 proxy --samples 10000 --devices 32x32,128x128,256x256 --workers 2", "sampled")
+      .example("$0 proxy --latencies measured.csv --proxy gpu0 --json", "measured latencies"),
+  handler: async (args: ProxyArgs) => {
+    if (args.plot !== undefined && extname(args.plot).toLowerCase() !== ".svg") {
+      throw new InputError(`--plot ${args.plot}: expected an .svg file`);
+    }
+    const table = args.latencies === undefined ? await sampledTable(args) : measuredTable(args);
+    const samples = table.columns[0].length;
+    const proxy = proxyIndex(args.proxy, table.devices);
+    const adaSamples = args.adaproxy ? adaSampleCounts(args["ada-samples"], samples) : [];
+    const result = await proxyStudy(
+      {
+        devices: table.devices,
+        columns: table.columns,
+        proxy,
+        score: table.score,
+        quantiles: quantilesOf(args.constraints, table.columns[proxy]),
+        features: adaSamples.length > 0 ? table.features?.() : undefined,
+        adaSamples,
+        seed: parseSeed(args.seed),
+      },
+      (stage) => process.stderr.isTTY && process.stderr.write(`${stage}\n`),
+    );
+    if (args.plot !== undefined) {
+      const title = `${table.model ?? "measured"} latency, ${count(samples)} architectures`;
+      writeFileAtomic(args.plot, await renderSvg(proxyPlotSpec(table.devices, result, title)));
+    }
+    const text = args.json
+      ? JSON.stringify(proxyJson(table, proxy, adaSamples, result))
+      : proxyTables(table, proxy, adaSamples, result);
+    process.stdout.write(`${text}\n`);
+  },
+};
+
+async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
+  if (args["score-column"] !== undefined) throw new InputError("--score-column needs --latencies");
+  const sample = sampleSpaceOf(args);
+  const devices = parseDevices(args.devices ?? defaultDevices, parseMemory(args));
+  const workers =
+    args.workers === undefined ? defaultWorkers() : parsePositiveInteger(args.workers, "--workers");
+  const samples = parsePositiveInteger(args.samples, "--samples");
+  if (samples < minimumRows) {
+    throw new InputError(
+      `--samples: at least ${minimumRows} for a rank correlation (got ${samples})`,
+    );
+  }
+  checkStudyFlags(
+    args,
+    devices.map((device) => device.label),
+    samples,
+  );
+  const archs = sampleArchitectures(sample, samples, parseSeed(args.seed));
+  const bar = progressBar();
+  let columns: LatencyColumns;
+  try {
+    columns = await evaluateLatencies(sample, archs, devices, {
+      model: args.model,
+      workers,
+      onProgress: (done, total) =>
+        bar.update(done, total, `${args.model} latency on ${devices.length} devices`),
+    });
+  } finally {
+    bar.stop();
+  }
+  return {
+    devices: devices.map((device) => device.label),
+    columns,
+    model: args.model,
+    idOf: (index) => architectureId(sample.space, archs, index),
+    score: { name: "log-params", values: logParams(sample, archs) },
+    features: () => architectureFeatures(sample, archs),
+    featureKind: "architecture",
+  };
+}
+
+/**
+ * Measured rows whose ids decode as architectures of --space (the ids `uboost proxy --json`
+ * prints) get architecture features and, without a score column, a log-params score; opaque ids
+ * get the proxy's latency as their only feature, and no one-proxy without a score column.
+ */
+function measuredTable(args: ProxyArgs): LatencyTable {
+  if (args.devices !== undefined)
+    throw new InputError("--devices: the devices of --latencies are its columns");
+  const measured = readLatenciesFile(args.latencies as string, args["score-column"]);
+  const sample = sampleSpaceOf(args);
+  const archs = decodeArchitectures(sample, measured.ids);
+  const score =
+    measured.score ?? (archs && { column: "log-params", values: logParams(sample, archs) });
+  return {
+    devices: measured.devices,
+    columns: measured.columns,
+    model: null,
+    idOf: (index) => measured.ids[index],
+    score: score && { name: score.column, values: score.values },
+    features: archs
+      ? () => architectureFeatures(sample, archs)
+      : () => proxyLatencyFeatures(measured.columns[proxyIndex(args.proxy, measured.devices)]),
+    featureKind: archs ? "architecture" : "proxy latency",
+  };
+}
+
+function sampleSpaceOf(args: ProxyArgs): SampleSpace {
+  const space = args.space === "builtin" ? uboostSpace : readSearchSpace(args.space);
+  const resolution = parsePositiveInteger(args.resolution, "--resolution");
+  // three 2×2 pools follow the stages; a smaller input would pool to nothing
+  if (resolution < 8) throw new InputError(`--resolution: must be at least 8 (got ${resolution})`);
+  return {
+    space,
+    shape: { ...cifarShape, resolution },
+    channels: parseChannelRange(args.channels),
+    batch: parsePositiveInteger(args.batch, "--batch"),
+  };
+}
+
+/**
+ * "32x32,128x64@sram=4MB,bw=20,clock=0.5e9": a key=value item after an @ belongs to the device
+ * before it, so overrides can use the same commas as the list. Unset fields come from
+ * --sram/--bw/--clock.
+ */
+export function parseDevices(spec: string, base: SimConfig): Device[] {
+  const specs: string[] = [];
+  for (const item of spec.split(",").map((part) => part.trim())) {
+    if (item === "") continue;
+    if (/^\w+\s*=/.test(item) && specs.length > 0 && specs[specs.length - 1].includes("@")) {
+      specs[specs.length - 1] += `,${item}`;
+    } else specs.push(item);
+  }
+  const devices = specs.map((label) => ({ label, config: deviceConfig(label, base) }));
+  if (devices.length < 2)
+    throw new InputError(`--devices: give at least 2 devices (got "${spec}")`);
+  devices.forEach((device, i) => {
+    if (specs.indexOf(device.label) !== i)
+      throw new InputError(`--devices: "${device.label}" is listed twice`);
+  });
+  return devices;
+}
+
+function deviceConfig(label: string, base: SimConfig): SimConfig {
+  const [shape, overrides] = label.split("@");
+  const flag = `--devices ${label}`;
+  const array = parseArrayShape(shape, flag);
+  const config = { ...base, arrayRows: array.rows, arrayCols: array.cols };
+  for (const pair of (overrides ?? "").split(",").filter((part) => part.trim() !== "")) {
+    const [key, value = ""] = pair.split("=").map((part) => part.trim());
+    if (key === "sram") config.sramBytes = parseBytes(value, flag);
+    else if (key === "bw") config.bandwidthBytesPerSec = parseBandwidth(value, flag);
+    else if (key === "clock") config.clockHz = parsePositiveNumber(value, flag);
+    else throw new InputError(`${flag}: unknown setting "${key}" (known: sram, bw, clock)`);
+  }
+  return config;
+}
+
+/** Fails on flags the study reads before the evaluation, not after minutes of it. */
+function checkStudyFlags(args: ProxyArgs, devices: string[], samples: number): void {
+  proxyIndex(args.proxy, devices);
+  if (args.adaproxy) adaSampleCounts(args["ada-samples"], samples);
+  if (args.constraints !== undefined) {
+    for (const limit of listOf(args.constraints, "--constraints"))
+      parsePositiveNumber(limit, "--constraints");
+  }
+  parseSeed(args.seed);
+}
+
+function proxyIndex(proxy: string | undefined, devices: string[]): number {
+  if (proxy === undefined) return 0;
+  const index = devices.indexOf(proxy.trim());
+  if (index < 0)
+    throw new InputError(`--proxy: "${proxy}" is not a device (devices: ${devices.join(", ")})`);
+  return index;
+}
+
+/** ms limits on the proxy, as the share of architectures each admits there. */
+function quantilesOf(constraints: string | undefined, proxyMs: Float64Array): number[] {
+  if (constraints === undefined) return defaultQuantiles;
+  return listOf(constraints, "--constraints").map((limit) =>
+    quantileOfConstraint(proxyMs, parsePositiveNumber(limit, "--constraints")),
+  );
+}
+
+/** Explicit counts must fit; the defaults shrink to what a small table can hold. */
+function adaSampleCounts(spec: string | undefined, samples: number): number[] {
+  if (spec === undefined) return defaultAdaSamples.filter((k) => 2 * k <= samples);
+  const counts = listOf(spec, "--ada-samples").map((k) => parsePositiveInteger(k, "--ada-samples"));
+  checkSampleCounts(counts, samples);
+  return counts;
+}
+
+function listOf(text: string, flag: string): string[] {
+  const items = text.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) throw new InputError(`${flag}: empty item in "${text}"`);
+  return items;
+}
+
+function parseSeed(seed: string): number {
+  if (!/^\s*\d+\s*$/.test(seed))
+    throw new InputError(`--seed: must be a non-negative integer (got "${seed}")`);
+  return Number(seed);
+}
+
+function proxyJson(table: LatencyTable, proxy: number, adaSamples: number[], result: StudyResult) {
+  const label = (device: number) => table.devices[device];
+  return {
+    devices: table.devices,
+    srcc: result.srcc,
+    samples: table.columns[0].length,
+    model: table.model,
+    proxy: label(proxy),
+    oneProxy: result.oneProxy && {
+      score: table.score?.name,
+      constraints: result.oneProxy.map((row) => ({
+        quantile: row.quantile,
+        proxyLimitMs: row.proxyConstraintMs,
+        pick: table.idOf(row.chosen),
+        pickScore: row.chosenScore,
+        targets: row.targets.map((target) => ({
+          device: label(target.device),
+          limitMs: target.constraintMs,
+          bestScore: target.optimumScore,
+          loss: target.loss,
+          pickFits: target.feasible,
+        })),
+      })),
+    },
+    adaProxy: result.adaProxy && {
+      features: table.featureKind,
+      samples: adaSamples,
+      targets: result.adaProxy.map((target) => ({
+        device: label(target.device),
+        before: target.points[0].before,
+        after: target.points.map((point) => point.after),
+      })),
+    },
+  };
+}
+
+const fixed = (value: number, digits = 3) => (Number.isNaN(value) ? "-" : value.toFixed(digits));
+const ms = (value: number) => `${value.toPrecision(4)} ms`;
+
+function proxyTables(
+  table: LatencyTable,
+  proxy: number,
+  adaSamples: number[],
+  result: StudyResult,
+) {
+  const samples = table.columns[0].length;
+  const source = table.model === null ? "measured" : `${table.model} model`;
+  const parts = [
+    `SRCC of latency between devices (${source}, ${count(samples)} architectures)`,
+    renderTable(
+      ["device", ...table.devices],
+      result.srcc.map((row, i) => [table.devices[i], ...row.map((value) => fixed(value))]),
+    ),
+  ];
+  if (result.oneProxy !== undefined) parts.push("", ...oneProxyTable(table, proxy, result));
+  else
+    parts.push(
+      "",
+      "one-proxy: skipped (no score: add an accuracy column, or ids uboost can decode)",
+    );
+  if (result.adaProxy !== undefined)
+    parts.push("", ...adaProxyTable(table, proxy, adaSamples, result));
+  return parts.join("\n");
+}
+
+function oneProxyTable(table: LatencyTable, proxy: number, result: StudyResult): string[] {
+  const rows = (result.oneProxy ?? []).flatMap((row) =>
+    row.targets.map((target) => [
+      `${(row.quantile * 100).toFixed(1)}%`,
+      ms(row.proxyConstraintMs),
+      table.devices[target.device],
+      ms(target.constraintMs),
+      fixed(target.optimumScore),
+      fixed(row.chosenScore),
+      fixed(target.loss),
+      target.feasible ? "yes" : "no",
+    ]),
+  );
+  const head = [
+    "share",
+    "proxy limit",
+    "target",
+    "target limit",
+    "best",
+    "pick",
+    "loss",
+    "pick fits",
+  ];
+  return [
+    `One proxy (${table.devices[proxy]}): the best ${table.score?.name} under the proxy's limit; loss = the target's own best − the pick`,
+    renderTable(head, rows, 1),
+  ];
+}
+
+function adaProxyTable(
+  table: LatencyTable,
+  proxy: number,
+  adaSamples: number[],
+  result: StudyResult,
+) {
+  const rows = (result.adaProxy ?? []).map((target) => [
+    table.devices[target.device],
+    fixed(target.points[0].before),
+    ...target.points.map((point) => fixed(point.after)),
+  ]);
+  const heldOut = table.columns[0].length - Math.max(...adaSamples);
+  return [
+    `AdaProxy: SRCC of predicted vs true latency on ${count(heldOut)} held-out architectures, predictor trained on ${table.devices[proxy]} (${table.featureKind} features)`,
+    renderTable(["target", "unadapted", ...adaSamples.map((k) => `${k} samples`)], rows),
+  ];
+}

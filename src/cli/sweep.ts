@@ -1,0 +1,187 @@
+import { existsSync } from "node:fs";
+import { extname } from "node:path";
+import type { Argv } from "yargs";
+import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import { costModelNames } from "../hw/models/index.js";
+import { renderSvg } from "../plot/render.js";
+import { sweepPlotSpec } from "../plot/sweepPlots.js";
+import { defaultWorkers } from "../pool/chunkPool.js";
+import { parseFamily } from "../sweep/family.js";
+import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
+import { runSweep, type SweepResult } from "../sweep/run.js";
+import { zooNames } from "../zoo/index.js";
+import { count, milliseconds, percent, renderTable } from "./format.js";
+import { type HardwareArgs, parseMemory, withMemoryOptions } from "./hardwareOptions.js";
+import { arrayShapeList, listOf, positiveIntegerList } from "./lists.js";
+import { parsePositiveInteger } from "./options.js";
+import { progressBar } from "./progress.js";
+
+interface SweepArgs extends Omit<HardwareArgs, "array"> {
+  nets?: string;
+  family?: string[];
+  arrays: string;
+  batches: string;
+  model: string;
+  table?: string;
+  workers?: string;
+  out?: string;
+  resume: boolean;
+  plot?: string;
+  json: boolean;
+}
+
+export const sweepCommand = {
+  command: "sweep",
+  describe: "Cost networks × array shapes × batch sizes on a worker pool, streaming rows to a file",
+  builder: (yargs: Argv) =>
+    withMemoryOptions(yargs)
+      .option("nets", { type: "string", describe: "zoo networks and layer files, comma-separated" })
+      .option("family", {
+        type: "string",
+        array: true,
+        describe:
+          "one-layer networks over a range, e.g. conv:k=3,c=128,f=8..512,h=32,w=32 (repeatable)",
+      })
+      .option("arrays", {
+        type: "string",
+        default: "8x8,16x16,32x32,64x64,128x128,256x256",
+        describe: "array shapes ROWSxCOLS, comma-separated",
+      })
+      .option("batches", { type: "string", default: "1", describe: "batch sizes, comma-separated" })
+      .option("model", {
+        type: "string",
+        default: "systolic",
+        describe: `cost model: ${costModelNames.join(", ")}`,
+      })
+      .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
+      .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
+      .option("out", { type: "string", describe: "rows to FILE.csv or FILE.jsonl as they finish" })
+      .option("resume", {
+        type: "boolean",
+        default: false,
+        describe: "keep the rows already in --out",
+      })
+      .option("plot", {
+        type: "string",
+        describe: "FILE.svg: family curves, or a utilization heatmap",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "the summary as JSON on stdout",
+      })
+      .example(
+        "$0 sweep --nets resnet18,mobilenetv2 --arrays 32x32,128x128,128x64 --batches 1,64 --out rows.csv",
+        "zoo networks over array shapes",
+      )
+      .example(
+        "$0 sweep --family conv:k=3,c=128,f=8..512,h=32,w=32 --arrays 128x128 --plot fig4.svg",
+        "the paper's Fig. 4",
+      ),
+  handler: async (args: SweepArgs) => {
+    const spec = sweepSpecOf(args);
+    const workers =
+      args.workers === undefined
+        ? defaultWorkers()
+        : parsePositiveInteger(args.workers, "--workers");
+    if (args.resume && args.out === undefined) throw new InputError("--resume needs --out FILE");
+    if (args.plot !== undefined && extname(args.plot).toLowerCase() !== ".svg") {
+      throw new InputError(`--plot ${args.plot}: expected an .svg file`);
+    }
+    const bar = progressBar();
+    let result: SweepResult;
+    try {
+      result = await runSweep(spec, {
+        out: args.out,
+        resume: args.resume,
+        workers,
+        curves: args.plot !== undefined,
+        onProgress: ({ done, total }) => bar.update(done, total, "sweep"),
+      });
+    } finally {
+      bar.stop();
+    }
+    if (args.plot !== undefined)
+      writeFileAtomic(args.plot, await renderSvg(sweepPlotSpec(result, spec.model)));
+    reportRun(result, args);
+    const text = args.json ? JSON.stringify(sweepJson(result, args)) : summaryTable(result, spec);
+    process.stdout.write(`${text}\n`);
+    // Rows that failed twice are not an input problem, but the run did not finish.
+    if (result.failedRows > 0) process.exitCode = 1;
+  },
+};
+
+function sweepSpecOf(args: SweepArgs): SweepSpec {
+  const networks = [...listOf(args.nets).map(networkOf), ...(args.family ?? []).map(familyOf)];
+  return {
+    networks,
+    arrays: arrayShapeList(args.arrays, "--arrays"),
+    batches: positiveIntegerList(args.batches, "--batches"),
+    model: args.model,
+    hardware: parseMemory(args),
+    tablePath: args.table,
+  };
+}
+
+/** A path that exists wins over a zoo name, as with cost --net. */
+function networkOf(name: string): SweepNetwork {
+  if (existsSync(name)) return { kind: "file", path: name };
+  if (zooNames().includes(name)) return { kind: "zoo", name };
+  throw new InputError(
+    `--nets: "${name}" is neither a file nor a zoo network (${zooNames().join(", ")})`,
+  );
+}
+
+function familyOf(spec: string): SweepNetwork {
+  return { kind: "family", family: parseFamily(spec) };
+}
+
+function reportRun(result: SweepResult, args: SweepArgs): void {
+  const rate = result.costedRows / Math.max(result.seconds, 1e-9);
+  const resumed =
+    result.resumedRows > 0 ? `, ${count(result.resumedRows)} kept from ${args.out}` : "";
+  const out = args.out === undefined ? "" : ` → ${args.out}`;
+  process.stderr.write(
+    `${count(result.costedRows)} rows in ${result.seconds.toFixed(1)} s (${count(rate)} rows/s)${resumed}${out}\n`,
+  );
+  if (result.failedRows === 0) return;
+  const [first] = result.failed;
+  process.stderr.write(
+    `${count(result.failedRows)} rows failed twice (first: rows ${first.start}..${first.end - 1}, ${first.error}); ` +
+      "run again with --resume to retry them\n",
+  );
+}
+
+function sweepJson(result: SweepResult, args: SweepArgs) {
+  const { totalRows, resumedRows, costedRows, failedRows, failed, seconds, summary } = result;
+  return {
+    rows: { total: totalRows, resumed: resumedRows, costed: costedRows, failed: failedRows },
+    seconds,
+    rowsPerSec: costedRows / Math.max(seconds, 1e-9),
+    out: args.out ?? null,
+    failed,
+    summary,
+  };
+}
+
+/** A network (a family: all its members) per line, its utilization on each array, the fastest array. */
+function summaryTable(result: SweepResult, spec: SweepSpec): string {
+  const arrays = spec.arrays.map(({ rows, cols }) => `${rows}x${cols}`);
+  const lines = new Map<string, (string | number)[]>();
+  for (const entry of result.summary.entries) {
+    const key = `${entry.network}\n${entry.batch}`;
+    const line = lines.get(key) ?? [entry.network, entry.batch, ...arrays.map(() => "-"), "-", "-"];
+    line[2 + arrays.indexOf(entry.array)] = percent(entry.util);
+    lines.set(key, line);
+  }
+  for (const best of result.summary.best) {
+    const line = lines.get(`${best.network}\n${best.batch}`);
+    if (line === undefined) continue;
+    line[2 + arrays.length] = best.array;
+    line[3 + arrays.length] = milliseconds(best.runtimeMs);
+  }
+  const head = ["network", "batch", ...arrays, "fastest", "runtime"];
+  const note = "utilization ΣMACs / (Σcycles · PEs) per array; fastest: least runtime";
+  return `${renderTable(head, [...lines.values()])}\n${note}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The sweep's two figures as Vega-Lite specs: utilization against a family's swept channel
+ * count, exact and smooth (the paper's Fig. 4), and network utilization over array shapes.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { FamilyCurve } from "../sweep/curves.js";
+import type { SweepResult } from "../sweep/run.js";
+import type { SummaryEntry } from "../sweep/summary.js";
+
+const fieldTitles: Record<string, string> = {
+  c: "input channels c",
+  f: "output channels f",
+  h: "output height h",
+  w: "output width w",
+  k: "kernel size k",
+  k1: "kernel height k1",
+  k2: "kernel width k2",
+  stride: "stride",
+  dilation: "dilation",
+};
+
+const schema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** One line per array (colour), exact solid and smooth dashed; one panel per family and batch. */
+export function utilizationCurveSpec(curves: FamilyCurve[], model: string): TopLevelSpec {
+  const panels = [...new Set(curves.map(panelOf))];
+  const values = curveValues(curves);
+  const fields = [...new Set(curves.map((curve) => curve.field))];
+  const xTitle = fields.length === 1 ? (fieldTitles[fields[0]] ?? fields[0]) : fields.join(" / ");
+  const arrays = [...new Set(curves.map((curve) => curve.array))];
+  const hasSmooth = values.some((value) => value.model === "smooth");
+  const layer = curveLayer(xTitle, arrays, hasSmooth ? model : undefined);
+  const title = `Utilization vs ${xTitle} (${model} model)`;
+  if (panels.length === 1) {
+    return { $schema: schema, title: `${title}: ${panels[0]}`, data: { values }, ...layer };
+  }
+  return {
+    $schema: schema,
+    title,
+    data: { values },
+    facet: { row: { field: "panel", type: "nominal", title: null, sort: panels } },
+    spec: layer,
+  };
+}
+
+function curveValues(curves: FamilyCurve[]) {
+  return curves.flatMap((curve) =>
+    curve.points.flatMap((point) => {
+      const common = { value: point.value, array: curve.array, panel: panelOf(curve) };
+      const exact = { ...common, util: point.util, model: "exact" };
+      if (point.smoothUtil === null) return [exact];
+      return [exact, { ...common, util: point.smoothUtil, model: "smooth" }];
+    }),
+  );
+}
+
+/** The line chart; `smoothModel` names the model when a smooth series is drawn dashed. */
+function curveLayer(xTitle: string, arrays: string[], smoothModel: string | undefined) {
+  const strokeDash = {
+    field: "model",
+    type: "nominal" as const,
+    title: `${smoothModel} model`,
+    sort: ["exact", "smooth"],
+  };
+  return {
+    width: 640,
+    height: 260,
+    mark: { type: "line" as const, strokeWidth: 1.5, clip: true },
+    encoding: {
+      x: { field: "value", type: "quantitative" as const, title: xTitle, scale: { nice: false } },
+      y: {
+        field: "util",
+        type: "quantitative" as const,
+        title: "utilization",
+        axis: { format: "%" },
+        scale: { domain: [0, 1.05] },
+      },
+      color: { field: "array", type: "nominal" as const, title: "array", sort: arrays },
+      ...(smoothModel === undefined ? {} : { strokeDash }),
+    },
+  };
+}
+
+function panelOf(curve: FamilyCurve): string {
+  return `${curve.family}, batch ${curve.batch}`;
+}
+
+/** Networks down, arrays across, cells coloured and labelled by utilization. */
+export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): TopLevelSpec {
+  const batches = new Set(entries.map((entry) => entry.batch));
+  const label = (entry: SummaryEntry) =>
+    batches.size === 1 ? entry.network : `${entry.network} (batch ${entry.batch})`;
+  const values = entries.map((entry) => ({
+    network: label(entry),
+    array: entry.array,
+    util: entry.util,
+  }));
+  const arrays = [...new Set(entries.map((entry) => entry.array))];
+  const networks = [...new Set(values.map((value) => value.network))];
+  const encoding = {
+    x: {
+      field: "array",
+      type: "ordinal" as const,
+      sort: arrays,
+      title: "array (rows x cols)",
+      axis: { labelAngle: 0 },
+    },
+    y: { field: "network", type: "ordinal" as const, sort: networks, title: null },
+  };
+  return {
+    $schema: schema,
+    title: `Network utilization over array shapes (${model} model)`,
+    data: { values },
+    width: { step: 64 },
+    height: { step: 28 },
+    encoding,
+    layer: [
+      {
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "util",
+            type: "quantitative",
+            title: "utilization",
+            scale: { domain: [0, 1], scheme: "viridis" },
+            legend: { format: "%" },
+          },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 11 },
+        encoding: {
+          text: { field: "util", type: "quantitative", format: ".1~%" },
+          color: { condition: { test: "datum.util > 0.6", value: "black" }, value: "white" },
+        },
+      },
+    ],
+  };
+}
+
+/** A family sweep draws its curves; a sweep of whole networks, the heatmap. */
+export function sweepPlotSpec(result: SweepResult, model: string): TopLevelSpec {
+  return result.curves.length > 0
+    ? utilizationCurveSpec(result.curves, model)
+    : utilizationHeatmapSpec(result.summary.entries, model);
+}

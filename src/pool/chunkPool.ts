@@ -1,0 +1,104 @@
+/**
+ * Long jobs (sweeps, blackbox tables) as ranges of row indices on a piscina pool: a bounded
+ * number in flight, so the job's memory does not grow with its length, and a range whose worker
+ * crashed or threw run once more, then reported, while the others go on.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Piscina } from "piscina";
+import { projectRoot } from "../projectRoot.js";
+
+/** Rows [start, end). */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+export interface FailedRange extends RowRange {
+  /** the second failure's message */
+  error: string;
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** Workers run the compiled JS, also when vitest runs the sources that start them. */
+export function builtWorkerFile(pathUnderSrc: string): string {
+  const file = join(projectRoot(), "dist", "src", pathUnderSrc);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+  return file;
+}
+
+export function createPool(filename: string, workers: number, workerData: unknown): Piscina {
+  return new Piscina({
+    filename,
+    workerData,
+    minThreads: workers,
+    maxThreads: workers,
+    // Keep idle threads: restarting one reloads the WASM engine and the networks it cached.
+    idleTimeout: 60_000,
+  });
+}
+
+export interface RangeRun<Result> {
+  pool: Piscina;
+  ranges: Iterator<RowRange>;
+  /** ranges submitted and not yet settled; piscina queues those beyond the thread count */
+  maxInFlight: number;
+  /** called once per successful range, in completion order; a throw stops the run */
+  onResult: (range: RowRange, result: Result) => void;
+}
+
+interface Attempt {
+  range: RowRange;
+  retry: boolean;
+}
+
+/** Resolves with the ranges that failed twice once every range has settled. */
+export function runRanges<Result>(run: RangeRun<Result>): Promise<FailedRange[]> {
+  const failed: FailedRange[] = [];
+  const retries: Attempt[] = [];
+  let inFlight = 0;
+  let exhausted = false;
+  let stopped = false;
+  const nextAttempt = (): Attempt | undefined => {
+    const retry = retries.shift();
+    if (retry !== undefined || exhausted) return retry;
+    const next = run.ranges.next();
+    exhausted = next.done === true;
+    return exhausted ? undefined : { range: next.value, retry: false };
+  };
+  return new Promise((resolve, reject) => {
+    const settle = (attempt: Attempt, result: Result | undefined, error: unknown) => {
+      if (error === undefined) run.onResult(attempt.range, result as Result);
+      else if (!attempt.retry) retries.push({ range: attempt.range, retry: true });
+      else failed.push({ ...attempt.range, error: (error as Error)?.message ?? String(error) });
+    };
+    const pump = () => {
+      while (!stopped && inFlight < run.maxInFlight) {
+        const attempt = nextAttempt();
+        if (attempt === undefined) break;
+        inFlight++;
+        const { start, end } = attempt.range;
+        run.pool
+          .run({ start, end })
+          .then(
+            (result: Result) => settle(attempt, result, undefined),
+            (error: unknown) => settle(attempt, undefined, error ?? new Error("worker failed")),
+          )
+          .then(() => {
+            inFlight--;
+            pump();
+          })
+          .catch((error: unknown) => {
+            stopped = true;
+            reject(error);
+          });
+      }
+      if (!stopped && inFlight === 0 && exhausted && retries.length === 0) resolve(failed);
+    };
+    pump();
+  });
+}

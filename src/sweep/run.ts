@@ -1,0 +1,264 @@
+/**
+ * Runs a sweep on a worker pool: chunks of not-yet-written rows go out a few at a time, each
+ * finished chunk is appended to the output in one write and marked done, and the summary grows
+ * by chunk totals. Memory is the done set (one bit a row) plus a few chunks, never the grid.
+ */
+import { closeSync, existsSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
+import { InputError } from "../errors.js";
+import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { costModelByName, modelContext } from "../hw/models/index.js";
+import { validateSimConfig } from "../hw/simulator/config.js";
+import type { Layer } from "../layers/layer.js";
+import {
+  builtWorkerFile,
+  createPool,
+  defaultWorkers,
+  type FailedRange,
+  type RowRange,
+  runRanges,
+} from "../pool/chunkPool.js";
+import {
+  addCurvePoint,
+  type CurveSamples,
+  type FamilyCurve,
+  familyCurves,
+  isCurveSample,
+} from "./curves.js";
+import {
+  gridPoint,
+  gridSize,
+  networkLayers,
+  type SweepSpec,
+  summaryCell,
+  validateGrid,
+} from "./grid.js";
+import { readWrittenRows } from "./resume.js";
+import { fileHeader, type RowFormat, rowFormatOf } from "./rowFormat.js";
+import { addRow, mergeCells, type SummaryCells, type SweepSummary, summarize } from "./summary.js";
+import type { SweepChunkResult, SweepWorkerData } from "./worker.js";
+
+export interface SweepOptions {
+  /** a .csv or .jsonl file the rows are appended to as they finish */
+  out?: string;
+  /** keep the rows already in `out` and cost only the others */
+  resume?: boolean;
+  workers?: number;
+  /** rows per task (default: 2,000, fewer when the grid is small) */
+  chunkRows?: number;
+  /** collect the families' utilization curves (for --plot) */
+  curves?: boolean;
+  onProgress?: (progress: SweepProgress) => void;
+}
+
+export interface SweepProgress {
+  /** rows written, this run's and resumed ones */
+  done: number;
+  total: number;
+  failedRows: number;
+}
+
+export interface SweepResult {
+  totalRows: number;
+  /** rows found in `out` by --resume */
+  resumedRows: number;
+  /** rows costed by this run */
+  costedRows: number;
+  /** ranges whose worker failed twice; their rows are not in `out` (a --resume retries them) */
+  failed: FailedRange[];
+  failedRows: number;
+  seconds: number;
+  summary: SweepSummary;
+  curves: FamilyCurve[];
+}
+
+const defaultChunkRows = 2000;
+
+export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
+  const started = performance.now();
+  validateSweep(spec);
+  const progress: SweepState = {
+    done: new RowSet(gridSize(spec)),
+    cells: new Map(),
+    samples: new Map(),
+  };
+  const output = options.out === undefined ? undefined : openOutput(spec, options, progress);
+  const resumedRows = progress.done.count;
+  try {
+    const failed = await costPendingRows(spec, options, progress, output);
+    return {
+      totalRows: progress.done.size,
+      resumedRows,
+      costedRows: progress.done.count - resumedRows,
+      failed,
+      failedRows: failed.reduce((sum, range) => sum + range.end - range.start, 0),
+      seconds: (performance.now() - started) / 1e3,
+      summary: summarize(spec, progress.cells),
+      curves: familyCurves(spec, progress.samples),
+    };
+  } finally {
+    if (output !== undefined) closeSync(output.fd);
+  }
+}
+
+/** What a sweep knows so far: the rows written, and their summary totals and curve samples. */
+interface SweepState {
+  done: RowSet;
+  cells: SummaryCells;
+  samples: CurveSamples;
+}
+
+interface SweepOutput {
+  fd: number;
+  format: RowFormat;
+}
+
+/** Runs the rows not yet done on a fresh pool; each finished chunk is written, then marked. */
+async function costPendingRows(
+  spec: SweepSpec,
+  options: SweepOptions,
+  state: SweepState,
+  output: SweepOutput | undefined,
+): Promise<FailedRange[]> {
+  const { done, cells, samples } = state;
+  const workers = options.workers ?? defaultWorkers();
+  const curves = options.curves ?? false;
+  const data: SweepWorkerData = { spec, format: output?.format ?? null, curves };
+  const pool = createPool(builtWorkerFile("sweep/worker.js"), workers, data);
+  let failedRows = 0;
+  const report = () => options.onProgress?.({ done: done.count, total: done.size, failedRows });
+  try {
+    report();
+    const failed = await runRanges<SweepChunkResult>({
+      pool,
+      ranges: pendingRanges(done, chunkRowsFor(options, done.size - done.count, workers)),
+      maxInFlight: 3 * workers,
+      onResult: (range, chunk) => {
+        if (output !== undefined) writeAll(output.fd, chunk.text);
+        for (let row = range.start; row < range.end; row++) done.add(row);
+        mergeCells(cells, chunk.cells);
+        addCurveSamples(spec, samples, chunk.curve);
+        report();
+      },
+    });
+    failedRows = failed.reduce((sum, range) => sum + range.end - range.start, 0);
+    report();
+    return failed;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * Everything a worker could trip on, checked once here so workers never see bad input: the
+ * grid, the model, every network file, and each array shape costing a 1×1 conv (which also
+ * checks a blackbox table against the arrays).
+ */
+function validateSweep(spec: SweepSpec): void {
+  validateGrid(spec);
+  const model = costModelByName(spec.model);
+  for (const network of spec.networks) networkLayers(network, 0, spec.batches[0]);
+  const blackboxTable =
+    spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath);
+  const context = modelContext({ blackboxTable });
+  const probe: Layer[] = [
+    {
+      name: "probe",
+      type: "conv",
+      k1: 1,
+      k2: 1,
+      c: 1,
+      f: 1,
+      h: 1,
+      w: 1,
+      stride: 1,
+      dilation: 1,
+      batch: 1,
+    },
+  ];
+  for (const { rows, cols } of spec.arrays) {
+    const hardware = { ...spec.hardware, arrayRows: rows, arrayCols: cols };
+    validateSimConfig(hardware);
+    model.estimate(probe, hardware, context);
+  }
+}
+
+function chunkRowsFor(options: SweepOptions, pendingRows: number, workers: number): number {
+  if (options.chunkRows !== undefined) return options.chunkRows;
+  // Small grids of heavy rows (sim on whole networks) still spread over every worker.
+  return Math.max(1, Math.min(defaultChunkRows, Math.ceil(pendingRows / (32 * workers))));
+}
+
+/** Opens `out` for appending: resumes it (dropping a partial last line) or starts it with a header. */
+function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): SweepOutput {
+  const path = options.out as string;
+  const format = rowFormatOf(path);
+  if (existsSync(path) && statSync(path).size > 0) {
+    if (!options.resume) {
+      throw new InputError(`--out ${path} exists: add --resume to continue it, or remove it`);
+    }
+    truncateSync(path, keepWrittenRows(path, format, spec, options.curves ?? false, state));
+  }
+  const fd = openSync(path, "a");
+  if (statSync(path).size === 0) writeAll(fd, fileHeader(format));
+  return { fd, format };
+}
+
+/** Marks the rows already in `path` done and counts them in; returns the bytes of whole lines. */
+function keepWrittenRows(
+  path: string,
+  format: RowFormat,
+  spec: SweepSpec,
+  curves: boolean,
+  { done, cells, samples }: SweepState,
+): number {
+  return readWrittenRows(path, format, spec, (row, point) => {
+    if (done.has(row.row)) return;
+    done.add(row.row);
+    addRow(cells, summaryCell(spec, point), row.macs, row.cycles, row.util);
+    if (curves && isCurveSample(spec.networks[point.network], point.member)) {
+      addCurvePoint(samples, spec, point, row.util, row.smoothUtil);
+    }
+  });
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let written = 0; written < bytes.length; ) {
+    written += writeSync(fd, bytes, written, bytes.length - written);
+  }
+}
+
+function addCurveSamples(spec: SweepSpec, samples: CurveSamples, curve: number[]): void {
+  for (let i = 0; i < curve.length; i += 3) {
+    const smoothUtil = Number.isNaN(curve[i + 2]) ? null : curve[i + 2];
+    addCurvePoint(samples, spec, gridPoint(spec, curve[i]), curve[i + 1], smoothUtil);
+  }
+}
+
+/** Runs of rows not yet done, at most `chunkRows` long, found lazily. */
+function* pendingRanges(done: RowSet, chunkRows: number): Generator<RowRange> {
+  let row = 0;
+  while (row < done.size) {
+    while (row < done.size && done.has(row)) row++;
+    const start = row;
+    while (row < done.size && row - start < chunkRows && !done.has(row)) row++;
+    if (row > start) yield { start, end: row };
+  }
+}
+
+/** One bit a grid row. */
+class RowSet {
+  private readonly bits: Uint8Array;
+  count = 0;
+  constructor(readonly size: number) {
+    this.bits = new Uint8Array(Math.ceil(size / 8));
+  }
+  has(row: number): boolean {
+    return (this.bits[row >>> 3] & (1 << (row & 7))) !== 0;
+  }
+  add(row: number): void {
+    if (this.has(row)) throw new Error(`sweep: row ${row} done twice`);
+    this.bits[row >>> 3] |= 1 << (row & 7);
+    this.count++;
+  }
+}

@@ -1,0 +1,92 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { defaultSimConfig } from "../../src/hw/simulator/config.js";
+import {
+  adaptationCurve,
+  disposePredictor,
+  pretrainPredictor,
+  useCpuBackend,
+} from "../../src/proxy/adaProxy.js";
+import { checkSampleCounts } from "../../src/proxy/adaSplit.js";
+import { evaluateLatenciesInline } from "../../src/proxy/evaluate.js";
+import {
+  architectureFeatures,
+  cifarShape,
+  defaultChannels,
+  proxyLatencyFeatures,
+  type SampleSpace,
+  sampleArchitectures,
+} from "../../src/proxy/sample.js";
+import { spearman } from "../../src/proxy/srcc.js";
+import { uboostSpace } from "../../src/search/space.js";
+
+const sample: SampleSpace = {
+  space: uboostSpace,
+  shape: cifarShape,
+  channels: defaultChannels,
+  batch: 8,
+};
+const array = (size: number) => ({
+  label: `${size}x${size}`,
+  config: { ...defaultSimConfig, arrayRows: size, arrayCols: size },
+});
+
+/**
+ * A pair of devices with weak monotonicity: a 32×32 and a 256×256 array. Both pay ⌈c/rows⌉·⌈f/cols⌉
+ * folds, so their latencies differ by a channel-dependent sawtooth: the small array tracks MACs,
+ * while on the large one every width in 64..256 costs one fold. Their SRCC is ≈ 0.1.
+ */
+describe("AdaProxy", () => {
+  const archs = sampleArchitectures(sample, 500, 1);
+  const [proxy, target] = evaluateLatenciesInline(
+    sample,
+    archs,
+    [array(32), array(256)],
+    "systolic",
+  );
+  const options = { sampleCounts: [5, 20, 50], seed: 1 };
+
+  beforeAll(useCpuBackend);
+
+  it("lifts the SRCC on a weakly monotone target with 20 and more target samples", () => {
+    expect(Math.abs(spearman(proxy, target))).toBeLessThan(0.2);
+    const predictor = pretrainPredictor(architectureFeatures(sample, archs), proxy, options);
+    const curve = adaptationCurve(predictor, target, options);
+    disposePredictor(predictor);
+    const [, twenty, fifty] = curve;
+    // the proxy predictor ranks the target about as badly as the proxy itself
+    expect(Math.abs(curve[0].before - spearman(proxy, target))).toBeLessThan(0.1);
+    expect(twenty.after).toBeGreaterThan(twenty.before + 0.08);
+    expect(fifty.after).toBeGreaterThan(fifty.before + 0.25);
+    expect(fifty.after).toBeGreaterThan(twenty.after);
+  });
+
+  it("is deterministic for a seed and leaves the proxy predictor as it was", () => {
+    const small = { sampleCounts: [10], seed: 4, pretrainSteps: 40, fineTuneSteps: 10 };
+    const features = architectureFeatures(sample, archs).slice(0, 100);
+    const tensors = tf.memory().numTensors;
+    const run = () => {
+      const predictor = pretrainPredictor(features, proxy.subarray(0, 100), small);
+      const curve = adaptationCurve(predictor, target.subarray(0, 100), small);
+      // fine-tuning works on copies: the proxy predictor adapts the same way twice
+      expect(adaptationCurve(predictor, target.subarray(0, 100), small)).toEqual(curve);
+      disposePredictor(predictor);
+      return curve;
+    };
+    expect(run()).toEqual(run());
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it("falls back to the proxy's latency as the only feature", () => {
+    const features = proxyLatencyFeatures([1, Math.E, Math.E ** 2]);
+    expect(features.map((row) => row.length)).toEqual([1, 1, 1]);
+    expect(features[1][0]).toBeCloseTo(0, 6);
+    expect(features[2][0]).toBeCloseTo(-features[0][0], 6);
+  });
+
+  it("refuses more target samples than leave architectures to judge on", () => {
+    expect(() => checkSampleCounts([5, 50], 52)).toThrow(InputError);
+    expect(() => checkSampleCounts([5, 50], 55)).not.toThrow();
+  });
+});
