@@ -1,11 +1,6 @@
 import type { Argv } from "yargs";
-import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
-import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
-import { modelContext } from "../hw/models/index.js";
 import { searchModelNames } from "../search/costSurface.js";
-import { describeCell } from "../search/describe.js";
-import { runSearch, type SearchOutcome } from "../search/run.js";
 import {
   type PresetName,
   parseChannelRange,
@@ -14,11 +9,7 @@ import {
   presetNames,
   type SearchSettings,
 } from "../search/settings.js";
-import { readSearchSpace, uboostSpace } from "../search/space.js";
-import { type BackendName, selectBackend } from "../train/backend.js";
-import { count, percent, renderTable } from "./format.js";
 import { parseArrayShape } from "./options.js";
-import { progressBar } from "./progress.js";
 
 export interface SearchArgs {
   data: string;

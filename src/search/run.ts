@@ -20,7 +20,7 @@ import {
   type SearchState,
   saveSearchState,
 } from "./searchState.js";
-import { channelOptions, type SearchSettings } from "./settings.js";
+import type { SearchSettings } from "./settings.js";
 import type { SearchSpace } from "./space.js";
 import { createChannelStage } from "./stages/channel.js";
 import { createMicroStage } from "./stages/micro.js";

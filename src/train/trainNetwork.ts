@@ -145,7 +145,7 @@ export async function trainNetwork(
     await saveCheckpoint(options.outDir, checkpointName, checkpointVariables, { history });
     writeFileAtomic(
       join(options.outDir, "metrics.jsonl"),
-      history.map((m) => JSON.stringify({ ...m, backend: options.backend })).join("\n") + "\n",
+      `${history.map((m) => JSON.stringify({ ...m, backend: options.backend })).join("\n")}\n`,
     );
     options.onEpoch?.(metrics);
   }
