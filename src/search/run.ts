@@ -20,7 +20,7 @@ import {
   type SearchState,
   saveSearchState,
 } from "./searchState.js";
-import type { SearchSettings } from "./settings.js";
+import { channelOptions, type SearchSettings } from "./settings.js";
 import type { SearchSpace } from "./space.js";
 import { createChannelStage } from "./stages/channel.js";
 import { createMicroStage } from "./stages/micro.js";
@@ -196,9 +196,7 @@ function archFileOf(
   const channel = state.channel as NonNullable<SearchState["channel"]>;
   const opNames = Object.keys(space.ops);
   const slots = Object.keys(channel.channels);
-  const options: number[] = [];
-  for (let ch = settings.channels.min; ch <= settings.channels.max; ch += settings.channels.step)
-    options.push(ch);
+  const options = channelOptions(settings.channels);
   return {
     format: "uboost-arch/1",
     space,
