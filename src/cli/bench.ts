@@ -100,10 +100,64 @@ const benchSweepCommand = {
   },
 };
 
+interface BenchTrainArgs {
+  backends?: string;
+  steps: string;
+  json: boolean;
+}
+
+const benchTrainCommand = {
+  command: "train",
+  describe:
+    "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling",
+  builder: (yargs: Argv) =>
+    yargs
+      .option("backends", { type: "string", describe: "comma-separated (default: all that load)" })
+      .option("steps", { type: "string", default: "3", describe: "timed steps per network" })
+      .option("json", { type: "boolean", default: false }),
+  handler: async (args: BenchTrainArgs) => {
+    const steps = parsePositiveInteger(args.steps, "--steps");
+    const { benchTrain } = await import("../../bench/train.js");
+    const bar = progressBar();
+    const result = await benchTrain({
+      backends: args.backends?.split(",").map((name) => name.trim()),
+      steps,
+      onProgress: (stage, done, total) => bar.update(done, total, `bench train, ${stage}`),
+    }).finally(() => bar.stop());
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    const rows = Object.entries(result.backends).map(([name, r]) => [
+      name,
+      r.batch,
+      r.imagesPerSec.toFixed(1),
+      r.gflops.toFixed(2),
+      r.convCeilingGflops.toFixed(2),
+      `${((r.gflops / r.convCeilingGflops) * 100).toFixed(0)}%`,
+      r.mixedImagesPerSec?.toFixed(1) ?? "-",
+    ]);
+    const head = [
+      "backend",
+      "batch",
+      "images/s (a)",
+      "GFLOP/s (a)",
+      "conv ceiling",
+      "of ceiling",
+      "images/s (b)",
+    ];
+    process.stdout.write(`${renderTable(head, rows)}\n`);
+  },
+};
+
 export const benchCommand = {
   command: "bench",
   describe: "Microbenchmarks (JSON with --json)",
   builder: (yargs: Argv) =>
-    yargs.command(benchEngineCommand).command(benchSweepCommand).demandCommand(1),
+    yargs
+      .command(benchEngineCommand)
+      .command(benchSweepCommand)
+      .command(benchTrainCommand)
+      .demandCommand(1),
   handler: () => {},
 };
