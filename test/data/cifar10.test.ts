@@ -15,7 +15,10 @@ import {
 import { type BatchOptions, batchesPerEpoch, epochBatches } from "../../src/data/cifar10Batches.js";
 import { InputError } from "../../src/errors.js";
 
-const realFolder = "/work/shared/data/cifar10-subset";
+import { projectRoot } from "../../src/projectRoot.js";
+
+// The 12,000-record subset lives beside the project (../shared/data), as on CI's clones.
+const realFolder = join(projectRoot(), "..", "shared", "data", "cifar10-subset");
 
 beforeAll(async () => {
   tf.enableProdMode(); // no "install tfjs-node" banner from the cpu backend
