@@ -14,6 +14,7 @@ import {
   createCostEngine,
   type EngineBatch,
   type EngineOutputColumn,
+  outputColumns,
 } from "../src/engine/engine.js";
 import {
   type LayerCostResult,
@@ -52,17 +53,7 @@ const engineTolerance = 1e-9;
 /** tfjs computes in float32 (exp over |B·t| ≤ 40 alone loses ~40 ulp). */
 const tfjsTolerance = 1e-3;
 
-const outputs: readonly EngineOutputColumn[] = [
-  "macs",
-  "cycles",
-  "util",
-  "smoothCycles",
-  "smoothUtil",
-  "dCyclesDc",
-  "dCyclesDf",
-  "dUtilDc",
-  "dUtilDf",
-];
+const outputs: readonly EngineOutputColumn[] = outputColumns;
 
 export async function benchEngine(options: EngineBenchOptions): Promise<EngineBenchResult> {
   const { configs, seed } = options;

@@ -5,7 +5,7 @@ import { paperSmoothCeil, type SmoothCeilParams } from "./smoothCeilParams.js";
 
 /** Column order of the WASM batch (assembly/index.ts reads the same indices). */
 const inputColumns = ["k1", "k2", "c", "f", "h", "w", "batch", "arrayRows", "arrayCols"] as const;
-const outputColumns = [
+export const outputColumns = [
   "macs",
   "cycles",
   "util",
