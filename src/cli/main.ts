@@ -6,6 +6,7 @@ import { benchCommand } from "./bench.js";
 import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
 import { dataCommand } from "./data.js";
+import { paretoCommand } from "./pareto.js";
 import { proxyCommand } from "./proxy.js";
 import { reportFailure } from "./run.js";
 import { searchCommand } from "./search.js";
@@ -26,6 +27,7 @@ try {
     .command(blackboxCommand)
     .command(dataCommand)
     .command(proxyCommand)
+    .command(paretoCommand)
     .demandCommand(1, "give a command (see --help)")
     .strict()
     .help()

@@ -1,0 +1,62 @@
+/**
+ * What a finished task found, read back from its folder (arch.json, final.json), and its final
+ * network measured on the paper's accelerator, whatever array the search itself costed against.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { macsOf } from "../engine/reference.js";
+import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
+import { simulateNetwork } from "../hw/simulator/simulate.js";
+import { type ArchFile, archNetwork, readArchFile } from "../search/archFile.js";
+import { networkLayers } from "../search/network.js";
+import type { FinalReport } from "../search/run.js";
+
+/** Paper §6: a 128×128 array at 1 GHz, 15 MiB of SRAM, 80 GB/s to DRAM, bf16. */
+export const paperHardware: SimConfig = defaultSimConfig;
+/** The paper measures runtime at batch 64 (its latency term's hardware batch too). */
+export const measureBatch = 64;
+export const paperArrayText = `${paperHardware.arrayRows}×${paperHardware.arrayCols}`;
+export const paperHardwareText = `${paperArrayText}, 15 MiB SRAM, 80 GB/s, 1 GHz, batch ${measureBatch}`;
+
+export interface Measurement {
+  runtimeUs: number;
+  utilization: number;
+  /** per image */
+  macs: number;
+}
+
+export interface FinishedTask extends Measurement {
+  /** test top-1 as a fraction */
+  testTop1: number;
+  params: number;
+  /** the simulator at the search's own array (final.json), which the demo preset shrinks */
+  searchArray: { rows: number; cols: number; runtimeUs: number; utilization: number };
+  arch: ArchFile;
+}
+
+/** The cycle-level simulator on the final network (memory stalls included), batch 64. */
+export function measureArch(arch: ArchFile, hardware: SimConfig = paperHardware): Measurement {
+  const { plan, channels } = archNetwork(arch);
+  const layers = networkLayers(plan, channels, measureBatch);
+  const { total } = simulateNetwork(layers, hardware);
+  const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0) / measureBatch;
+  return { runtimeUs: total.runtimeMs * 1e3, utilization: total.util, macs };
+}
+
+/** A task is finished once its search wrote final.json (the last file runSearch writes). */
+export function isFinished(dir: string): boolean {
+  return existsSync(join(dir, "final.json"));
+}
+
+export function readFinishedTask(dir: string): FinishedTask {
+  const final = JSON.parse(readFileSync(join(dir, "final.json"), "utf8")) as FinalReport;
+  const arch = readArchFile(join(dir, "arch.json"));
+  const array = (arch.settings?.array ?? { rows: 0, cols: 0 }) as { rows: number; cols: number };
+  return {
+    ...measureArch(arch),
+    testTop1: final.testTop1,
+    params: final.params,
+    searchArray: { ...array, runtimeUs: final.runtimeUs, utilization: final.utilization },
+    arch,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Everything a finished study leaves in --out besides results.csv and the task folders:
+ * table4.md/.csv, pareto.svg (Fig. 5), channels.svg (Fig. 7), and per model its cell as
+ * cell-<model>.svg and cell-<model>.dot (Fig. 6); each finished task also gets its cell.dot.
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import { cellSpec } from "../plot/paretoCell.js";
+import { channelHistogramSpec, paretoSpec } from "../plot/paretoPlots.js";
+import { renderSvg } from "../plot/render.js";
+import { channelOptions, type SearchSettings } from "../search/settings.js";
+import { cellDot, cellGraph } from "./cell.js";
+import { type FinishedTask, paperArrayText, paperHardwareText } from "./measure.js";
+import type { TaskRecord } from "./results.js";
+import type { ParetoResult } from "./run.js";
+import { type ModelSummary, tradeoffPoint } from "./summary.js";
+import { table4Csv, table4Markdown } from "./table4.js";
+import { taskDir } from "./tasks.js";
+
+/** Writes the outputs; returns the paths written, task cell.dot files aside. */
+export async function writeStudyOutputs(
+  result: ParetoResult,
+  outDir: string,
+  settings: SearchSettings,
+): Promise<string[]> {
+  const { records, summary } = result;
+  const written: string[] = [];
+  const write = (name: string, text: string) => {
+    const path = join(outDir, name);
+    writeFileAtomic(path, text);
+    written.push(path);
+  };
+  write("table4.md", table4Markdown(summary, paperHardwareText));
+  write("table4.csv", table4Csv(summary));
+  write("pareto.svg", await renderSvg(paretoSpec(records, summary, paperArrayText)));
+  const models = summary.models.map((entry) => entry.model);
+  const options = histogramOptions(records, settings);
+  const histogram = channelHistogramSpec(records, models, options, settings.array.cols);
+  write("channels.svg", await renderSvg(histogram));
+  for (const entry of summary.models) {
+    const record = representative(entry, records);
+    if (record === undefined) continue;
+    const { title, subtitle, dot } = drawnCell(record);
+    write(`cell-${entry.model}.dot`, dot);
+    write(
+      `cell-${entry.model}.svg`,
+      await renderSvg(cellSpec(cellGraphOf(record), title, subtitle)),
+    );
+  }
+  for (const record of records) {
+    if (record.status === "ok")
+      writeFileAtomic(join(taskDir(outDir, record.task), "cell.dot"), drawnCell(record).dot);
+  }
+  return written;
+}
+
+/** The channel options of the search, plus any chosen width outside them (a fixed stem). */
+function histogramOptions(records: readonly TaskRecord[], settings: SearchSettings): number[] {
+  const chosen = records.flatMap(
+    (record) => record.finished?.arch.channels.map((entry) => entry.channels) ?? [],
+  );
+  return [...new Set([...channelOptions(settings.channels), ...chosen])].sort((a, b) => a - b);
+}
+
+/** The model's most accurate network on its front (the fastest of equals), as Fig. 6 shows one cell a model. */
+function representative(entry: ModelSummary, records: readonly TaskRecord[]) {
+  const best = entry.front.at(-1);
+  return records.find((record) => record.task.key === best?.key);
+}
+
+/** A cell's captions, and the cell as DOT with them. */
+function drawnCell(record: TaskRecord) {
+  const point = tradeoffPoint(record);
+  const { model, lambda, seed } = record.task;
+  const figures = point
+    ? `top-1 ${point.accuracy.toFixed(1)}%, ${point.runtimeUs.toFixed(1)} µs on ${paperArrayText}`
+    : "";
+  const title = `${model} cell (λ = ${lambda}, seed ${seed})`;
+  return {
+    title,
+    subtitle: `${figures}; edges: op and its channels in cell 0/1/…; faded: pruned node`,
+    dot: cellDot(cellGraphOf(record), `${title}: ${figures}`),
+  };
+}
+
+const cellGraphOf = (record: TaskRecord) => cellGraph((record.finished as FinishedTask).arch);

@@ -1,0 +1,84 @@
+/** A task's outcome, and results.csv: one row per task, rewritten as tasks settle. */
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import type { FinishedTask } from "./measure.js";
+import type { ParetoTask } from "./tasks.js";
+
+export interface TaskRecord {
+  task: Pick<ParetoTask, "key" | "model" | "lambda" | "seed">;
+  status: "ok" | "failed";
+  /** set when ok */
+  finished?: FinishedTask;
+  /** set when failed: the second attempt's message */
+  error?: string;
+  /** this run's wall time for the task; null when an earlier run had finished it */
+  seconds: number | null;
+}
+
+export const resultColumns = [
+  "model",
+  "lambda",
+  "seed",
+  "status",
+  "testTop1",
+  "runtimeUs",
+  "utilization",
+  "params",
+  "macs",
+  "searchArray",
+  "searchRuntimeUs",
+  "searchUtilization",
+  "seconds",
+  "channels",
+  "ops",
+  "error",
+] as const;
+
+/** "stem:16;cell0.pre_p:24;…": every searched width, in the network's order. */
+export function channelsField(finished: FinishedTask): string {
+  return finished.arch.channels.map((entry) => `${entry.slot}:${entry.channels}`).join(";");
+}
+
+/** "x_p-t1:conv3x3;…": the op chosen on each edge of the cell, zero included. */
+export function opsField(finished: FinishedTask): string {
+  return finished.arch.edges.map((edge) => `${edge.from}-${edge.to}:${edge.op}`).join(";");
+}
+
+export function resultRow(record: TaskRecord): Record<(typeof resultColumns)[number], string> {
+  const { task, finished } = record;
+  const figure = (value: number | undefined) => (value === undefined ? "" : String(value));
+  return {
+    model: task.model,
+    lambda: String(task.lambda),
+    seed: String(task.seed),
+    status: record.status,
+    testTop1: figure(finished?.testTop1),
+    runtimeUs: figure(finished?.runtimeUs),
+    utilization: figure(finished?.utilization),
+    params: figure(finished?.params),
+    macs: figure(finished?.macs),
+    searchArray: finished ? `${finished.searchArray.rows}x${finished.searchArray.cols}` : "",
+    searchRuntimeUs: figure(finished?.searchArray.runtimeUs),
+    searchUtilization: figure(finished?.searchArray.utilization),
+    seconds: record.seconds === null ? "" : record.seconds.toFixed(1),
+    channels: finished ? channelsField(finished) : "",
+    ops: finished ? opsField(finished) : "",
+    error: record.error ?? "",
+  };
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break; double its quotes. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function resultsCsv(records: readonly TaskRecord[]): string {
+  const lines = records.map((record) => {
+    const row = resultRow(record);
+    return resultColumns.map((column) => csvField(row[column])).join(",");
+  });
+  return `${[resultColumns.join(","), ...lines].join("\n")}\n`;
+}
+
+export function writeResultsCsv(path: string, records: readonly TaskRecord[]): void {
+  writeFileAtomic(path, resultsCsv(records));
+}

@@ -1,0 +1,58 @@
+/**
+ * pareto.json: what every task of a study shares (the search settings but model, λ and seed; the
+ * space; the data). --resume may add models, λs and seeds, but not change what is shared, or
+ * finished tasks would be kept from a different experiment.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import type { SearchSettings } from "../search/settings.js";
+import type { SearchSpace } from "../search/space.js";
+import type { ParetoGrid, ParetoTask } from "./tasks.js";
+
+export interface StudyFile {
+  format: "uboost-pareto/1";
+  data: string;
+  shared: Omit<SearchSettings, "hwModel" | "lambda" | "seed">;
+  space: SearchSpace;
+  /** the latest run's grid, for the record */
+  grid: ParetoGrid;
+}
+
+const studyFileName = "pareto.json";
+
+export function studyFileOf(
+  dataDir: string,
+  space: SearchSpace,
+  grid: ParetoGrid,
+  tasks: readonly ParetoTask[],
+): StudyFile {
+  const { hwModel: _model, lambda: _lambda, seed: _seed, ...shared } = tasks[0].settings;
+  return { format: "uboost-pareto/1", data: resolve(dataDir), shared, space, grid };
+}
+
+/**
+ * Opens `outDir` for the study: a folder holding another study is refused without --resume, and
+ * with --resume it must hold this study's shared settings. Writes pareto.json.
+ */
+export function openStudy(outDir: string, study: StudyFile, resume: boolean): void {
+  const path = join(outDir, studyFileName);
+  if (existsSync(path)) {
+    if (!resume) {
+      throw new InputError(
+        `--out: ${outDir} already holds a pareto study; pass --resume to continue it or choose another folder`,
+      );
+    }
+    const saved = JSON.parse(readFileSync(path, "utf8")) as StudyFile;
+    const sameStudy = (file: StudyFile) =>
+      JSON.stringify({ data: file.data, shared: file.shared, space: file.space });
+    if (sameStudy(saved) !== sameStudy(study)) {
+      throw new InputError(
+        `--resume: ${path} was run with other data, preset or search flags; use the same ones (the lists of models, λs and seeds may change)`,
+      );
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileAtomic(path, `${JSON.stringify(study, null, 2)}\n`);
+}

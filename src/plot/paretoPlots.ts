@@ -1,0 +1,126 @@
+/**
+ * The Pareto study's figures as Vega-Lite specs: accuracy against runtime with each cost
+ * model's front (the paper's Fig. 5), and the channel counts each model chose (Fig. 7).
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { TaskRecord } from "../pareto/results.js";
+import { type ParetoSummary, tradeoffPoint } from "../pareto/summary.js";
+
+const schema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/**
+ * Every finished network as a dot (dominated ones faint), and per model its front as the
+ * staircase whose area up to 100% is the hypervolume, carried on to the common runtime bound.
+ */
+export function paretoSpec(
+  records: readonly TaskRecord[],
+  summary: ParetoSummary,
+  hardware: string,
+): TopLevelSpec {
+  const models = summary.models.map((entry) => entry.model);
+  const onFront = new Set(summary.models.flatMap((entry) => entry.front.map((point) => point.key)));
+  const points = records.flatMap((record) => {
+    const point = tradeoffPoint(record);
+    if (point === undefined) return [];
+    const label = `λ ${point.lambda}`;
+    return [{ ...point, model: record.task.model, front: onFront.has(point.key), label }];
+  });
+  const staircase = summary.models.flatMap(({ model, front }) => {
+    const last = front.at(-1);
+    const tail = last ? [{ runtimeUs: summary.boundUs, accuracy: last.accuracy }] : [];
+    return [...front, ...tail].map((point, order) => ({ ...point, model, order }));
+  });
+  const color = { field: "model", type: "nominal" as const, title: "cost model", sort: models };
+  const x = {
+    field: "runtimeUs",
+    type: "quantitative" as const,
+    title: `runtime (µs, ${hardware}, batch 64)`,
+    scale: { zero: true },
+  };
+  const y = {
+    field: "accuracy",
+    type: "quantitative" as const,
+    title: "test top-1 (%)",
+    scale: { zero: false, padding: 12 },
+    axis: { format: ".1f" },
+  };
+  return {
+    $schema: schema,
+    title: { text: "Accuracy vs runtime per cost model", subtitle: "lines: Pareto fronts" },
+    width: 560,
+    height: 360,
+    layer: [
+      {
+        data: { values: staircase },
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
+        encoding: { x, y, color, order: { field: "order", type: "quantitative" } },
+      },
+      {
+        data: { values: points },
+        mark: { type: "point", filled: true, size: 70 },
+        encoding: {
+          x,
+          y,
+          color,
+          shape: { field: "model", type: "nominal", sort: models, title: "cost model" },
+          opacity: { condition: { test: "datum.front", value: 1 }, value: 0.35 },
+        },
+      },
+      {
+        data: { values: points.filter((point) => point.front) },
+        mark: { type: "text", align: "left", dx: 6, dy: -6, fontSize: 10 },
+        encoding: { x, y, color, text: { field: "label", type: "nominal" } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/**
+ * How often each channel count was chosen, over every searched width of every finished task of
+ * a model; bars at multiples of the search array's width are set apart, since those fill it.
+ */
+export function channelHistogramSpec(
+  records: readonly TaskRecord[],
+  models: readonly string[],
+  options: readonly number[],
+  arrayWidth: number,
+): TopLevelSpec {
+  const fits = `multiple of ${arrayWidth}`;
+  const values = records.flatMap((record) =>
+    (record.finished?.arch.channels ?? []).map(({ channels }) => ({
+      model: record.task.model,
+      channels,
+      fit: channels % arrayWidth === 0 ? fits : "other",
+    })),
+  );
+  return {
+    $schema: schema,
+    title: {
+      text: "Chosen channel counts per cost model",
+      subtitle: "every searched layer of every finished task",
+    },
+    data: { values },
+    facet: { row: { field: "model", type: "nominal", title: null, sort: [...models] } },
+    spec: {
+      width: { step: 22 },
+      height: 120,
+      mark: "bar",
+      encoding: {
+        x: {
+          field: "channels",
+          type: "ordinal",
+          title: "output channels",
+          scale: { domain: [...options] },
+          axis: { labelAngle: 0 },
+        },
+        y: { aggregate: "count", type: "quantitative", title: "layers" },
+        color: {
+          field: "fit",
+          type: "nominal",
+          title: `search array ${arrayWidth} wide`,
+          scale: { domain: [fits, "other"], range: ["#1f77b4", "#c7c7c7"] },
+        },
+      },
+    },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { FinishedTask } from "../../src/pareto/measure.js";
+import { resultsCsv, type TaskRecord } from "../../src/pareto/results.js";
+import { spread, summarizeStudy } from "../../src/pareto/summary.js";
+import { accuracyRuntimeTable, formatSpread, table4Csv } from "../../src/pareto/table4.js";
+import { taskKey } from "../../src/pareto/tasks.js";
+import type { ArchFile } from "../../src/search/archFile.js";
+
+/** Only what the tables read; the arch is not looked at here. */
+function record(model: string, lambda: number, seed: number, top1?: number, runtimeUs = 0) {
+  const task = { key: taskKey(model, lambda, seed), model, lambda, seed };
+  if (top1 === undefined) {
+    return { task, status: "failed", error: "worker exited", seconds: null } as TaskRecord;
+  }
+  const finished = {
+    testTop1: top1,
+    runtimeUs,
+    utilization: 0.5,
+    macs: 1,
+    params: 1,
+    searchArray: { rows: 16, cols: 16, runtimeUs: 1, utilization: 1 },
+    arch: { channels: [], edges: [] } as unknown as ArchFile,
+  } satisfies FinishedTask;
+  return { task, status: "ok", finished, seconds: 1 } as TaskRecord;
+}
+
+describe("spread over seeds", () => {
+  it("mean and sample standard deviation (n − 1), by hand", () => {
+    // mean 2.5; Σ(x − mean)² = 2.25 + 0.25 + 0.25 + 2.25 = 5; std = √(5/3)
+    const { mean, std, n } = spread([1, 2, 3, 4]);
+    expect(mean).toBe(2.5);
+    expect(std).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect(n).toBe(4);
+  });
+
+  it("one value has no spread, none has no mean", () => {
+    expect(spread([7])).toEqual({ mean: 7, std: null, n: 1 });
+    expect(spread([]).n).toBe(0);
+    expect(formatSpread(spread([7]), 1)).toBe("7.0 ± –");
+    expect(formatSpread(spread([]), 1)).toBe("–");
+    expect(formatSpread(spread([1, 3]), 2)).toBe("2.00 ± 1.41");
+  });
+});
+
+describe("summarizeStudy", () => {
+  const records = [
+    record("systolic", 0.1, 0, 0.9, 10),
+    record("systolic", 0.1, 1, 0.8, 30),
+    record("systolic", 1, 0, 0.7, 5),
+    record("systolic", 1, 1),
+    record("flops", 0.1, 0, 0.85, 40),
+    record("flops", 0.1, 1, 0.95, 20),
+    record("flops", 1, 0),
+    record("flops", 1, 1),
+  ];
+  const summary = summarizeStudy(records, ["systolic", "flops"], [0.1, 1]);
+
+  it("averages accuracy (percent) and runtime over the seeds that finished", () => {
+    const [systolicLow, systolicHigh, , flopsHigh] = summary.table;
+    expect(systolicLow).toMatchObject({ model: "systolic", lambda: 0.1, seeds: 2, failed: 0 });
+    expect(systolicLow.accuracy.mean).toBeCloseTo(85, 12);
+    expect(systolicLow.accuracy.std).toBeCloseTo(Math.SQRT2 * 5, 12);
+    expect(systolicLow.runtimeUs).toMatchObject({ mean: 20, n: 2 });
+    expect(systolicHigh).toMatchObject({ seeds: 1, failed: 1 });
+    expect(flopsHigh).toMatchObject({ seeds: 0, failed: 2 });
+    expect(accuracyRuntimeTable(summary).rows[1]).toEqual([
+      "systolic",
+      "1",
+      "1 (1 failed)",
+      "70.00 ± –",
+      "5.0 ± –",
+      "50.0 ± –",
+    ]);
+  });
+
+  it("gives each model its front and a hypervolume up to 1.1 × the study's slowest network", () => {
+    // 1.1 × the slowest network (40 µs)
+    expect(summary.boundUs).toBeCloseTo(44, 12);
+    const [systolic, flops] = summary.models;
+    expect(systolic.front.map((point) => point.key)).toEqual([
+      "systolic-l1-s0",
+      "systolic-l0.1-s0",
+    ]);
+    // 100·5 + 30·(10 − 5) + 10·(44 − 10)
+    expect(systolic.hypervolume).toBeCloseTo(990, 9);
+    // the 40 µs network is dominated by the 20 µs one: 100·20 + 5·(44 − 20)
+    expect(flops.front.map((point) => point.key)).toEqual(["flops-l0.1-s1"]);
+    expect(flops.hypervolume).toBeCloseTo(2120, 9);
+    expect(flops.normalizedHypervolume).toBeCloseTo(2120 / 4400, 12);
+    expect(table4Csv(summary).split("\n")[1]).toMatch(/^systolic,0\.1,2,0,85,[\d.]+,20,/);
+  });
+});
+
+describe("results.csv", () => {
+  it("one row per task; failed tasks keep their error, quoted when it holds a comma", () => {
+    const failed = { ...record("flops", 1, 0), error: 'exit 1, "crash"' } as TaskRecord;
+    const lines = resultsCsv([record("systolic", 0.1, 0, 0.9, 10), failed])
+      .trimEnd()
+      .split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^model,lambda,seed,status,testTop1,runtimeUs,utilization,params,macs,/,
+    );
+    expect(lines[1]).toMatch(/^systolic,0\.1,0,ok,0\.9,10,0\.5,1,1,16x16,/);
+    expect(lines[2]).toMatch(/^flops,1,0,failed,,,,,,,,,,,,"exit 1, ""crash"""$/);
+  });
+});
