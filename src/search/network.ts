@@ -150,8 +150,33 @@ function planCell(
     });
     widths[node] = [...new Set(nodeInputs[node].flatMap((input) => input.width))];
   }
+  // A derived cell keeps only what reaches its output: a node, or a pre layer, whose result
+  // nothing downstream reads is pruned with the layers that feed it.
+  const useful = edgeOps
+    ? usefulNodes(space, nodeInputs)
+    : new Set([...space.inputs, ...space.nodes]);
+  for (const node of space.nodes) {
+    if (useful.has(node)) continue;
+    nodeInputs[node] = [];
+    widths[node] = [];
+  }
+  const kept = layers.filter((layer) =>
+    layer.edge === undefined
+      ? useful.has(layer === preP ? space.inputs[0] : space.inputs[1])
+      : useful.has(space.edges[layer.edge][1]),
+  );
   const nodeWidths = Object.fromEntries(space.nodes.map((node) => [node, widths[node]]));
-  return { index, size, reducePrevious, poolAfter, layers, nodeWidths, nodeInputs };
+  return { index, size, reducePrevious, poolAfter, layers: kept, nodeWidths, nodeInputs };
+}
+
+/** The cell inputs and nodes the output depends on, through live edges. */
+function usefulNodes(space: SearchSpace, nodeInputs: CellPlan["nodeInputs"]): Set<string> {
+  const useful = new Set([cellOutput(space)]);
+  for (const node of [...space.nodes].reverse()) {
+    if (!useful.has(node)) continue;
+    for (const { edge } of nodeInputs[node]) useful.add(space.edges[edge][0]);
+  }
+  return useful;
 }
 
 function edgeLayer(

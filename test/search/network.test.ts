@@ -60,6 +60,17 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
   });
 });
 
+describe("pruning a derived cell", () => {
+  it("drops nodes and pre layers the output never reads", () => {
+    // t1 and t2 have inputs but feed nothing that reaches t3 = conv5x5(x_pp); x_p goes unread
+    const ops = ["conv3x3", "conv3x3", "zero", "zero", "zero", "conv5x5", "zero", "zero", "zero"];
+    const cell = planNetwork(uboostSpace, shape, ops).cells[0];
+    expect(cell.layers.map((layer) => layer.name)).toEqual(["cell0.pre_pp", "cell0.edge5"]);
+    expect(cell.nodeInputs.t1).toEqual([]);
+    expect(cell.nodeWidths.t3).toEqual(["cell0.edge5"]);
+  });
+});
+
 describe("deriving the discrete architecture", () => {
   const names = Object.keys(uboostSpace.ops);
   const onehot = (name: string) => names.map((n) => (n === name ? 0.9 : 0.1 / (names.length - 1)));

@@ -62,10 +62,15 @@ function cellForward(
   options: ForwardOptions,
 ): tf.Tensor4D {
   const conv = (name: string) => params.convs.get(name) as ConvParams;
-  const states = new Map<string, tf.Tensor4D>([
-    [space.inputs[0], convForward(conv(`cell${cell.index}.pre_p`), previous, options)],
-    [space.inputs[1], convForward(conv(`cell${cell.index}.pre_pp`), beforePrevious, options)],
-  ]);
+  const states = new Map<string, tf.Tensor4D>();
+  // A pre layer whose input the derived cell never reads was pruned from the plan.
+  const preLayers: [string, string, tf.Tensor4D][] = [
+    [space.inputs[0], `cell${cell.index}.pre_p`, previous],
+    [space.inputs[1], `cell${cell.index}.pre_pp`, beforePrevious],
+  ];
+  for (const [input, name, source] of preLayers) {
+    if (params.convs.has(name)) states.set(input, convForward(conv(name), source, options));
+  }
   for (const node of space.nodes) {
     const terms = cell.nodeInputs[node].map(({ edge }) => {
       const source = states.get(space.edges[edge][0]) as tf.Tensor4D;
