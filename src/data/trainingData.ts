@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet, TrainingData } from "../search/imageSet.js";
+import { arrayImageSet, channelStatistics } from "./arrayImageSet.js";
 import {
   type Cifar10,
   classCount,
@@ -9,6 +12,7 @@ import {
   type RecordSet,
 } from "./cifar10.js";
 import { epochBatches } from "./cifar10Batches.js";
+import { readImageFolder } from "./imageFolder.js";
 
 export interface TrainingDataOptions {
   /** input height = width; CIFAR's 32 is area-downsampled to smaller sizes for quick runs */
@@ -19,11 +23,43 @@ export interface TrainingDataOptions {
   seed: number;
 }
 
-/** CIFAR-10 from its binary files, as the splits the search and `uboost train` consume. */
+/**
+ * The splits the search and `uboost train` consume: CIFAR-10 from its binary files, or an
+ * ImageNet-style folder with train/ and val/ of one subfolder per class (val/ is the test split).
+ */
 export async function loadTrainingData(
   folder: string,
   options: TrainingDataOptions,
 ): Promise<TrainingData> {
+  if (existsSync(join(folder, "train")) && existsSync(join(folder, "val")))
+    return loadImageFolders(folder, options);
+  return loadCifar(folder, options);
+}
+
+async function loadImageFolders(
+  folder: string,
+  options: TrainingDataOptions,
+): Promise<TrainingData> {
+  const { resolution, seed, validationFraction } = options;
+  const maxPerClass = options.imagesPerClass > 0 ? options.imagesPerClass : undefined;
+  const train = await readImageFolder(join(folder, "train"), {
+    resolution,
+    maxPerClass,
+    validationFraction,
+    seed,
+  });
+  const test = await readImageFolder(join(folder, "val"), { resolution, seed });
+  const statistics = channelStatistics(train);
+  return {
+    train: arrayImageSet(train, resolution, statistics),
+    validation: arrayImageSet(train.validation, resolution, statistics),
+    test: arrayImageSet(test, resolution, statistics),
+    classes: train.classes.length,
+    resolution,
+  };
+}
+
+async function loadCifar(folder: string, options: TrainingDataOptions): Promise<TrainingData> {
   const cifar = await loadCifar10(folder, {
     validationFraction: options.validationFraction,
     seed: options.seed,

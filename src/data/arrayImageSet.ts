@@ -1,0 +1,78 @@
+import * as tf from "@tensorflow/tfjs";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { ImageSet } from "../search/imageSet.js";
+import type { LabelledImages } from "./imageFolder.js";
+
+/** Per-channel mean and standard deviation of HWC RGB bytes scaled to [0, 1]. */
+export function channelStatistics(set: LabelledImages): { mean: number[]; std: number[] } {
+  const sums = [0, 0, 0];
+  const squares = [0, 0, 0];
+  set.images.forEach((byte, i) => {
+    const value = byte / 255;
+    sums[i % 3] += value;
+    squares[i % 3] += value * value;
+  });
+  const n = Math.max(1, set.images.length / 3);
+  const mean = sums.map((sum) => sum / n);
+  const std = squares.map((square, c) => Math.sqrt(Math.max(square / n - mean[c] ** 2, 1e-12)));
+  return { mean, std };
+}
+
+/**
+ * Decoded images (an image folder) as batches: normalized with the training statistics, and with
+ * `augment` a seeded order, a random crop after zero padding of resolution/8 (4 pixels at 32, as
+ * for CIFAR) and a horizontal flip.
+ */
+export function arrayImageSet(
+  set: LabelledImages,
+  resolution: number,
+  statistics: { mean: number[]; std: number[] },
+): ImageSet {
+  const pixels = resolution * resolution;
+  const padding = Math.max(1, Math.round(resolution / 8));
+  return {
+    count: set.count,
+    *batches(size, { seed, augment }) {
+      const rng = xoroshiro128plus(seed | 0);
+      const order = Array.from({ length: set.count }, (_, i) => i);
+      if (augment) {
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = uniformInt(rng, 0, i);
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+      }
+      for (let start = 0; start < set.count; start += size) {
+        const chosen = order.slice(start, start + size);
+        const x = new Float32Array(chosen.length * pixels * 3);
+        const labels = new Int32Array(chosen.length);
+        chosen.forEach((image, b) => {
+          labels[b] = set.labels[image];
+          const shiftY = augment ? uniformInt(rng, -padding, padding) : 0;
+          const shiftX = augment ? uniformInt(rng, -padding, padding) : 0;
+          const flip = augment && uniformInt(rng, 0, 1) === 1;
+          for (let y = 0; y < resolution; y++) {
+            for (let xPos = 0; xPos < resolution; xPos++) {
+              const sourceY = y + shiftY;
+              const sourceX = (flip ? resolution - 1 - xPos : xPos) + shiftX;
+              const inside =
+                sourceY >= 0 && sourceY < resolution && sourceX >= 0 && sourceX < resolution;
+              for (let c = 0; c < 3; c++) {
+                const value = inside
+                  ? set.images[((image * resolution + sourceY) * resolution + sourceX) * 3 + c] /
+                    255
+                  : 0;
+                x[((b * resolution + y) * resolution + xPos) * 3 + c] =
+                  (value - statistics.mean[c]) / statistics.std[c];
+              }
+            }
+          }
+        });
+        yield {
+          x: tf.tensor4d(x, [chosen.length, resolution, resolution, 3]),
+          y: tf.tensor1d(labels, "int32"),
+        };
+      }
+    },
+  };
+}
