@@ -36,6 +36,7 @@ export async function runSearchCommand(args: SearchArgs & { table?: string }): P
   );
   const data = await searchData(args, settings);
   const bar = progressBar();
+  let lastCost = "";
   const outcome = await runSearch({
     settings,
     space,
@@ -45,7 +46,7 @@ export async function runSearchCommand(args: SearchArgs & { table?: string }): P
     backend,
     context: modelContext({ blackboxTable }),
     onBatch: (p) => {
-      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%`;
+      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${lastCost}`;
       bar.update(p.batch, p.batches, label);
     },
     onEpoch: (row) => {
@@ -54,6 +55,8 @@ export async function runSearchCommand(args: SearchArgs & { table?: string }): P
         row.stage === "final"
           ? ""
           : ` latency ${row.latencyMs.toPrecision(3)} ms util ${percent(row.utilization)} tau ${row.tau?.toFixed(3)}`;
+      // The bar of the next epoch carries the architecture's latency and utilization so far.
+      lastCost = cost;
       process.stderr.write(
         `${row.stage} epoch ${row.epoch + 1}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
       );
