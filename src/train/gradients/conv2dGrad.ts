@@ -5,12 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type ConvConfig, convInfo, heightAxis, widthAxis } from "../ops/convGeometry.js";
-import {
-  applyWindows,
-  filterGradientWindow,
-  inputGradientWindow,
-  zeroUpsample,
-} from "./correlationWindow.js";
+import { applyWindows, filterGradientWindow, inputGradientOperand } from "./correlationWindow.js";
 
 /** dL/dx: dy, zero-upsampled by the stride, correlated with the flipped, in/out-swapped filter. */
 export function conv2dBackpropInput(
@@ -22,12 +17,7 @@ export function conv2dBackpropInput(
   return tf.tidy(() => {
     const info = convInfo(xShape, filter.shape, config, false);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    const upsampled = zeroUpsample(dy, info.strideHeight);
-    const { x, pad } = applyWindows(
-      upsampled,
-      inputGradientWindow(heightAxis(info)),
-      inputGradientWindow(widthAxis(info)),
-    );
+    const { x, pad } = inputGradientOperand(dy, info);
     return tf.conv2d(x, flipped, 1, pad, "NHWC", info.dilationHeight);
   });
 }

@@ -9,7 +9,7 @@
  * pass reads input row s·o + d·p − P for output row o and tap p.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ConvAxis } from "../ops/convGeometry.js";
+import { type ConvAxis, type ConvInfo, heightAxis, widthAxis } from "../ops/convGeometry.js";
 
 /** Zero rows to add before/after a tensor's axis; negative means crop that many rows. */
 export interface AxisWindow {
@@ -82,4 +82,19 @@ export function zeroUpsample(dy: tf.Tensor4D, stride: number): tf.Tensor4D {
     [0, 0],
   ]);
   return tf.reshape(spread, [batch, height * stride, width * stride, channels]);
+}
+
+/**
+ * What the input gradient of a conv or depthwise conv correlates with the flipped filter: dy
+ * zero-upsampled by the stride, cropped or padded to the input-gradient windows.
+ */
+export function inputGradientOperand(
+  dy: tf.Tensor4D,
+  info: ConvInfo,
+): { x: tf.Tensor4D; pad: tf.backend_util.ExplicitPadding } {
+  return applyWindows(
+    zeroUpsample(dy, info.strideHeight),
+    inputGradientWindow(heightAxis(info)),
+    inputGradientWindow(widthAxis(info)),
+  );
 }

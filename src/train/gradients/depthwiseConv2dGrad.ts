@@ -9,12 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type ConvConfig, convInfo, heightAxis, widthAxis } from "../ops/convGeometry.js";
-import {
-  applyWindows,
-  filterGradientWindow,
-  inputGradientWindow,
-  zeroUpsample,
-} from "./correlationWindow.js";
+import { applyWindows, filterGradientWindow, inputGradientOperand } from "./correlationWindow.js";
 
 /** dL/dx: dy, zero-upsampled by the stride, depthwise-correlated with the flipped filter. */
 export function depthwiseConv2dBackpropInput(
@@ -26,11 +21,7 @@ export function depthwiseConv2dBackpropInput(
   return tf.tidy(() => {
     const info = convInfo(xShape, filter.shape, config, true);
     const flipped = tf.reverse(filter, [0, 1]);
-    const { x, pad } = applyWindows(
-      zeroUpsample(dy, info.strideHeight),
-      inputGradientWindow(heightAxis(info)),
-      inputGradientWindow(widthAxis(info)),
-    );
+    const { x, pad } = inputGradientOperand(dy, info);
     return tf.depthwiseConv2d(x, flipped, 1, pad, "NHWC", info.dilationHeight);
   });
 }
