@@ -11,8 +11,6 @@ import {
   type RowRange,
   runRanges,
 } from "../pool/chunkPool.js";
-import type { SearchSpace } from "../search/space.js";
-import type { BackendName } from "../train/backend.js";
 import { isFinished, readFinishedTask } from "./measure.js";
 import { type TaskRecord, writeResultsCsv } from "./results.js";
 import { openStudy, studyFileOf } from "./study.js";
@@ -20,14 +18,9 @@ import { type ParetoSummary, summarizeStudy } from "./summary.js";
 import { type ParetoGrid, type ParetoTask, taskDir } from "./tasks.js";
 import type { ParetoWorkerData, TaskRunResult } from "./worker.js";
 
-export interface ParetoSpec {
+/** What the workers get (the tasks, data and folders) plus the grid the tasks come from. */
+export interface ParetoSpec extends ParetoWorkerData {
   grid: ParetoGrid;
-  tasks: ParetoTask[];
-  outDir: string;
-  dataDir: string;
-  space: SearchSpace;
-  tablePath?: string;
-  backend?: BackendName;
 }
 
 export interface ParetoOptions {
