@@ -23,6 +23,17 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
     expect(plan.headSize).toBe(4);
   });
 
+  it("several cells per stage (ImageNet-style stacks): only a cell right after a pool reduces x_pp", () => {
+    const plan = planNetwork(uboostSpace, { ...shape, stacks: [2, 2] }, allConv);
+    expect(plan.cells.map((cell) => [cell.size, cell.reducePrevious, cell.poolAfter])).toEqual([
+      [32, false, false],
+      [32, false, true],
+      [16, true, false],
+      [16, false, true],
+    ]);
+    expect(plan.headSize).toBe(8);
+  });
+
   it("in the supernet every edge carries every weighted op", () => {
     const plan = planNetwork(uboostSpace, shape);
     // 6 weighted ops (conv, dws, dilated × 3×3, 5×5) on 9 edges
