@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { correctCount, crossEntropy } from "../../train/metrics.js";
+import { correctCount } from "../../train/metrics.js";
+import { softmaxCrossEntropy as crossEntropy } from "../../train/ops/crossEntropy.js";
 import type { Sgd } from "../../train/sgd.js";
 import { trainStep } from "../../train/step.js";
 import type { ImageSet } from "../imageSet.js";
