@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import type { ImageSet } from "../search/imageSet.js";
 import type { LabelledImages } from "./imageFolder.js";
+import type { ImageSet } from "./imageSet.js";
 
 /** Per-channel mean and standard deviation of HWC RGB bytes scaled to [0, 1]. */
 export function channelStatistics(set: LabelledImages): { mean: number[]; std: number[] } {

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type { ImageSet, TrainingData } from "../search/imageSet.js";
 import { arrayImageSet, channelStatistics } from "./arrayImageSet.js";
 import {
   type Cifar10,
@@ -13,6 +12,7 @@ import {
 } from "./cifar10.js";
 import { epochBatches } from "./cifar10Batches.js";
 import { readImageFolder } from "./imageFolder.js";
+import type { ImageSet, TrainingData } from "./imageSet.js";
 
 export interface TrainingDataOptions {
   /** input height = width; CIFAR's 32 is area-downsampled to smaller sizes for quick runs */

@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { workerData } from "piscina";
+import type { TrainingData } from "../data/imageSet.js";
 import { loadTrainingData } from "../data/trainingData.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { modelContext } from "../hw/models/index.js";
 import type { RowRange } from "../pool/chunkPool.js";
-import type { TrainingData } from "../search/imageSet.js";
 import { runSearch } from "../search/run.js";
 import type { SearchSettings } from "../search/settings.js";
 import type { SearchSpace } from "../search/space.js";

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import type { TrainingData } from "../data/imageSet.js";
 import { macsOf } from "../engine/reference.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import type { ModelContext } from "../hw/costModel.js";
@@ -11,7 +12,6 @@ import { type TrainResult, trainNetwork } from "../train/trainNetwork.js";
 import { type ArchFile, archNetwork, writeArchFile } from "./archFile.js";
 import { costSurface } from "./costSurface.js";
 import { deriveChannels, deriveEdgeOps } from "./derive.js";
-import type { TrainingData } from "./imageSet.js";
 import { disposeParams } from "./model/params.js";
 import { type NetworkShape, networkLayers } from "./network.js";
 import {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { ImageSet } from "../data/imageSet.js";
 
 /** Number of rows whose largest logit is the label. */
 export function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
@@ -8,4 +9,20 @@ export function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
         .sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, "int32")), "int32"))
         .dataSync()[0],
   );
+}
+
+/** Top-1 accuracy of `logits` over a whole split, in batches, BN with running statistics. */
+export function evaluateTop1(
+  data: ImageSet,
+  batch: number,
+  logits: (x: tf.Tensor4D) => tf.Tensor2D,
+): number {
+  let correct = 0;
+  let seen = 0;
+  for (const { x, y } of data.batches(batch, { seed: 0, augment: false })) {
+    correct += tf.tidy(() => correctCount(logits(x), y));
+    seen += x.shape[0];
+    tf.dispose([x, y]);
+  }
+  return seen > 0 ? correct / seen : 0;
 }

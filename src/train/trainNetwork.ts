@@ -1,16 +1,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import type { TrainingData } from "../data/imageSet.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { saveTensors } from "../files/tensorFiles.js";
 import { type ArchFile, archNetwork } from "../search/archFile.js";
-import type { TrainingData } from "../search/imageSet.js";
 import { applyStatistics, type StatisticsLog } from "../search/model/batchNorm.js";
 import { forward } from "../search/model/forward.js";
 import { createParams, disposeParams, trainableVariables } from "../search/model/params.js";
-import { evaluateTop1 } from "../search/stages/searchEpoch.js";
+
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { correctCount } from "./metrics.js";
+import { correctCount, evaluateTop1 } from "./metrics.js";
 import { softmaxCrossEntropy as crossEntropy } from "./ops/crossEntropy.js";
 import { stepLearningRate } from "./schedule.js";
 import { createSgd } from "./sgd.js";

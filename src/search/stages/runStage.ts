@@ -1,12 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
+import type { TrainingData } from "../../data/imageSet.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
+import { evaluateTop1 } from "../../train/metrics.js";
 import { createSgd } from "../../train/sgd.js";
 import type { CostBridge } from "../costBridge.js";
-import type { TrainingData } from "../imageSet.js";
 import type { NetworkParams } from "../model/params.js";
 import type { MetricsRow, SearchState } from "../searchState.js";
 import { type SearchSettings, temperature } from "../settings.js";
-import { type EpochProgress, evaluateTop1, type StageModel, searchEpoch } from "./searchEpoch.js";
+import { type EpochProgress, type StageModel, searchEpoch } from "./searchEpoch.js";
 
 /** What stages 1 and 2 share: a model, its architecture logits and its cost terms. */
 export interface SearchStage {

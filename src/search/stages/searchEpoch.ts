@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
+import type { ImageSet } from "../../data/imageSet.js";
 import { correctCount } from "../../train/metrics.js";
 import { softmaxCrossEntropy as crossEntropy } from "../../train/ops/crossEntropy.js";
 import type { Sgd } from "../../train/sgd.js";
 import { trainStep } from "../../train/step.js";
-import type { ImageSet } from "../imageSet.js";
 import { applyStatistics, discardStatistics, type StatisticsLog } from "../model/batchNorm.js";
 
 /** What a search stage plugs into the shared epoch loop. */
@@ -87,20 +87,4 @@ export function searchEpoch(
     if (index >= batches) break;
   }
   return { trainLoss: lossSum / Math.max(seen, 1), trainTop1: correct / Math.max(seen, 1) };
-}
-
-/** Top-1 accuracy of `logits` over a whole split, in batches, BN with running statistics. */
-export function evaluateTop1(
-  data: ImageSet,
-  batch: number,
-  logits: (x: tf.Tensor4D) => tf.Tensor2D,
-): number {
-  let correct = 0;
-  let seen = 0;
-  for (const { x, y } of data.batches(batch, { seed: 0, augment: false })) {
-    correct += tf.tidy(() => correctCount(logits(x), y));
-    seen += x.shape[0];
-    tf.dispose([x, y]);
-  }
-  return seen > 0 ? correct / seen : 0;
 }
