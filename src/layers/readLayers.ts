@@ -31,6 +31,22 @@ export function readText(path: string): string {
   }
 }
 
+/**
+ * A JSON file's value; unreadable or malformed files are an InputError naming the path
+ * (`malformed` words the second case for the kind of file expected).
+ */
+export function readJsonFile(
+  path: string,
+  malformed = (detail: string) => `malformed JSON (${detail})`,
+): unknown {
+  const text = readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path}: ${malformed((error as Error).message)}`);
+  }
+}
+
 function parseJsonRecords(text: string, file: string): Record<string, unknown>[] {
   let parsed: unknown;
   try {

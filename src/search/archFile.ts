@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
-import { readText } from "../layers/readLayers.js";
+import { readJsonFile } from "../layers/readLayers.js";
 import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./network.js";
 import { type SearchSpace, validateSearchSpace } from "./space.js";
 
@@ -38,13 +38,7 @@ export function archNetwork(arch: ArchFile): {
 }
 
 export function readArchFile(path: string): ArchFile {
-  let raw: Partial<ArchFile>;
-  try {
-    raw = JSON.parse(readText(path));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: malformed JSON (${(error as Error).message})`);
-  }
+  const raw = readJsonFile(path) as Partial<ArchFile>;
   const space = validateSearchSpace(raw.space, `${path}, field space`);
   const shape = raw.shape as NetworkShape | undefined;
   const positive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { readText } from "../layers/readLayers.js";
+import { readJsonFile } from "../layers/readLayers.js";
 import { positiveInteger } from "../layers/validate.js";
 
 /**
@@ -59,14 +59,7 @@ const opTypes = ["conv", "dilconv", "dws", "identity", "zero"];
 
 /** Reads and checks a search-space file (JSON with the fields of SearchSpace). */
 export function readSearchSpace(path: string): SearchSpace {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readText(path));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: malformed JSON (${(error as Error).message})`);
-  }
-  return validateSearchSpace(raw, path);
+  return validateSearchSpace(readJsonFile(path), path);
 }
 
 export function validateSearchSpace(raw: unknown, where: string): SearchSpace {

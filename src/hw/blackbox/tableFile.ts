@@ -1,7 +1,7 @@
 /** Blackbox table files: JSON, checked field by field on reading, written atomically. */
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../files/atomicWrite.js";
-import { readText } from "../../layers/readLayers.js";
+import { readJsonFile } from "../../layers/readLayers.js";
 import {
   type BlackboxSection,
   type BlackboxTable,
@@ -12,15 +12,7 @@ import {
 
 /** Reads and checks a table file; every problem is an InputError naming the file. */
 export function readBlackboxTable(path: string): BlackboxTable {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readText(path));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(
-      `${path}: not a blackbox table (malformed JSON: ${(error as Error).message})`,
-    );
-  }
+  const parsed = readJsonFile(path, (detail) => `not a blackbox table (malformed JSON: ${detail})`);
   const problem = tableProblem(parsed);
   if (problem !== undefined) throw new InputError(`${path}: not a blackbox table (${problem})`);
   return parsed as BlackboxTable;
