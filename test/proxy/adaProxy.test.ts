@@ -12,21 +12,13 @@ import { checkSampleCounts } from "../../src/proxy/adaSplit.js";
 import { evaluateLatenciesInline } from "../../src/proxy/evaluate.js";
 import {
   architectureFeatures,
-  cifarShape,
-  defaultChannels,
   proxyLatencyFeatures,
-  type SampleSpace,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
 import { spearman } from "../../src/proxy/srcc.js";
-import { uboostSpace } from "../../src/search/space.js";
+import { builtinSample } from "./fixtures.js";
 
-const sample: SampleSpace = {
-  space: uboostSpace,
-  shape: cifarShape,
-  channels: defaultChannels,
-  batch: 8,
-};
+const sample = builtinSample(8);
 const array = (size: number) => ({
   label: `${size}x${size}`,
   config: { ...defaultSimConfig, arrayRows: size, arrayCols: size },

@@ -7,21 +7,10 @@ import {
   evaluateLatencies,
   evaluateLatenciesInline,
 } from "../../src/proxy/evaluate.js";
-import {
-  architectureLayers,
-  cifarShape,
-  defaultChannels,
-  type SampleSpace,
-  sampleArchitectures,
-} from "../../src/proxy/sample.js";
-import { uboostSpace } from "../../src/search/space.js";
+import { architectureLayers, sampleArchitectures } from "../../src/proxy/sample.js";
+import { builtinSample } from "./fixtures.js";
 
-const sample: SampleSpace = {
-  space: uboostSpace,
-  shape: cifarShape,
-  channels: defaultChannels,
-  batch: 64,
-};
+const sample = builtinSample(64);
 const device = (rows: number, cols: number, extra = {}): Device => ({
   label: `${rows}x${cols}`,
   config: { ...defaultSimConfig, arrayRows: rows, arrayCols: cols, ...extra },

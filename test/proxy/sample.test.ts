@@ -4,23 +4,16 @@ import {
   architectureFeatures,
   architectureId,
   architectureLayers,
-  cifarShape,
   decodeArchitectures,
-  defaultChannels,
   layerWeights,
   logParams,
   parseChannelRange,
-  type SampleSpace,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
 import { opNames, uboostSpace } from "../../src/search/space.js";
+import { builtinSample } from "./fixtures.js";
 
-const sample: SampleSpace = {
-  space: uboostSpace,
-  shape: cifarShape,
-  channels: defaultChannels,
-  batch: 64,
-};
+const sample = builtinSample(64);
 
 describe("architecture sampling", () => {
   const archs = sampleArchitectures(sample, 200, 7);

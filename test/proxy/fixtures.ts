@@ -1,0 +1,7 @@
+import { cifarShape, defaultChannels, type SampleSpace } from "../../src/proxy/sample.js";
+import { uboostSpace } from "../../src/search/space.js";
+
+/** The built-in space in the CIFAR layout with the paper's channel range, at a given batch. */
+export function builtinSample(batch: number): SampleSpace {
+  return { space: uboostSpace, shape: cifarShape, channels: defaultChannels, batch };
+}
