@@ -1,5 +1,6 @@
 /** A dense conv layer: one filter variable, no bias (a batch norm always follows). */
 import type * as tf from "@tensorflow/tfjs";
+import { macsOf } from "../../engine/reference.js";
 import { conv2d } from "../ops/conv2d.js";
 import type { ConvOptions } from "../ops/convGeometry.js";
 import { heNormal, type SeedStream } from "./init.js";
@@ -31,6 +32,20 @@ export function applyConv(layer: Conv, x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** Multiply-accumulates of one image through the layer, given its output's height and width. */
+/** Per image; the count is the cost model's (macsOf), so FLOP rates and costs agree. */
 export function convMacs(spec: ConvSpec, outHeight: number, outWidth: number): number {
-  return outHeight * outWidth * spec.kernel * spec.kernel * spec.inChannels * spec.outChannels;
+  const { kernel, inChannels, outChannels } = spec;
+  return macsOf({
+    ...layerAt(outHeight, outWidth),
+    type: "conv",
+    k1: kernel,
+    k2: kernel,
+    c: inChannels,
+    f: outChannels,
+  });
+}
+
+/** A one-image layer record of the given output size, for macsOf. */
+export function layerAt(outHeight: number, outWidth: number) {
+  return { name: "", h: outHeight, w: outWidth, stride: 1, dilation: 1, batch: 1 };
 }

@@ -1,7 +1,9 @@
 /** A depthwise conv layer (channel multiplier 1): one filter variable, no bias. */
 import type * as tf from "@tensorflow/tfjs";
+import { macsOf } from "../../engine/reference.js";
 import type { ConvOptions } from "../ops/convGeometry.js";
 import { depthwiseConv2d } from "../ops/depthwiseConv2d.js";
+import { layerAt } from "./conv.js";
 import { heNormal, type SeedStream } from "./init.js";
 
 export interface DepthwiseConvSpec extends ConvOptions {
@@ -24,6 +26,15 @@ export function applyDepthwiseConv(layer: DepthwiseConv, x: tf.Tensor4D): tf.Ten
   return depthwiseConv2d(x, layer.filter as tf.Tensor4D, layer.spec);
 }
 
+/** Per image, by the cost model's macsOf. */
 export function depthwiseConvMacs(spec: DepthwiseConvSpec, outHeight: number, outWidth: number) {
-  return outHeight * outWidth * spec.kernel * spec.kernel * spec.channels;
+  const { kernel, channels } = spec;
+  return macsOf({
+    ...layerAt(outHeight, outWidth),
+    type: "dwconv",
+    k1: kernel,
+    k2: kernel,
+    c: channels,
+    f: channels,
+  });
 }
