@@ -12,7 +12,7 @@ import { defaultWorkers } from "../pool/chunkPool.js";
 import { searchModelNames } from "../search/costSurface.js";
 import { presetNames } from "../search/settings.js";
 import { readSearchSpace, uboostSpace } from "../search/space.js";
-import { type BackendName, backendNames } from "../train/backend.js";
+import { type BackendName, backendNames } from "../train/backendNames.js";
 import { percent, renderTable } from "./format.js";
 import { listOf } from "./lists.js";
 import { parsePositiveInteger } from "./options.js";

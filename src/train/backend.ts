@@ -11,8 +11,9 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
 
-export const backendNames = ["tensorflow", "wasm", "cpu"] as const;
-export type BackendName = (typeof backendNames)[number];
+import { type BackendName, backendNames } from "./backendNames.js";
+
+export { type BackendName, backendNames };
 
 /** A name not spelled out literally, so TypeScript does not require the optional package. */
 const tfjsNodePackage = "@tensorflow/tfjs-node";
