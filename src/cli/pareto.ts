@@ -2,15 +2,17 @@ import type { Argv } from "yargs";
 import { loadCifar10 } from "../data/cifar10.js";
 import { InputError } from "../errors.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
-import { paperHardwareText } from "../pareto/measure.js";
+import { type MeasureSettings, measureText, paperMeasure } from "../pareto/measure.js";
 import { writeStudyOutputs } from "../pareto/outputs.js";
+import { readResultsFile } from "../pareto/readResults.js";
 import type { TaskRecord } from "../pareto/results.js";
 import { type ParetoProgress, type ParetoResult, resultsFile, runPareto } from "../pareto/run.js";
+import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
-import { type ParetoGrid, paretoTasks } from "../pareto/tasks.js";
+import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
 import { defaultWorkers } from "../pool/chunkPool.js";
 import { searchModelNames } from "../search/costSurface.js";
-import { presetNames } from "../search/settings.js";
+import { type PresetName, presetByName, presetNames, studyLambdas } from "../search/settings.js";
 import { readSearchSpace, uboostSpace } from "../search/space.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
 import { percent, renderTable } from "./format.js";
@@ -20,21 +22,24 @@ import { progressBar } from "./progress.js";
 import { searchSettings } from "./search.js";
 
 interface ParetoArgs {
-  data: string;
-  lambdas: string | string[];
+  data?: string;
+  lambdas?: string | string[];
   "hw-models": string | string[];
   seeds: string | string[];
   preset: string;
   array?: string;
   beta?: string;
+  "beta-all": boolean;
+  "measure-batch"?: string;
   channels?: string;
   stacks?: string;
   backend?: string;
   space?: string;
   table?: string;
   workers?: string;
-  out: string;
+  out?: string;
   resume: boolean;
+  summarize?: string;
   json: boolean;
 }
 
@@ -43,11 +48,10 @@ export const paretoCommand = {
   describe: "Searches over cost models × λ × seeds on a worker pool: fronts, hypervolumes, figures",
   builder: (yargs: Argv) =>
     yargs
-      .option("data", { type: "string", demandOption: true, describe: "CIFAR-10 binary folder" })
+      .option("data", { type: "string", describe: "CIFAR-10 binary folder (needed to run)" })
       .option("lambdas", {
         type: "string",
-        demandOption: true,
-        describe: "latency weights λ per ms, comma-separated",
+        describe: `latency weights λ per ms, comma-separated (default: the preset's; paper ${studyLambdas.paper.join(",")})`,
       })
       .option("hw-models", {
         type: "string",
@@ -57,37 +61,83 @@ export const paretoCommand = {
       .option("seeds", { type: "string", default: "0", describe: "seeds, comma-separated" })
       .option("preset", { type: "string", default: "paper", describe: presetNames.join(" | ") })
       .option("array", { type: "string", describe: "search array ROWSxCOLS (default: preset's)" })
-      .option("beta", { type: "string", describe: "utilization weight β (default: preset's)" })
+      .option("beta", {
+        type: "string",
+        describe: `utilization weight β (default: preset's), for ${utilizationModels.join(", ")} only`,
+      })
+      .option("beta-all", {
+        type: "boolean",
+        default: false,
+        describe:
+          "give every cost model the utilization term β (default: the others search with β = 0)",
+      })
+      .option("measure-batch", {
+        type: "string",
+        describe: `batch the final networks are simulated at (default: ${paperMeasure.batch})`,
+      })
       .option("channels", { type: "string", describe: "channel options MIN:MAX:STEP" })
       .option("stacks", { type: "string", describe: "cells per stage (default: preset's)" })
       .option("backend", { type: "string", describe: "tfjs backend: tensorflow | wasm | cpu" })
       .option("space", { type: "string", describe: "search space JSON file" })
       .option("table", { type: "string", describe: "blackbox table (for the blackbox model)" })
       .option("workers", { type: "string", describe: "parallel tasks (default: the cores)" })
-      .option("out", { type: "string", demandOption: true, describe: "output folder" })
+      .option("out", { type: "string", describe: "output folder (needed to run)" })
       .option("resume", {
         type: "boolean",
         default: false,
         describe: "keep the tasks an earlier run finished in --out",
       })
+      .option("summarize", {
+        type: "string",
+        describe: "recompute Table 4 and the hypervolumes from a study's results.csv; runs nothing",
+      })
       .option("json", { type: "boolean", default: false, describe: "the summary as JSON" })
       .example(
-        "$0 pareto --data data/cifar10-mini --preset demo --lambdas 0.05,0.1,0.5 --hw-models systolic,flops --seeds 0,1 --out runs/pareto",
-        "Fig. 5 and Table 4 in miniature",
-      ),
+        "$0 pareto --data data/cifar10-mini --preset demo --hw-models systolic,flops --seeds 0,1 --out runs/pareto",
+        "Fig. 5 and Table 4 in miniature (the demo preset's λs)",
+      )
+      .example("$0 pareto --summarize runs/pareto/results.csv --json", "the tables again, as JSON"),
   handler: async (args: ParetoArgs) => {
+    if (args.summarize !== undefined) return summarizeResults(args.summarize, args.json);
+    const out = required(args.out, "--out");
+    const measure = { batch: measureBatchOf(args) };
     const grid = gridOf(args);
-    const spec = await studySpec(args, grid);
+    const spec = await studySpec(args, grid, measure, required(args.data, "--data"), out);
     const result = await runWithProgress(spec, args);
-    const outputs = await writeStudyOutputs(result, args.out, spec.tasks[0].settings);
-    reportRun(result, [resultsFile(args.out), ...outputs]);
+    const outputs = await writeStudyOutputs(result, out, spec.tasks[0].settings, measure);
+    reportRun(result, [resultsFile(out), ...outputs]);
     process.stdout.write(
-      args.json ? `${JSON.stringify(paretoJson(result, args))}\n` : `${summaryText(result)}\n`,
+      args.json
+        ? `${JSON.stringify(paretoJson(result, out))}\n`
+        : `${summaryText(result.summary, measureText(measure))}\n`,
     );
     // Tasks that failed twice are not an input problem, but the study is incomplete.
     if (result.failed > 0) process.exitCode = 1;
   },
 };
+
+/** --summarize: the tables from results.csv alone (its runtimes were measured when it was written). */
+function summarizeResults(path: string, json: boolean): void {
+  const { records, models, lambdas } = readResultsFile(path);
+  const summary = summarizeStudy(records, models, lambdas);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ file: path, ...summaryJson(summary) })}\n`
+      : `${summaryText(summary, undefined)}\n`,
+  );
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === "") {
+    throw new InputError(`${flag}: needed to run a study (or give --summarize FILE)`);
+  }
+  return value;
+}
+
+function measureBatchOf(args: ParetoArgs): number {
+  const batch = args["measure-batch"];
+  return batch === undefined ? paperMeasure.batch : parsePositiveInteger(batch, "--measure-batch");
+}
 
 function gridOf(args: ParetoArgs): ParetoGrid {
   const models = unique(listFlag(args["hw-models"]));
@@ -99,9 +149,11 @@ function gridOf(args: ParetoArgs): ParetoGrid {
       );
     }
   }
-  const lambdas = unique(
-    listFlag(args.lambdas).map((item) => nonNegativeNumber(item, "--lambdas")),
-  );
+  presetByName(args.preset);
+  const lambdas =
+    args.lambdas === undefined
+      ? [...studyLambdas[args.preset as PresetName]]
+      : unique(listFlag(args.lambdas).map((item) => nonNegativeNumber(item, "--lambdas")));
   if (lambdas.length === 0) throw new InputError("--lambdas: give at least one λ");
   const seeds = unique(listFlag(args.seeds).map((item) => seedOf(item)));
   if (seeds.length === 0) throw new InputError("--seeds: give at least one seed");
@@ -109,15 +161,27 @@ function gridOf(args: ParetoArgs): ParetoGrid {
 }
 
 /** Everything a task could trip on is checked here, so workers never see bad input. */
-async function studySpec(args: ParetoArgs, grid: ParetoGrid) {
-  const tasks = paretoTasks(grid, (model, lambda, seed) =>
+async function studySpec(
+  args: ParetoArgs,
+  grid: ParetoGrid,
+  measure: MeasureSettings,
+  data: string,
+  out: string,
+) {
+  const settingsOf = (model: string, lambda: number, seed: number) =>
     searchSettings({
       ...args,
+      data,
+      out,
       "hw-model": model,
       lambda: String(lambda),
       seed: String(seed),
-    }),
-  );
+    });
+  const betaRule: BetaRule = {
+    beta: settingsOf(grid.models[0], grid.lambdas[0], grid.seeds[0]).beta,
+    all: args["beta-all"],
+  };
+  const tasks = paretoTasks(grid, betaRule, settingsOf);
   if (grid.models.includes("blackbox") && args.table === undefined) {
     throw new InputError("--hw-models blackbox needs --table FILE (uboost blackbox build)");
   }
@@ -129,12 +193,14 @@ async function studySpec(args: ParetoArgs, grid: ParetoGrid) {
   }
   if (args.workers !== undefined) parsePositiveInteger(args.workers, "--workers");
   // Reads the files once to fail early on a wrong folder; the workers load their own copies.
-  await loadCifar10(args.data, { validationFraction: 0.1, seed: 0 });
+  await loadCifar10(data, { validationFraction: 0.1, seed: 0 });
   return {
     grid,
+    betaRule,
+    measure,
     tasks,
-    outDir: args.out,
-    dataDir: args.data,
+    outDir: out,
+    dataDir: data,
     space: args.space ? readSearchSpace(args.space) : uboostSpace,
     tablePath: args.table,
     backend: args.backend as BackendName | undefined,
@@ -204,26 +270,31 @@ function reportRun(result: ParetoResult, outputs: string[]): void {
   }
 }
 
-function summaryText(result: ParetoResult): string {
-  const accuracy = accuracyRuntimeTable(result.summary);
-  const volumes = hypervolumeTable(result.summary);
+/** The tables; `hardware` says what the runtimes were measured on, when known. */
+function summaryText(summary: ParetoSummary, hardware: string | undefined): string {
+  const accuracy = accuracyRuntimeTable(summary);
+  const volumes = hypervolumeTable(summary);
+  const runtime = hardware === undefined ? "" : `runtime: simulator on ${hardware}; `;
   return [
     renderTable(accuracy.head, accuracy.rows),
     "",
     renderTable(volumes.head, volumes.rows),
-    `runtime: simulator on ${paperHardwareText}; hypervolume: area above each front up to 100% over [0, ${result.summary.boundUs.toFixed(1)} µs], lower is better`,
+    `${runtime}hypervolume: Σ (100 − top-1 %)·(t_i − t_{i−1}) over each front from 0 ms (the paper's), lower is better`,
   ].join("\n");
 }
 
-function paretoJson(result: ParetoResult, args: ParetoArgs) {
+/** hypervolumes in percentage points × ms, runtimes in ms */
+function summaryJson(summary: ParetoSummary) {
+  return { boundMs: summary.boundMs, table: summary.table, models: summary.models };
+}
+
+function paretoJson(result: ParetoResult, out: string) {
   const { summary, resumed, ran, failed, seconds, records } = result;
   return {
     tasks: { total: records.length, resumed, ran, failed },
     seconds,
-    out: args.out,
-    boundUs: summary.boundUs,
-    table: summary.table,
-    models: summary.models,
+    out,
+    ...summaryJson(summary),
     failed: records
       .filter((record) => record.status === "failed")
       .map((record) => ({ key: record.task.key, error: record.error })),

@@ -13,10 +13,21 @@ import type { FinalReport } from "../search/run.js";
 
 /** Paper §6: a 128×128 array at 1 GHz, 15 MiB of SRAM, 80 GB/s to DRAM, bf16. */
 export const paperHardware: SimConfig = defaultSimConfig;
-/** The paper measures runtime at batch 64 (its latency term's hardware batch too). */
-export const measureBatch = 64;
 export const paperArrayText = `${paperHardware.arrayRows}×${paperHardware.arrayCols}`;
-export const paperHardwareText = `${paperArrayText}, 15 MiB SRAM, 80 GB/s, 1 GHz, batch ${measureBatch}`;
+
+/** How the finished networks are measured (the hardware is the paper's). */
+export interface MeasureSettings {
+  /** images per simulated batch */
+  batch: number;
+}
+
+/** The paper measures runtime at batch 64 (its latency term's hardware batch too). */
+export const paperMeasure: MeasureSettings = { batch: 64 };
+
+/** "128×128, 15 MiB SRAM, 80 GB/s, 1 GHz, batch 64" */
+export function measureText(measure: MeasureSettings): string {
+  return `${paperArrayText}, 15 MiB SRAM, 80 GB/s, 1 GHz, batch ${measure.batch}`;
+}
 
 export interface Measurement {
   runtimeUs: number;
@@ -34,12 +45,12 @@ export interface FinishedTask extends Measurement {
   arch: ArchFile;
 }
 
-/** The cycle-level simulator on the final network (memory stalls included), batch 64. */
-export function measureArch(arch: ArchFile, hardware: SimConfig = paperHardware): Measurement {
+/** The cycle-level simulator on the final network (memory stalls included) at the paper's hardware. */
+export function measureArch(arch: ArchFile, measure: MeasureSettings = paperMeasure): Measurement {
   const { plan, channels } = archNetwork(arch);
-  const layers = networkLayers(plan, channels, measureBatch);
-  const { total } = simulateNetwork(layers, hardware);
-  const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0) / measureBatch;
+  const layers = networkLayers(plan, channels, measure.batch);
+  const { total } = simulateNetwork(layers, paperHardware);
+  const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0) / measure.batch;
   return { runtimeUs: total.runtimeMs * 1e3, utilization: total.util, macs };
 }
 
@@ -48,12 +59,12 @@ export function isFinished(dir: string): boolean {
   return existsSync(join(dir, "final.json"));
 }
 
-export function readFinishedTask(dir: string): FinishedTask {
+export function readFinishedTask(dir: string, measure: MeasureSettings): FinishedTask {
   const final = JSON.parse(readFileSync(join(dir, "final.json"), "utf8")) as FinalReport;
   const arch = readArchFile(join(dir, "arch.json"));
   const array = (arch.settings?.array ?? { rows: 0, cols: 0 }) as { rows: number; cols: number };
   return {
-    ...measureArch(arch),
+    ...measureArch(arch, measure),
     testTop1: final.testTop1,
     params: final.params,
     searchArray: { ...array, runtimeUs: final.runtimeUs, utilization: final.utilization },

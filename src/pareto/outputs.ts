@@ -10,7 +10,7 @@ import { channelHistogramSpec, paretoSpec } from "../plot/paretoPlots.js";
 import { renderSvg } from "../plot/render.js";
 import { channelOptions, type SearchSettings } from "../search/settings.js";
 import { cellDot, cellGraph } from "./cell.js";
-import { type FinishedTask, paperArrayText, paperHardwareText } from "./measure.js";
+import { type FinishedTask, type MeasureSettings, measureText, paperArrayText } from "./measure.js";
 import type { TaskRecord } from "./results.js";
 import type { ParetoResult } from "./run.js";
 import { type ModelSummary, tradeoffPoint } from "./summary.js";
@@ -22,6 +22,7 @@ export async function writeStudyOutputs(
   result: ParetoResult,
   outDir: string,
   settings: SearchSettings,
+  measure: MeasureSettings,
 ): Promise<string[]> {
   const { records, summary } = result;
   const written: string[] = [];
@@ -30,9 +31,9 @@ export async function writeStudyOutputs(
     writeFileAtomic(path, text);
     written.push(path);
   };
-  write("table4.md", table4Markdown(summary, paperHardwareText));
+  write("table4.md", table4Markdown(summary, measureText(measure)));
   write("table4.csv", table4Csv(summary));
-  write("pareto.svg", await renderSvg(paretoSpec(records, summary, paperArrayText)));
+  write("pareto.svg", await renderSvg(paretoSpec(records, summary, measureText(measure))));
   const models = summary.models.map((entry) => entry.model);
   const options = histogramOptions(records, settings);
   const histogram = channelHistogramSpec(records, models, options, settings.array.cols);
@@ -73,7 +74,7 @@ function drawnCell(record: TaskRecord) {
   const point = tradeoffPoint(record);
   const { model, lambda, seed } = record.task;
   const figures = point
-    ? `top-1 ${point.accuracy.toFixed(1)}%, ${point.runtimeUs.toFixed(1)} µs on ${paperArrayText}`
+    ? `top-1 ${point.accuracy.toFixed(1)}%, ${point.runtimeMs.toPrecision(3)} ms on ${paperArrayText}`
     : "";
   const title = `${model} cell (λ = ${lambda}, seed ${seed})`;
   return {

@@ -4,7 +4,7 @@ import type { FinishedTask } from "./measure.js";
 import type { ParetoTask } from "./tasks.js";
 
 export interface TaskRecord {
-  task: Pick<ParetoTask, "key" | "model" | "lambda" | "seed">;
+  task: Pick<ParetoTask, "key" | "model" | "lambda" | "seed" | "beta">;
   status: "ok" | "failed";
   /** set when ok */
   finished?: FinishedTask;
@@ -18,6 +18,7 @@ export const resultColumns = [
   "model",
   "lambda",
   "seed",
+  "beta",
   "status",
   "testTop1",
   "runtimeUs",
@@ -50,6 +51,7 @@ export function resultRow(record: TaskRecord): Record<(typeof resultColumns)[num
     model: task.model,
     lambda: String(task.lambda),
     seed: String(task.seed),
+    beta: String(task.beta),
     status: record.status,
     testTop1: figure(finished?.testTop1),
     runtimeUs: figure(finished?.runtimeUs),

@@ -11,16 +11,21 @@ import {
   type RowRange,
   runRanges,
 } from "../pool/chunkPool.js";
-import { isFinished, readFinishedTask } from "./measure.js";
+import { isFinished, type MeasureSettings, readFinishedTask } from "./measure.js";
 import { type TaskRecord, writeResultsCsv } from "./results.js";
 import { openStudy, studyFileOf } from "./study.js";
 import { type ParetoSummary, summarizeStudy } from "./summary.js";
-import { type ParetoGrid, type ParetoTask, taskDir } from "./tasks.js";
+import { type BetaRule, type ParetoGrid, type ParetoTask, taskDir } from "./tasks.js";
 import type { ParetoWorkerData, TaskRunResult } from "./worker.js";
 
-/** What the workers get (the tasks, data and folders) plus the grid the tasks come from. */
+/**
+ * What the workers get (the tasks, data and folders) plus the grid and β rule the tasks come
+ * from, and how the finished networks are measured.
+ */
 export interface ParetoSpec extends ParetoWorkerData {
   grid: ParetoGrid;
+  betaRule: BetaRule;
+  measure: MeasureSettings;
 }
 
 export interface ParetoOptions {
@@ -59,7 +64,8 @@ export async function runPareto(
 ): Promise<ParetoResult> {
   const started = performance.now();
   const { grid, tasks, outDir } = spec;
-  openStudy(outDir, studyFileOf(spec.dataDir, spec.space, grid, tasks), options.resume ?? false);
+  const study = studyFileOf(spec.dataDir, spec.space, grid, spec.betaRule, tasks);
+  openStudy(outDir, study, options.resume ?? false);
   const records: (TaskRecord | undefined)[] = tasks.map((task) =>
     options.resume && isFinished(taskDir(outDir, task))
       ? finishedRecord(spec, task, null)
@@ -125,11 +131,17 @@ async function runPendingTasks(
 }
 
 function finishedRecord(spec: ParetoSpec, task: ParetoTask, seconds: number | null): TaskRecord {
-  const finished = readFinishedTask(taskDir(spec.outDir, task));
+  const finished = readFinishedTask(taskDir(spec.outDir, task), spec.measure);
   return { task: taskOf(task), status: "ok", finished, seconds };
 }
 
-const taskOf = ({ key, model, lambda, seed }: ParetoTask) => ({ key, model, lambda, seed });
+const taskOf = ({ key, model, lambda, seed, beta }: ParetoTask) => ({
+  key,
+  model,
+  lambda,
+  seed,
+  beta,
+});
 
 const settledRecords = (records: (TaskRecord | undefined)[]) =>
   records.filter((record): record is TaskRecord => record !== undefined);

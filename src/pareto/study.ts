@@ -1,7 +1,7 @@
 /**
- * pareto.json: what every task of a study shares (the search settings but model, λ and seed; the
- * space; the data). --resume may add models, λs and seeds, but not change what is shared, or
- * finished tasks would be kept from a different experiment.
+ * pareto.json: what every task of a study shares (the search settings but model, λ, seed and β;
+ * the β rule; the space; the data). --resume may add models, λs and seeds, but not change what is
+ * shared, or finished tasks would be kept from a different experiment.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -9,12 +9,14 @@ import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import type { SearchSettings } from "../search/settings.js";
 import type { SearchSpace } from "../search/space.js";
-import type { ParetoGrid, ParetoTask } from "./tasks.js";
+import type { BetaRule, ParetoGrid, ParetoTask } from "./tasks.js";
 
 export interface StudyFile {
-  format: "uboost-pareto/1";
+  format: "uboost-pareto/2";
   data: string;
-  shared: Omit<SearchSettings, "hwModel" | "lambda" | "seed">;
+  shared: Omit<SearchSettings, "hwModel" | "lambda" | "seed" | "beta">;
+  /** each task's β follows from it and the task's model */
+  beta: BetaRule;
   space: SearchSpace;
   /** the latest run's grid, for the record */
   grid: ParetoGrid;
@@ -26,10 +28,17 @@ export function studyFileOf(
   dataDir: string,
   space: SearchSpace,
   grid: ParetoGrid,
+  beta: BetaRule,
   tasks: readonly ParetoTask[],
 ): StudyFile {
-  const { hwModel: _model, lambda: _lambda, seed: _seed, ...shared } = tasks[0].settings;
-  return { format: "uboost-pareto/1", data: resolve(dataDir), shared, space, grid };
+  const {
+    hwModel: _model,
+    lambda: _lambda,
+    seed: _seed,
+    beta: _beta,
+    ...shared
+  } = tasks[0].settings;
+  return { format: "uboost-pareto/2", data: resolve(dataDir), shared, beta, space, grid };
 }
 
 /**
@@ -46,10 +55,15 @@ export function openStudy(outDir: string, study: StudyFile, resume: boolean): vo
     }
     const saved = JSON.parse(readFileSync(path, "utf8")) as StudyFile;
     const sameStudy = (file: StudyFile) =>
-      JSON.stringify({ data: file.data, shared: file.shared, space: file.space });
+      JSON.stringify({ data: file.data, shared: file.shared, beta: file.beta, space: file.space });
+    if (saved.format !== study.format) {
+      throw new InputError(
+        `--resume: ${path} is a ${saved.format} study (this uboost runs ${study.format}); start a new folder`,
+      );
+    }
     if (sameStudy(saved) !== sameStudy(study)) {
       throw new InputError(
-        `--resume: ${path} was run with other data, preset or search flags; use the same ones (the lists of models, λs and seeds may change)`,
+        `--resume: ${path} was run with other data, preset, β or search flags; use the same ones (the lists of models, λs and seeds may change)`,
       );
     }
   }

@@ -1,9 +1,17 @@
 /**
  * The study's tables (paper Table 4): accuracy and runtime mean ± std over seeds per (model, λ),
- * and per model its Pareto front and hypervolume, all models against the same runtime bound.
+ * and per model its Pareto front over every λ and seed, with the paper's hypervolume and the
+ * bounded one (all models against the same runtime bound).
  */
-import { hypervolume, normalizedHypervolume, paretoFront, type TradeoffPoint } from "./front.js";
+import { boundedHypervolume, hypervolume, paretoFront, type TradeoffPoint } from "./front.js";
 import type { TaskRecord } from "./results.js";
+
+/** What the tables read of a task's record; results.csv alone holds it (--summarize). */
+export interface SummaryRecord {
+  task: Pick<TaskRecord["task"], "key" | "model" | "lambda" | "seed"> & { beta?: number };
+  status: TaskRecord["status"];
+  finished?: { testTop1: number; runtimeUs: number; utilization: number };
+}
 
 export interface Spread {
   mean: number;
@@ -15,12 +23,14 @@ export interface Spread {
 export interface Table4Row {
   model: string;
   lambda: number;
+  /** the utilization weight its tasks searched with; null when they differ or it is not recorded */
+  beta: number | null;
   /** seeds that finished */
   seeds: number;
   failed: number;
   /** test top-1, percent */
   accuracy: Spread;
-  runtimeUs: Spread;
+  runtimeMs: Spread;
   utilization: Spread;
 }
 
@@ -33,20 +43,20 @@ export interface FrontPoint extends TradeoffPoint {
 export interface ModelSummary {
   model: string;
   front: FrontPoint[];
-  /** percentage points × µs, lower is better (front.ts); null when no task of the model finished */
+  /** the paper's, percentage points × ms, lower is better (front.ts); null when no task of the model finished */
   hypervolume: number | null;
-  /** hypervolume / (100 · boundUs) */
-  normalizedHypervolume: number | null;
+  /** up to the study's boundMs, percentage points × ms, lower is better; null as above */
+  boundedHypervolume: number | null;
 }
 
 export interface ParetoSummary {
   table: Table4Row[];
   models: ModelSummary[];
-  /** the hypervolume's runtime bound, µs: 1.1 × the slowest finished network of the whole study */
-  boundUs: number;
+  /** the bounded hypervolume's runtime bound, ms: 1.1 × the slowest finished network of the study */
+  boundMs: number;
 }
 
-/** the hypervolume's runtime bound over the study's slowest network */
+/** the bounded hypervolume's runtime bound over the study's slowest network */
 export const boundMargin = 1.1;
 
 export function spread(values: readonly number[]): Spread {
@@ -57,7 +67,7 @@ export function spread(values: readonly number[]): Spread {
   return { mean, std: Math.sqrt(squares / (n - 1)), n };
 }
 
-export function tradeoffPoint(record: TaskRecord): FrontPoint | undefined {
+export function tradeoffPoint(record: SummaryRecord): FrontPoint | undefined {
   const { finished, task } = record;
   if (record.status !== "ok" || finished === undefined) return undefined;
   return {
@@ -65,19 +75,19 @@ export function tradeoffPoint(record: TaskRecord): FrontPoint | undefined {
     lambda: task.lambda,
     seed: task.seed,
     accuracy: finished.testTop1 * 100,
-    runtimeUs: finished.runtimeUs,
+    runtimeMs: finished.runtimeUs / 1e3,
   };
 }
 
 export function summarizeStudy(
-  records: readonly TaskRecord[],
+  records: readonly SummaryRecord[],
   models: readonly string[],
   lambdas: readonly number[],
 ): ParetoSummary {
   const points = records.flatMap((record) => tradeoffPoint(record) ?? []);
-  const slowest = points.reduce((bound, point) => Math.max(bound, point.runtimeUs), 0);
+  const slowest = points.reduce((bound, point) => Math.max(bound, point.runtimeMs), 0);
   // The usual nadir + 10%: at exactly the slowest runtime, that network's accuracy would count for nothing.
-  const boundUs = boundMargin * slowest;
+  const boundMs = boundMargin * slowest;
   const table = models.flatMap((model) =>
     lambdas.map((lambda) =>
       table4Row(
@@ -91,34 +101,41 @@ export function summarizeStudy(
     modelSummary(
       model,
       records.filter((record) => record.task.model === model),
-      boundUs,
+      boundMs,
     ),
   );
-  return { table, models: summaries, boundUs };
+  return { table, models: summaries, boundMs };
 }
 
-function table4Row(model: string, lambda: number, records: readonly TaskRecord[]): Table4Row {
+function table4Row(model: string, lambda: number, records: readonly SummaryRecord[]): Table4Row {
   const finished = records.flatMap((record) =>
     record.status === "ok" && record.finished ? [record.finished] : [],
   );
+  const betas = new Set(records.map((record) => record.task.beta));
+  const [beta] = betas;
   return {
     model,
     lambda,
+    beta: betas.size === 1 && beta !== undefined ? beta : null,
     seeds: finished.length,
     failed: records.length - finished.length,
     accuracy: spread(finished.map((task) => task.testTop1 * 100)),
-    runtimeUs: spread(finished.map((task) => task.runtimeUs)),
+    runtimeMs: spread(finished.map((task) => task.runtimeUs / 1e3)),
     utilization: spread(finished.map((task) => task.utilization)),
   };
 }
 
-function modelSummary(model: string, records: readonly TaskRecord[], boundUs: number) {
+function modelSummary(
+  model: string,
+  records: readonly SummaryRecord[],
+  boundMs: number,
+): ModelSummary {
   const points = records.flatMap((record) => tradeoffPoint(record) ?? []);
   const none = points.length === 0;
   return {
     model,
     front: paretoFront(points),
-    hypervolume: none ? null : hypervolume(points, boundUs),
-    normalizedHypervolume: none ? null : normalizedHypervolume(points, boundUs),
+    hypervolume: none ? null : hypervolume(points),
+    boundedHypervolume: none ? null : boundedHypervolume(points, boundMs),
   };
 }

@@ -20,26 +20,32 @@ export function formatSpread(spread: Spread, digits: number): string {
 /** Accuracy and runtime (mean ± std over seeds) per model and λ. */
 export function accuracyRuntimeTable(summary: ParetoSummary): TextTable {
   return {
-    head: ["model", "λ", "seeds", "top-1 (%)", "runtime (µs)", "utilization (%)"],
+    head: ["model", "λ", "β", "seeds", "top-1 (%)", "runtime (ms)", "utilization (%)"],
     rows: summary.table.map((row) => [
       row.model,
       String(row.lambda),
+      row.beta === null ? "–" : String(row.beta),
       row.failed > 0 ? `${row.seeds} (${row.failed} failed)` : String(row.seeds),
       formatSpread(row.accuracy, 2),
-      formatSpread(row.runtimeUs, 1),
+      formatSpread(row.runtimeMs, 4),
       formatSpread(scaled(row.utilization, 100), 1),
     ]),
   };
 }
 
-/** Per model: hypervolume (percentage points × µs, lower is better) and its front. */
+/** Per model: the hypervolumes (percentage points × ms, lower is better) and its front. */
 export function hypervolumeTable(summary: ParetoSummary): TextTable {
   return {
-    head: ["model", "hypervolume (pp·µs)", "normalized", "front (λ/seed, fastest first)"],
+    head: [
+      "model",
+      "hypervolume (pp·ms)",
+      `bounded to ${summary.boundMs.toPrecision(3)} ms`,
+      "front (λ/seed, fastest first)",
+    ],
     rows: summary.models.map((entry) => [
       entry.model,
-      entry.hypervolume === null ? "–" : entry.hypervolume.toFixed(0),
-      entry.normalizedHypervolume === null ? "–" : entry.normalizedHypervolume.toFixed(4),
+      entry.hypervolume === null ? "–" : entry.hypervolume.toPrecision(4),
+      entry.boundedHypervolume === null ? "–" : entry.boundedHypervolume.toPrecision(4),
       entry.front.map((point) => `${point.lambda}/${point.seed}`).join(", "),
     ]),
   };
@@ -61,9 +67,9 @@ export function table4Markdown(summary: ParetoSummary, hardware: string): string
     "",
     markdownTable(accuracyRuntimeTable(summary)),
     "",
-    `Hypervolume: the area of [0, ${summary.boundUs.toFixed(1)} µs] × [0, 100%] above each model's accuracy-runtime staircase,`,
-    "i.e. how far its front stays from the reference point (100% accuracy, 0 µs); percentage points × µs, lower is better.",
-    "The runtime bound is 1.1 × the slowest finished network of the study (so that network's accuracy counts too), the same for every model; normalized = HV / (100 · bound).",
+    "Hypervolume (the paper's): over each model's Pareto front f_1 … f_n (all λ and seeds, fastest first) with t_0 = 0,",
+    "HV = Σ (100 − top-1 %) · (t_i − t_{i−1}), the distance from the reference point (0 ms, 100%); percentage points × ms, lower is better.",
+    `Bounded: the area of [0, ${summary.boundMs.toPrecision(3)} ms] × [0, 100%] that no network of the front reaches (the bound is 1.1 × the study's slowest network), lower is better.`,
     "",
     markdownTable(hypervolumeTable(summary)),
     "",
@@ -75,17 +81,18 @@ export function table4Csv(summary: ParetoSummary): string {
   const head = [
     "model",
     "lambda",
+    "beta",
     "seeds",
     "failed",
     "top1Mean",
     "top1Std",
-    "runtimeUsMean",
-    "runtimeUsStd",
+    "runtimeMsMean",
+    "runtimeMsStd",
     "utilizationMean",
     "utilizationStd",
     "hypervolume",
-    "normalizedHypervolume",
-    "boundUs",
+    "boundedHypervolume",
+    "boundMs",
   ];
   const figure = (value: number | null) =>
     value === null || Number.isNaN(value) ? "" : String(value);
@@ -94,17 +101,18 @@ export function table4Csv(summary: ParetoSummary): string {
     return [
       row.model,
       String(row.lambda),
+      figure(row.beta),
       String(row.seeds),
       String(row.failed),
       figure(row.accuracy.mean),
       figure(row.accuracy.std),
-      figure(row.runtimeUs.mean),
-      figure(row.runtimeUs.std),
+      figure(row.runtimeMs.mean),
+      figure(row.runtimeMs.std),
       figure(row.utilization.mean),
       figure(row.utilization.std),
       figure(model?.hypervolume ?? null),
-      figure(model?.normalizedHypervolume ?? null),
-      String(summary.boundUs),
+      figure(model?.boundedHypervolume ?? null),
+      String(summary.boundMs),
     ]
       .map(csvField)
       .join(",");

@@ -9,8 +9,8 @@ import { type ParetoSummary, tradeoffPoint } from "../pareto/summary.js";
 const schema = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /**
- * Every finished network as a dot (dominated ones faint), and per model its front as the
- * staircase whose area up to 100% is the hypervolume, carried on to the common runtime bound.
+ * Every finished network as a dot (dominated ones faint), and per model its front as a
+ * staircase from its fastest to its slowest network (the hypervolume stops there too).
  */
 export function paretoSpec(
   records: readonly TaskRecord[],
@@ -25,16 +25,14 @@ export function paretoSpec(
     const label = `λ ${point.lambda}`;
     return [{ ...point, model: record.task.model, front: onFront.has(point.key), label }];
   });
-  const staircase = summary.models.flatMap(({ model, front }) => {
-    const last = front.at(-1);
-    const tail = last ? [{ runtimeUs: summary.boundUs, accuracy: last.accuracy }] : [];
-    return [...front, ...tail].map((point, order) => ({ ...point, model, order }));
-  });
+  const staircase = summary.models.flatMap(({ model, front }) =>
+    front.map((point, order) => ({ ...point, model, order })),
+  );
   const color = { field: "model", type: "nominal" as const, title: "cost model", sort: models };
   const x = {
-    field: "runtimeUs",
+    field: "runtimeMs",
     type: "quantitative" as const,
-    title: `runtime (µs, ${hardware}, batch 64)`,
+    title: `runtime (ms, ${hardware})`,
     scale: { zero: true },
   };
   const y = {

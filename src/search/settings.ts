@@ -127,6 +127,17 @@ const smoke: PresetDefaults = {
 
 export const presets: Record<PresetName, PresetDefaults> = { paper, demo, smoke };
 
+/**
+ * The λ values (per ms) a preset's Pareto study sweeps when no --lambdas is given. paper: those of
+ * the authors' CIFAR-10 plotting script (Table 4 prints 0.1 and 1). demo: Table 4's two, to fit the
+ * demo study's time. smoke: one, for tests.
+ */
+export const studyLambdas: Record<PresetName, readonly number[]> = {
+  paper: [0.1, 0.5, 1, 5],
+  demo: [0.1, 1],
+  smoke: [1],
+};
+
 export function presetByName(name: string): PresetDefaults {
   if (!(presetNames as readonly string[]).includes(name)) {
     throw new InputError(`--preset: unknown preset "${name}" (known: ${presetNames.join(", ")})`);

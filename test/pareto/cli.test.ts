@@ -1,18 +1,22 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../cli/runCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-pareto-cli-"));
-const study = (out: string, models = "systolic,flops", seeds = "0") => [
+const study = (
+  out: string,
+  models = "systolic,flops",
+  seeds = "0",
+  lambdas = ["--lambdas", "0.5"],
+) => [
   "pareto",
   "--data",
   "data/cifar10-mini",
   "--preset",
   "smoke",
-  "--lambdas",
-  "0.5",
+  ...lambdas,
   "--hw-models",
   models,
   "--seeds",
@@ -47,16 +51,21 @@ describe("uboost pareto", () => {
     const json = JSON.parse(stdout);
     expect(json.tasks).toEqual({ total: 2, resumed: 0, ran: 2, failed: 0 });
     expect(json.table.map((row: { model: string }) => row.model)).toEqual(["systolic", "flops"]);
-    for (const model of json.models) {
+    // one network per model: HV = (100 − top-1 %)·runtime (ms)
+    for (const [i, model] of json.models.entries()) {
       expect(model.front).toHaveLength(1);
-      expect(model.hypervolume).toBeGreaterThan(0);
-      expect(model.normalizedHypervolume).toBeLessThanOrEqual(1);
+      const [{ accuracy, runtimeMs }] = model.front;
+      expect(json.table[i].runtimeMs.mean).toBe(runtimeMs);
+      expect(model.hypervolume).toBeCloseTo((100 - accuracy) * runtimeMs, 9);
+      expect(model.boundedHypervolume).toBeGreaterThan(model.hypervolume);
     }
+    // only U-Boost (systolic) searches with the smoke preset's β = 1; flops with β = 0
+    expect(json.table.map((row: { beta: number }) => row.beta)).toEqual([1, 0]);
     const rows = csvRows(out);
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/^systolic,0\.5,0,ok,[\d.]+,[\d.]+,/);
-    expect(rows[2]).toMatch(/^flops,0\.5,0,ok,/);
-    expect(readFileSync(join(out, "table4.md"), "utf8")).toContain("| systolic | 0.5 | 1 |");
+    expect(rows[1]).toMatch(/^systolic,0\.5,0,1,ok,[\d.]+,[\d.]+,/);
+    expect(rows[2]).toMatch(/^flops,0\.5,0,0,ok,/);
+    expect(readFileSync(join(out, "table4.md"), "utf8")).toContain("| systolic | 0.5 | 1 | 1 |");
     for (const figure of ["pareto.svg", "channels.svg", "cell-systolic.svg", "cell-flops.svg"]) {
       expect(readFileSync(join(out, figure), "utf8")).toMatch(/^<svg/);
     }
@@ -77,18 +86,49 @@ describe("uboost pareto", () => {
     expect(csvRows(out)).toHaveLength(5);
   });
 
-  it("--resume with other search settings is refused", () => {
-    const { status, stderr } = runCli([...study(out), "--resume", "--beta", "3"]);
-    expect(status).toBe(2);
-    expect(stderr).toMatch(/--resume: .* was run with other data, preset or search flags/);
+  it("--summarize recomputes the tables and hypervolumes from results.csv alone", () => {
+    const ran = JSON.parse(runCli([...study(out), "--resume"]).stdout);
+    const file = join(out, "results.csv");
+    const { status, stdout } = runCli(["pareto", "--summarize", file, "--json"]);
+    expect(status).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.file).toBe(file);
+    expect(summary.models).toEqual(ran.models);
+    expect(summary.table).toEqual(ran.table);
+    const text = runCli(["pareto", "--summarize", file]);
+    expect(text.stdout).toMatch(/hypervolume \(pp·ms\)/);
+    expect(text.stdout).toContain(ran.models[0].hypervolume.toPrecision(4));
   });
 
-  it("retries a task whose worker crashed once", () => {
+  it("--measure-batch re-measures the finished networks at another batch", () => {
+    const at64 = JSON.parse(runCli([...study(out), "--resume"]).stdout);
+    const at8 = JSON.parse(runCli([...study(out), "--resume", "--measure-batch", "8"]).stdout);
+    expect(at8.tasks.ran).toBe(0);
+    for (const [i, row] of at8.table.entries()) {
+      expect(row.runtimeMs.mean).toBeLessThan(at64.table[i].runtimeMs.mean);
+      expect(row.accuracy).toEqual(at64.table[i].accuracy);
+    }
+  });
+
+  it("--resume with other search settings or another β rule is refused", () => {
+    for (const flag of [["--beta", "3"], ["--beta-all"]]) {
+      const { status, stderr } = runCli([...study(out), "--resume", ...flag]);
+      expect(status).toBe(2);
+      expect(stderr).toMatch(/--resume: .* was run with other data, preset, β or search flags/);
+    }
+  });
+
+  it("retries a task whose worker crashed once (the smoke preset's λ when none is given)", () => {
     const crashed = join(dir, "crash-once");
     const counter = join(dir, "crash-once.count");
-    const { status, stdout } = withCrashHook(`systolic-l0.5-s0:1:${counter}`, study(crashed));
+    const { status, stdout } = withCrashHook(
+      `systolic-l1-s0:1:${counter}`,
+      study(crashed, "systolic,flops", "0", []),
+    );
     expect(status).toBe(0);
-    expect(JSON.parse(stdout).tasks).toEqual({ total: 2, resumed: 0, ran: 2, failed: 0 });
+    const json = JSON.parse(stdout);
+    expect(json.tasks).toEqual({ total: 2, resumed: 0, ran: 2, failed: 0 });
+    expect(json.table.map((row: { lambda: number }) => row.lambda)).toEqual([1, 1]);
     expect(readFileSync(counter, "utf8")).toBe("1");
   });
 
@@ -102,8 +142,8 @@ describe("uboost pareto", () => {
     expect(json.failed).toEqual([{ key: "flops-l0.5-s0", error: expect.any(String) }]);
     expect(run.stderr).toMatch(/task flops-l0.5-s0 failed twice: .*--resume to retry it/);
     const rows = csvRows(crashed);
-    expect(rows[1]).toMatch(/^systolic,0\.5,0,ok,/);
-    expect(rows[2]).toMatch(/^flops,0\.5,0,failed,,.*\S$/);
+    expect(rows[1]).toMatch(/^systolic,0\.5,0,1,ok,/);
+    expect(rows[2]).toMatch(/^flops,0\.5,0,0,failed,,.*\S$/);
     expect(readFileSync(join(crashed, "cell-systolic.svg"), "utf8")).toMatch(/^<svg/);
 
     // --resume retries it (the hook is spent) and completes the study
@@ -122,7 +162,32 @@ describe("uboost pareto", () => {
     [["--workers", "0"], /--workers: must be a positive integer/],
     [["--preset", "huge"], /--preset: unknown preset "huge"/],
     [["--data", join(dir, "nowhere")], /nowhere: no such folder/],
+    [["--measure-batch", "0"], /--measure-batch: must be a positive integer/],
   ];
+  const badSummaries: [string, RegExp][] = [
+    [join(dir, "missing.csv"), /missing\.csv: cannot read \(no such file\)/],
+    [join(dir, "bad.csv"), /bad\.csv row 1, field testTop1: must be a fraction in \[0, 1\]/],
+  ];
+  writeFileSync(
+    join(dir, "bad.csv"),
+    "model,lambda,seed,status,testTop1,runtimeUs,utilization\nflops,1,0,ok,87,10,0.1\n",
+  );
+  it("without --out (and no --summarize): one line on stderr, exit 2", () => {
+    const { status, stderr } = runCli(["pareto", "--data", "data/cifar10-mini"]);
+    expect(stderr).toMatch(/^uboost: --out: needed to run a study \(or give --summarize FILE\)\n$/);
+    expect(status).toBe(2);
+  });
+
+  for (const [file, message] of badSummaries) {
+    it(`--summarize ${file.replace(dir, "…")}: one line on stderr, exit 2`, () => {
+      const { status, stdout, stderr } = runCli(["pareto", "--summarize", file]);
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(status).toBe(2);
+      expect(stdout).toBe("");
+    });
+  }
+
   for (const [args, message] of bad) {
     it(`rejects ${args.join(" ")} with one line on stderr, exit 2`, () => {
       const lambdas = args.includes("--lambdas") ? [] : ["--lambdas", "0.5"];

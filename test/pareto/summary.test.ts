@@ -8,7 +8,8 @@ import type { ArchFile } from "../../src/search/archFile.js";
 
 /** Only what the tables read; the arch is not looked at here. */
 function record(model: string, lambda: number, seed: number, top1?: number, runtimeUs = 0) {
-  const task = { key: taskKey(model, lambda, seed), model, lambda, seed };
+  const beta = model === "systolic" ? 2 : 0;
+  const task = { key: taskKey(model, lambda, seed), model, lambda, seed, beta };
   if (top1 === undefined) {
     return { task, status: "failed", error: "worker exited", seconds: null } as TaskRecord;
   }
@@ -44,50 +45,60 @@ describe("spread over seeds", () => {
 
 describe("summarizeStudy", () => {
   const records = [
-    record("systolic", 0.1, 0, 0.9, 10),
-    record("systolic", 0.1, 1, 0.8, 30),
-    record("systolic", 1, 0, 0.7, 5),
+    record("systolic", 0.1, 0, 0.9, 1000),
+    record("systolic", 0.1, 1, 0.8, 3000),
+    record("systolic", 1, 0, 0.7, 500),
     record("systolic", 1, 1),
-    record("flops", 0.1, 0, 0.85, 40),
-    record("flops", 0.1, 1, 0.95, 20),
+    record("flops", 0.1, 0, 0.85, 4000),
+    record("flops", 0.1, 1, 0.95, 2000),
     record("flops", 1, 0),
     record("flops", 1, 1),
   ];
   const summary = summarizeStudy(records, ["systolic", "flops"], [0.1, 1]);
 
-  it("averages accuracy (percent) and runtime over the seeds that finished", () => {
-    const [systolicLow, systolicHigh, , flopsHigh] = summary.table;
+  it("averages accuracy (percent) and runtime (ms) over the seeds that finished", () => {
+    const [systolicLow, systolicHigh, flopsLow, flopsHigh] = summary.table;
     expect(systolicLow).toMatchObject({ model: "systolic", lambda: 0.1, seeds: 2, failed: 0 });
+    expect(systolicLow.beta).toBe(2);
+    expect(flopsLow.beta).toBe(0);
     expect(systolicLow.accuracy.mean).toBeCloseTo(85, 12);
     expect(systolicLow.accuracy.std).toBeCloseTo(Math.SQRT2 * 5, 12);
-    expect(systolicLow.runtimeUs).toMatchObject({ mean: 20, n: 2 });
+    expect(systolicLow.runtimeMs).toMatchObject({ mean: 2, n: 2 });
     expect(systolicHigh).toMatchObject({ seeds: 1, failed: 1 });
     expect(flopsHigh).toMatchObject({ seeds: 0, failed: 2 });
     expect(accuracyRuntimeTable(summary).rows[1]).toEqual([
       "systolic",
       "1",
+      "2",
       "1 (1 failed)",
       "70.00 ± –",
-      "5.0 ± –",
+      "0.5000 ± –",
       "50.0 ± –",
     ]);
   });
 
-  it("gives each model its front and a hypervolume up to 1.1 × the study's slowest network", () => {
-    // 1.1 × the slowest network (40 µs)
-    expect(summary.boundUs).toBeCloseTo(44, 12);
+  it("gives each model its front over all λ and seeds, the paper's hypervolume and the bounded one", () => {
     const [systolic, flops] = summary.models;
     expect(systolic.front.map((point) => point.key)).toEqual([
       "systolic-l1-s0",
       "systolic-l0.1-s0",
     ]);
-    // 100·5 + 30·(10 − 5) + 10·(44 − 10)
-    expect(systolic.hypervolume).toBeCloseTo(990, 9);
-    // the 40 µs network is dominated by the 20 µs one: 100·20 + 5·(44 − 20)
+    // (100 − 70)·0.5 + (100 − 90)·(1 − 0.5)
+    expect(systolic.hypervolume).toBeCloseTo(20, 9);
+    // the 4 ms network is dominated by the 2 ms one: (100 − 95)·2
     expect(flops.front.map((point) => point.key)).toEqual(["flops-l0.1-s1"]);
-    expect(flops.hypervolume).toBeCloseTo(2120, 9);
-    expect(flops.normalizedHypervolume).toBeCloseTo(2120 / 4400, 12);
-    expect(table4Csv(summary).split("\n")[1]).toMatch(/^systolic,0\.1,2,0,85,[\d.]+,20,/);
+    expect(flops.hypervolume).toBeCloseTo(10, 9);
+    // bounded at 1.1 × the slowest network (4 ms): 100·0.5 + 30·0.5 + 10·(4.4 − 1); 100·2 + 5·2.4
+    expect(summary.boundMs).toBeCloseTo(4.4, 12);
+    expect(systolic.boundedHypervolume).toBeCloseTo(99, 9);
+    expect(flops.boundedHypervolume).toBeCloseTo(212, 9);
+    expect(table4Csv(summary).split("\n")[1]).toMatch(/^systolic,0\.1,2,2,0,85,[\d.]+,2,/);
+  });
+
+  it("a (model, λ) whose tasks searched with different β shows none", () => {
+    const mixed = [record("flops", 0.1, 0, 0.9, 1000), record("systolic", 0.1, 1, 0.8, 3000)];
+    mixed[1].task = { ...mixed[1].task, model: "flops" };
+    expect(summarizeStudy(mixed, ["flops"], [0.1]).table[0].beta).toBeNull();
   });
 });
 
@@ -99,9 +110,9 @@ describe("results.csv", () => {
       .split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^model,lambda,seed,status,testTop1,runtimeUs,utilization,params,macs,/,
+      /^model,lambda,seed,beta,status,testTop1,runtimeUs,utilization,params,macs,/,
     );
-    expect(lines[1]).toMatch(/^systolic,0\.1,0,ok,0\.9,10,0\.5,1,1,16x16,/);
-    expect(lines[2]).toMatch(/^flops,1,0,failed,,,,,,,,,,,,"exit 1, ""crash"""$/);
+    expect(lines[1]).toMatch(/^systolic,0\.1,0,2,ok,0\.9,10,0\.5,1,1,16x16,/);
+    expect(lines[2]).toMatch(/^flops,1,0,0,failed,,,,,,,,,,,,"exit 1, ""crash"""$/);
   });
 });
