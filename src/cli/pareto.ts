@@ -25,6 +25,7 @@ interface ParetoArgs {
   data?: string;
   lambdas?: string | string[];
   "hw-models": string | string[];
+  "cost-terms"?: string;
   seeds: string | string[];
   preset: string;
   array?: string;
@@ -60,6 +61,10 @@ export const paretoCommand = {
       })
       .option("seeds", { type: "string", default: "0", describe: "seeds, comma-separated" })
       .option("preset", { type: "string", default: "paper", describe: presetNames.join(" | ") })
+      .option("cost-terms", {
+        type: "string",
+        describe: "reference | network (default: reference)",
+      })
       .option("array", { type: "string", describe: "search array ROWSxCOLS (default: preset's)" })
       .option("beta", {
         type: "string",

@@ -2,8 +2,10 @@ import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { searchModelNames } from "../search/costSurface.js";
 import {
+  costTermNames,
   type PresetName,
   parseChannelRange,
+  parseCostTerms,
   parseStacks,
   presetByName,
   presetNames,
@@ -15,6 +17,7 @@ export interface SearchArgs {
   data: string;
   preset: string;
   "hw-model": string;
+  "cost-terms"?: string;
   array?: string;
   lambda?: string;
   beta?: string;
@@ -37,6 +40,10 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
       type: "string",
       default: "systolic",
       describe: `${searchModelNames.join(" | ")}`,
+    })
+    .option("cost-terms", {
+      type: "string",
+      describe: `how latency and utilization enter the loss: ${costTermNames.join(" | ")} (default: the preset's, reference)`,
     })
     .option("array", {
       type: "string",
@@ -95,6 +102,8 @@ export function searchSettings(args: SearchArgs): SearchSettings {
     ...preset,
     preset: args.preset as PresetName,
     hwModel,
+    costTerms:
+      args["cost-terms"] === undefined ? preset.costTerms : parseCostTerms(args["cost-terms"]),
     lambda: args.lambda === undefined ? preset.lambda : nonNegative(args.lambda, "--lambda"),
     beta: args.beta === undefined ? preset.beta : nonNegative(args.beta, "--beta"),
     seed,

@@ -1,27 +1,25 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
-import type { CostPoint, CostSurface } from "./costSurface.js";
+import type { CostSurface } from "./costSurface.js";
 
 /**
- * The network's latency (ms) and utilization as differentiable functions of per-layer weights
- * (Gumbel op weights; 1 for a chosen op) and per-layer input/output channels (DMask's soft counts).
- * Forward reads the cost surface (the WASM engine for systolic/pipelined); backward chains its
- * ∂/∂channels into tfjs autodiff (loss = CE + λ·latency − β·utilization, paper eq. 8).
+ * Every costed layer's runtime and ideal time (ms at the hardware batch) as differentiable
+ * functions of its (possibly soft) input and output channels. Forward reads the cost surface (the
+ * WASM engine for systolic/pipelined); backward chains its ∂/∂channels into tfjs autodiff, so the
+ * cost terms built on top (src/search/costRules.ts) need no hand-written gradients.
  *
- *   cycles C = Σ w_l·cyc_l,  MACs M = Σ w_l·mac_l,  latency = C / clock,  util = M / (C · PEs)
+ *   runtime_l = cycles_l / clock,  ideal_l = MACs_l / (PEs · clock),  util_l = ideal_l / runtime_l
  */
 export interface CostBridge {
-  (
-    weights: tf.Tensor1D,
-    inChannels: tf.Tensor1D,
-    outChannels: tf.Tensor1D,
-  ): {
-    latencyMs: tf.Scalar;
-    util: tf.Scalar;
-  };
+  (inChannels: tf.Tensor1D, outChannels: tf.Tensor1D): LayerCosts;
   /** milliseconds spent in the cost surface so far (the engine's share of a step) */
   surfaceMs: () => number;
+}
+
+export interface LayerCosts {
+  runtimeMs: tf.Tensor1D;
+  idealMs: tf.Tensor1D;
 }
 
 export function costBridge(
@@ -31,77 +29,39 @@ export function costBridge(
 ): CostBridge {
   const pes = hardware.arrayRows * hardware.arrayCols;
   const msPerCycle = 1e3 / hardware.clockHz;
+  const n = layers.length;
   let surfaceMs = 0;
 
-  const evaluate = (
-    c: Float32Array | Int32Array | Uint8Array,
-    f: Float32Array | Int32Array | Uint8Array,
-  ) => {
+  const costOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [inChannels, outChannels] = args as tf.Tensor[];
+    const [c, f] = [inChannels.dataSync(), outChannels.dataSync()];
     const started = performance.now();
     const points = surface(layers.map((layer, i) => ({ ...layer, c: c[i], f: f[i] })));
     surfaceMs += performance.now() - started;
-    return points;
-  };
-
-  const costOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [weights, inChannels, outChannels] = args as tf.Tensor[];
-    const w = weights.dataSync();
-    const points = evaluate(inChannels.dataSync(), outChannels.dataSync());
-    const { cycles, macs } = totals(points, w);
-    const util = cycles > 0 ? macs / (cycles * pes) : 1;
-    const value = tf.tensor1d([cycles * msPerCycle, util]);
+    const values = new Float32Array(2 * n);
+    points.forEach((point, i) => {
+      values[i] = point.cycles * msPerCycle;
+      values[n + i] = (point.macs / pes) * msPerCycle;
+    });
+    // Each layer's cost depends on its own c and f only: the Jacobian is diagonal.
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const [dLatency, dUtil] = (dy as tf.Tensor).dataSync();
-      return gradients(points, w, cycles, macs, pes, msPerCycle, dLatency, dUtil);
+      const upstream = (dy as tf.Tensor).dataSync();
+      const [dIn, dOut] = [new Float32Array(n), new Float32Array(n)];
+      points.forEach((point, i) => {
+        const [dRuntime, dIdeal] = [upstream[i] * msPerCycle, (upstream[n + i] * msPerCycle) / pes];
+        dIn[i] = dRuntime * point.dCyclesDc + dIdeal * point.dMacsDc;
+        dOut[i] = dRuntime * point.dCyclesDf + dIdeal * point.dMacsDf;
+      });
+      return [tf.tensor1d(dIn), tf.tensor1d(dOut)];
     };
-    return { value, gradFunc };
+    return { value: tf.tensor2d(values, [2, n]), gradFunc };
   });
 
-  const bridge = ((weights, inChannels, outChannels) => {
-    const both = costOp(weights, inChannels, outChannels) as tf.Tensor1D;
-    const [latencyMs, util] = tf.unstack(both) as [tf.Scalar, tf.Scalar];
-    return { latencyMs, util };
+  const bridge = ((inChannels, outChannels) => {
+    const both = costOp(inChannels, outChannels) as tf.Tensor2D;
+    const [runtimeMs, idealMs] = tf.unstack(both) as [tf.Tensor1D, tf.Tensor1D];
+    return { runtimeMs, idealMs };
   }) as CostBridge;
   bridge.surfaceMs = () => surfaceMs;
   return bridge;
-}
-
-function totals(points: CostPoint[], w: ArrayLike<number>) {
-  let cycles = 0;
-  let macs = 0;
-  points.forEach((point, i) => {
-    cycles += w[i] * point.cycles;
-    macs += w[i] * point.macs;
-  });
-  return { cycles, macs };
-}
-
-// util = M/(C·pe): ∂util/∂x = (∂M/∂x · C − M · ∂C/∂x) / (C² · pe).
-function gradients(
-  points: CostPoint[],
-  w: ArrayLike<number>,
-  cycles: number,
-  macs: number,
-  pes: number,
-  msPerCycle: number,
-  dLatency: number,
-  dUtil: number,
-): tf.Tensor1D[] {
-  const n = points.length;
-  const [dWeights, dIn, dOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const utilScale = cycles > 0 ? dUtil / (cycles * cycles * pes) : 0;
-  points.forEach((point, i) => {
-    dWeights[i] =
-      dLatency * point.cycles * msPerCycle +
-      utilScale * (point.macs * cycles - macs * point.cycles);
-    dIn[i] =
-      w[i] *
-      (dLatency * point.dCyclesDc * msPerCycle +
-        utilScale * (point.dMacsDc * cycles - macs * point.dCyclesDc));
-    dOut[i] =
-      w[i] *
-      (dLatency * point.dCyclesDf * msPerCycle +
-        utilScale * (point.dMacsDf * cycles - macs * point.dCyclesDf));
-  });
-  return [tf.tensor1d(dWeights), tf.tensor1d(dIn), tf.tensor1d(dOut)];
 }

@@ -2,37 +2,32 @@ import * as tf from "@tensorflow/tfjs";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
 import { type CostBridge, costBridge } from "./costBridge.js";
+import { type CostStructure, type CostTerms, networkTerms, referenceTerms } from "./costRules.js";
 import type { CostSurface } from "./costSurface.js";
 import {
+  type CellPlan,
   classifierLayer,
   convLayers,
   type NetworkPlan,
+  type PlannedConv,
   toLayer,
   type WidthSet,
   widthOf,
 } from "./network.js";
 import { selectByIndex } from "./select.js";
+import type { CostTermsName } from "./settings.js";
 import type { SearchSpace } from "./space.js";
-
-/**
- * The layers that cost cycles (every conv and the classifier; pools are free) with the tensors
- * the cost bridge needs. Equalizing 1×1 convs are left out of the soft cost: during the search
- * every layer is as wide as its widest option, so no node has inputs of different widths.
- */
-function costLayers(plan: NetworkPlan, channels: Record<string, number>, batch: number): Layer[] {
-  const convs = convLayers(plan).map((planned) => toLayer(planned, channels, batch));
-  return [...convs, classifierLayer(plan, widthOf(plan.headInput, channels), batch)];
-}
 
 export interface MicroCost {
   bridge: CostBridge;
   /** latency and util at the given [edges, ops] op weights */
-  evaluate(opWeights: tf.Tensor2D): { latencyMs: tf.Scalar; util: tf.Scalar };
+  evaluate(opWeights: tf.Tensor2D): CostTerms;
 }
 
 /**
- * Stage 1: channels are fixed, so every layer's cost is a constant and the edge cost is
- * Σ_j w_j · cost(op_j): each op layer carries its edge's Gumbel weight, the rest weight 1.
+ * Stage 1: channels are fixed, so every layer's cost is a constant; the op weights mix them.
+ * reference: each edge costs the g-weighted mean of its conv ops (src/search/costRules.ts).
+ * network: every op layer carries its edge's Gumbel weight into network-wide sums.
  */
 export function microCost(
   space: SearchSpace,
@@ -41,57 +36,307 @@ export function microCost(
   surface: CostSurface,
   hardware: SimConfig,
   hardwareBatch: number,
+  terms: CostTermsName,
 ): MicroCost {
-  const layers = costLayers(plan, channels, hardwareBatch);
-  const bridge = costBridge(surface, layers, hardware);
   const ops = Object.keys(space.ops);
-  const fixedIndex = space.edges.length * ops.length;
-  const planned = convLayers(plan);
-  const indices = layers.map((_, i) => {
-    const layer = planned[i];
-    return layer?.edge !== undefined && layer.op !== undefined
+  const constantWeight = space.edges.length * ops.length;
+  const weightIndex = (layer: PlannedConv) =>
+    layer.edge !== undefined && layer.op !== undefined
       ? layer.edge * ops.length + ops.indexOf(layer.op)
-      : fixedIndex;
-  });
-  const inChannels = layers.map((layer) => layer.c);
-  const outChannels = layers.map((layer) => layer.f);
+      : constantWeight;
+  const costed =
+    terms === "reference"
+      ? referenceMicroLayers(space, plan, channels, hardwareBatch)
+      : networkLayers(plan, channels, hardwareBatch);
+  const bridge = costBridge(surface, costed.layers, hardware);
+  const inChannels = costed.layers.map((layer) => layer.c);
+  const outChannels = costed.layers.map((layer) => layer.f);
+  const weightIndices = costed.weighted.map(weightIndex);
   return {
     bridge,
     evaluate: (opWeights) => {
-      const weights = selectByIndex(
-        tf.concat([opWeights.reshape([-1]), tf.ones([1])]) as tf.Tensor1D,
-        indices,
-      );
-      return bridge(weights, tf.tensor1d(inChannels), tf.tensor1d(outChannels));
+      const extended = tf.concat([opWeights.reshape([-1]), tf.ones([1])]) as tf.Tensor1D;
+      const weights = selectByIndex(extended, weightIndices);
+      const costs = bridge(tf.tensor1d(inChannels), tf.tensor1d(outChannels));
+      if (costed.structure === undefined) return networkTerms(costs, weights);
+      const groups = costed.structure.cellOf.length;
+      return referenceTerms(costed.structure, costs, weights, tf.ones([groups]) as tf.Tensor1D);
     },
+  };
+}
+
+function referenceMicroLayers(
+  space: SearchSpace,
+  plan: NetworkPlan,
+  channels: Record<string, number>,
+  batch: number,
+) {
+  const { costed, structure } = referenceLayout(space, plan, channels, batch);
+  // Op weights go to blocks (a separable conv's two layers share one).
+  const firstLayer = structure.groupOf.map((_, block) => structure.blockOf.indexOf(block));
+  return {
+    layers: costed.map(({ layer }) => layer),
+    weighted: firstLayer.map((layer) => costed[layer].planned),
+    structure,
   };
 }
 
 export interface ChannelCost {
   bridge: CostBridge;
-  /** latency and util at soft channel counts, one per slot in `slots` order */
-  evaluate(softChannels: tf.Tensor1D): { latencyMs: tf.Scalar; util: tf.Scalar };
+  /** latency and util at the channel weights [slots, options] (a Gumbel sample or softmax) */
+  evaluate(channelWeights: tf.Tensor2D): CostTerms;
+}
+
+/** What the channel stage searches and what stays fixed. */
+export interface ChannelSlots {
+  /** the searched slots, in the rows' order of the channel weights */
+  slots: readonly string[];
+  /** the channel options, ascending */
+  options: readonly number[];
+  /** widths of what is not searched ("input", and the stem when it is fixed) */
+  fixed: Record<string, number>;
 }
 
 /**
- * Stage 2: a layer's output channels are its slot's soft count Σ g_j·ch_j and its input channels
- * the widest soft count among the slots feeding it, so latency and utilization gradients reach
- * every channel logit through the engine's ∂cycles/∂c and ∂cycles/∂f.
+ * Stage 2: a layer's output channels are its slot's soft count Σ g_j·ch_j, so latency and
+ * utilization gradients reach every channel logit through the engine's ∂/∂channels.
+ * reference: a layer reading a cell input (a pre-conv's output) sees that pre-conv's soft count;
+ * a layer reading a node's sum sees the widest width the node can have, the top of the range (the
+ * authors' Add), so no gradient flows through it; every node input that can be narrower than the
+ * node pays its 1×1 equalizing conv (soft count → top), weighted by the probability 1 − g_top
+ * that it does not take the top width; the stem and the classifier are left out.
+ * network: a layer's input is the differentiable max of its sources' soft counts, stem and
+ * classifier included, equalizers left out.
  */
 export function channelCost(
+  space: SearchSpace,
   plan: NetworkPlan,
-  slots: readonly string[],
-  widest: number,
-  inChannels: number,
+  search: ChannelSlots,
+  surface: CostSurface,
+  hardware: SimConfig,
+  hardwareBatch: number,
+  terms: CostTermsName,
+): ChannelCost {
+  return terms === "reference"
+    ? referenceChannelCost(space, plan, search, surface, hardware, hardwareBatch)
+    : networkChannelCost(plan, search, surface, hardware, hardwareBatch);
+}
+
+function referenceChannelCost(
+  space: SearchSpace,
+  plan: NetworkPlan,
+  search: ChannelSlots,
   surface: CostSurface,
   hardware: SimConfig,
   hardwareBatch: number,
 ): ChannelCost {
-  const uniform = Object.fromEntries([
-    ...slots.map((slot) => [slot, widest]),
-    ["input", inChannels],
-  ]);
-  const layers = costLayers(plan, uniform, hardwareBatch);
+  const { slots, options } = search;
+  const top = options[options.length - 1];
+  const layout = referenceLayout(
+    space,
+    plan,
+    { ...search.fixed, ...uniform(slots, top) },
+    hardwareBatch,
+    slots,
+  );
+  // Widths by index: the soft counts, then the constants this layout needs.
+  const constants: number[] = [];
+  const constant = (value: number) => {
+    if (!constants.includes(value)) constants.push(value);
+    return slots.length + constants.indexOf(value);
+  };
+  const slotOrConstant = (slot: string) =>
+    slots.includes(slot) ? slots.indexOf(slot) : constant(search.fixed[slot] ?? 0);
+  // A node's sum is as wide as the widest its inputs can be: the top for a searched one.
+  const nodeWidth = (set: WidthSet) =>
+    set.reduce(
+      (widest, slot) => Math.max(widest, slots.includes(slot) ? top : (search.fixed[slot] ?? 0)),
+      0,
+    );
+  const indices = layout.costed.map(({ planned, depthwise, equalizes }) => {
+    if (equalizes !== undefined) return { input: slots.indexOf(equalizes), output: constant(top) };
+    const edge = planned.edge;
+    const input =
+      edge !== undefined && space.inputs.includes(space.edges[edge][0])
+        ? slotOrConstant(planned.input[0])
+        : constant(nodeWidth(planned.input));
+    return { input, output: depthwise ? input : slotOrConstant(planned.slot) };
+  });
+  const bridge = costBridge(
+    surface,
+    layout.costed.map(({ layer }) => layer),
+    hardware,
+  );
+  const inIndex = indices.map(({ input }) => input);
+  const outIndex = indices.map(({ output }) => output);
+  const groupSlot = layout.equalizedSlot.map((slot) =>
+    slot === undefined ? slots.length : slots.indexOf(slot),
+  );
+  const blocks = layout.structure.groupOf.length;
+  const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
+  return {
+    bridge,
+    evaluate: (channelWeights) => {
+      const softCounts = tf.matMul(channelWeights, optionValues).reshape([-1]);
+      const widths = tf.concat([softCounts, tf.tensor1d(constants)]) as tf.Tensor1D;
+      const costs = bridge(selectByIndex(widths, inIndex), selectByIndex(widths, outIndex));
+      // An equalizer exists unless its input takes the top width: weight 1 − g_top.
+      const topWeight = tf.slice(channelWeights, [0, options.length - 1], [slots.length, 1]);
+      const existence = tf.concat([tf.sub(1, topWeight.reshape([-1])), tf.ones([1])]);
+      const groupWeights = selectByIndex(existence as tf.Tensor1D, groupSlot);
+      return referenceTerms(
+        layout.structure,
+        costs,
+        tf.ones([blocks]) as tf.Tensor1D,
+        groupWeights,
+      );
+    },
+  };
+}
+
+function uniform(slots: readonly string[], width: number): Record<string, number> {
+  return Object.fromEntries(slots.map((slot) => [slot, width]));
+}
+
+/** One layer the reference terms cost, and what it implements. */
+interface CostedLayer {
+  layer: Layer;
+  /** the planned conv (for an equalizer: the cell's first layer, unweighted) */
+  planned: PlannedConv;
+  /** the depthwise half of a separable conv: as many outputs as inputs */
+  depthwise: boolean;
+  /** for an equalizing 1×1 conv: the slot whose output it widens */
+  equalizes?: string;
+}
+
+/**
+ * The layers the reference terms cost, cell by cell: the pre-convs and every op layer of every
+ * edge (a separable conv as its depthwise and pointwise layers), and, when `searched` is given,
+ * the equalizing 1×1 convs of every node whose inputs can be narrower than the node. The stem and
+ * the classifier are left out.
+ */
+function referenceLayout(
+  space: SearchSpace,
+  plan: NetworkPlan,
+  channels: Record<string, number>,
+  batch: number,
+  searched?: readonly string[],
+): { costed: CostedLayer[]; structure: CostStructure; equalizedSlot: (string | undefined)[] } {
+  const costed: CostedLayer[] = [];
+  const structure: CostStructure = { blockOf: [], groupOf: [], cellOf: [] };
+  const equalizedSlot: (string | undefined)[] = [];
+  let cellIndex = 0;
+  for (const cell of plan.cells) {
+    const groupsBefore = structure.cellOf.length;
+    const groups = new Map<string, number>();
+    const groupOf = (key: string, equalizes?: string) => {
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = structure.cellOf.length;
+        groups.set(key, group);
+        structure.cellOf.push(cellIndex);
+        equalizedSlot.push(equalizes);
+      }
+      return group;
+    };
+    const addBlock = (group: number, layers: CostedLayer[]) => {
+      const block = structure.groupOf.length;
+      structure.groupOf.push(group);
+      for (const layer of layers) {
+        costed.push(layer);
+        structure.blockOf.push(block);
+      }
+    };
+    for (const planned of cell.layers) {
+      const key = planned.edge === undefined ? planned.name : `edge${planned.edge}`;
+      const layer = toLayer(planned, channels, batch);
+      addBlock(
+        groupOf(key),
+        splitSeparable(layer).map((part) => ({
+          layer: part,
+          planned,
+          depthwise: part.type === "dwconv",
+        })),
+      );
+    }
+    for (const { name, slot } of searched ? equalizedInputs(space, cell, searched) : []) {
+      const layer: Layer = {
+        ...toLayer(cell.layers[0], channels, batch),
+        name,
+        type: "conv",
+        k1: 1,
+        k2: 1,
+        c: channels[slot],
+        f: channels[slot],
+        h: cell.size,
+        w: cell.size,
+        stride: 1,
+        dilation: 1,
+      };
+      const planned = { ...cell.layers[0], edge: undefined, op: undefined };
+      addBlock(groupOf(name, slot), [{ layer, planned, depthwise: false, equalizes: slot }]);
+    }
+    if (structure.cellOf.length > groupsBefore) cellIndex++;
+  }
+  return { costed, structure, equalizedSlot };
+}
+
+/**
+ * The inputs of a summing node that can be narrower than the node: a conv edge's output, or an
+ * identity edge passing a pre-conv's output. An identity from another node is already top-wide.
+ */
+function equalizedInputs(space: SearchSpace, cell: CellPlan, searched: readonly string[]) {
+  const inputs: { name: string; slot: string }[] = [];
+  for (const [node, edges] of Object.entries(cell.nodeInputs)) {
+    if (edges.length < 2) continue;
+    for (const { edge, width } of edges) {
+      const conv = cell.layers.find((layer) => layer.edge === edge);
+      const fromCellInput = space.inputs.includes(space.edges[edge][0]);
+      const slot = conv ? conv.slot : fromCellInput ? width[0] : undefined;
+      if (slot !== undefined && searched.includes(slot))
+        inputs.push({ name: `cell${cell.index}.${node}.eq_edge${edge}`, slot });
+    }
+  }
+  return inputs;
+}
+
+/** The authors cost a separable conv as its depthwise conv (c → c) and its 1×1 conv (c → f). */
+function splitSeparable(layer: Layer): Layer[] {
+  if (layer.type !== "dws") return [layer];
+  return [
+    { ...layer, name: `${layer.name}.depthwise`, type: "dwconv", f: layer.c },
+    { ...layer, name: `${layer.name}.pointwise`, type: "conv", k1: 1, k2: 1, dilation: 1 },
+  ];
+}
+
+/** Every conv and the classifier (pools are free), with their planned convs for op weights. */
+function networkLayers(plan: NetworkPlan, channels: Record<string, number>, batch: number) {
+  const planned = convLayers(plan);
+  const convs = planned.map((layer) => toLayer(layer, channels, batch));
+  const classifier = classifierLayer(plan, widthOf(plan.headInput, channels), batch);
+  return {
+    layers: [...convs, classifier],
+    weighted: [...planned, { ...plan.stem, edge: undefined, op: undefined }],
+    structure: undefined as CostStructure | undefined,
+  };
+}
+
+/** Today's channel cost: network-wide sums, a layer's input the widest soft count feeding it. */
+function networkChannelCost(
+  plan: NetworkPlan,
+  search: ChannelSlots,
+  surface: CostSurface,
+  hardware: SimConfig,
+  hardwareBatch: number,
+): ChannelCost {
+  const { slots, options } = search;
+  const widest = options[options.length - 1];
+  const inChannels = search.fixed.input;
+  const { layers } = networkLayers(
+    plan,
+    { ...search.fixed, ...uniform(slots, widest) },
+    hardwareBatch,
+  );
   const bridge = costBridge(surface, layers, hardware);
   // Constants after the slots: the image channels, 0 (padding for max), the class count.
   const input = slots.length;
@@ -106,17 +351,19 @@ export function channelCost(
   ]);
   const inputColumns = Array.from({ length: widestSet }, (_, k) => inputIndex.map((row) => row[k]));
   const outputIndex = [...convLayers(plan).map((l) => index(l.slot)), classes];
+  const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
   const weights = Array(layers.length).fill(1);
   return {
     bridge,
-    evaluate: (softChannels) => {
-      const extended = tf.concat([softChannels, tf.tensor1d([inChannels, 0, plan.classes])]);
+    evaluate: (channelWeights) => {
+      const softCounts = tf.matMul(channelWeights, optionValues).reshape([-1]);
+      const extended = tf.concat([softCounts, tf.tensor1d([inChannels, 0, plan.classes])]);
       const candidates = inputColumns.map((column) =>
         selectByIndex(extended as tf.Tensor1D, column),
       );
       const cIn = tf.max(tf.stack(candidates, 1), 1) as tf.Tensor1D;
       const fOut = selectByIndex(extended as tf.Tensor1D, outputIndex);
-      return bridge(tf.tensor1d(weights), cIn, fOut);
+      return networkTerms(bridge(cIn, fOut), tf.tensor1d(weights));
     },
   };
 }

@@ -4,6 +4,8 @@ import { InputError } from "../errors.js";
 export interface SearchSettings {
   preset: PresetName;
   hwModel: string;
+  /** how the loss's latency and utilization are built from the layers' costs */
+  costTerms: CostTermsName;
   array: { rows: number; cols: number };
   lambda: number;
   beta: number;
@@ -56,6 +58,22 @@ export function parseChannelRange(spec: string, flag = "--channels"): ChannelRan
   return { min, max, step };
 }
 
+/**
+ * `reference`: the authors' per-edge, per-cell terms (src/search/costRules.ts); `network`:
+ * network-wide ΣMACs / (Σcycles · PEs), zero ops free.
+ */
+export const costTermNames = ["reference", "network"] as const;
+export type CostTermsName = (typeof costTermNames)[number];
+
+export function parseCostTerms(name: string): CostTermsName {
+  if (!(costTermNames as readonly string[]).includes(name)) {
+    throw new InputError(
+      `--cost-terms: unknown cost terms "${name}" (known: ${costTermNames.join(", ")})`,
+    );
+  }
+  return name as CostTermsName;
+}
+
 export const presetNames = ["paper", "demo", "smoke"] as const;
 export type PresetName = (typeof presetNames)[number];
 
@@ -68,6 +86,7 @@ type PresetDefaults = Omit<SearchSettings, "preset" | "hwModel" | "seed">;
  * because its latencies (ms on a 16-wide array) are larger than the paper's. smoke: for tests.
  */
 const paper: PresetDefaults = {
+  costTerms: "reference",
   lambda: 1,
   beta: 1,
   array: { rows: 128, cols: 128 },

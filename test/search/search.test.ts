@@ -83,6 +83,7 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
     [["--channels", "64:32:8"], /--channels: empty channel range/],
     [["--preset", "huge"], /--preset: unknown preset "huge"/],
     [["--hw-model", "tpu"], /--hw-model: unknown cost model "tpu"/],
+    [["--cost-terms", "cells"], /--cost-terms: unknown cost terms "cells"/],
     [["--hw-model", "blackbox"], /--hw-model blackbox needs --table/],
   ];
   for (const [args, message] of bad) {

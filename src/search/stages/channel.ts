@@ -56,23 +56,20 @@ export function createChannelStage(
     archVariableName("channel-logits"),
   ) as tf.Variable<tf.Rank.R2>;
   const masks = maskMatrix(options, widest);
-  const optionValues = tf.tensor2d(options, [options.length, 1]);
   const cost = channelCost(
+    space,
     plan,
-    slots,
-    widest,
-    shape.inChannels,
+    { slots, options, fixed: { input: shape.inChannels } },
     surface,
     hardware,
     settings.hardwareBatch,
+    settings.costTerms,
   );
   // One Gumbel sample [slots, options] gives both the masks (DMask) and the soft counts (cost).
   const masksOf = (weights: tf.Tensor2D) => {
     const perSlot = tf.unstack(tf.matMul(weights, masks)) as tf.Tensor1D[];
     return new Map(slots.map((slot, i) => [slot, perSlot[i]]));
   };
-  const softChannels = (weights: tf.Tensor2D) =>
-    tf.matMul(weights, optionValues).reshape([-1]) as tf.Tensor1D;
   const stage: ChannelStage = {
     plan,
     params,
@@ -91,9 +88,7 @@ export function createChannelStage(
           masks: masksOf(gumbelSoftmax(logits, stage.tau, step)),
         }),
       costTerm: (step) => {
-        const { latencyMs, util } = cost.evaluate(
-          softChannels(gumbelSoftmax(logits, stage.tau, step)),
-        );
+        const { latencyMs, util } = cost.evaluate(gumbelSoftmax(logits, stage.tau, step));
         return tf.sub(tf.mul(latencyMs, settings.lambda), tf.mul(util, settings.beta));
       },
     },
@@ -102,7 +97,7 @@ export function createChannelStage(
       forward(space, plan, params, x, { masks: masksOf(tf.softmax(logits) as tf.Tensor2D) }),
     expectedCost: () =>
       tf.tidy(() => {
-        const { latencyMs, util } = cost.evaluate(softChannels(tf.softmax(logits) as tf.Tensor2D));
+        const { latencyMs, util } = cost.evaluate(tf.softmax(logits) as tf.Tensor2D);
         return { latencyMs: latencyMs.dataSync()[0], util: util.dataSync()[0] };
       }),
   };

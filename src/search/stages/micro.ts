@@ -49,7 +49,15 @@ export function createMicroStage(
     true,
     archVariableName("alpha"),
   ) as tf.Variable<tf.Rank.R2>;
-  const cost = microCost(space, plan, channels, surface, hardware, settings.hardwareBatch);
+  const cost = microCost(
+    space,
+    plan,
+    channels,
+    surface,
+    hardware,
+    settings.hardwareBatch,
+    settings.costTerms,
+  );
   const stage: MicroStage = {
     plan,
     params,
