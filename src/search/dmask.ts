@@ -20,3 +20,20 @@ export function channelMask(weights: tf.Tensor1D, masks: tf.Tensor2D): tf.Tensor
 export function softChannels(weights: tf.Tensor1D, options: tf.Tensor1D): tf.Scalar {
   return tf.sum(tf.mul(weights, options));
 }
+
+/**
+ * The authors' initial channel logits: per layer a Gaussian bump (σ = one option, the normal
+ * density's height) centred on an option drawn uniformly at random, so every layer starts leaning
+ * towards a different width instead of all options being equal. `seed` must not be 0 (tfjs
+ * treats seed 0 as unseeded).
+ */
+export function initialChannelLogits(layers: number, options: number, seed: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const centres = tf
+      .floor(tf.randomUniform([layers, 1], 0, options, "float32", seed))
+      .minimum(options - 1);
+    const positions = tf.range(0, options).reshape([1, options]);
+    const squared = tf.square(tf.sub(positions, centres));
+    return tf.div(tf.exp(tf.mul(squared, -0.5)), Math.sqrt(2 * Math.PI)) as tf.Tensor2D;
+  });
+}

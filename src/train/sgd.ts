@@ -1,7 +1,7 @@
 /**
  * SGD with momentum, weight decay and gradient-norm clipping, in PyTorch's order (DARTS's
  * training loop): clip all gradients together to `maxGradNorm` (clip_grad_norm_), add
- * weightDecay·w, then v ← momentum·v + g and w ← w − lr·v.
+ * weightDecay·w, then v ← momentum·v + g and w ← w − lr·v (Nesterov: w ← w − lr·(g + momentum·v)).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -13,14 +13,17 @@ export interface SgdOptions {
   weightDecay?: number;
   /** clip the global gradient norm to this (default: no clipping) */
   maxGradNorm?: number;
+  /** Nesterov momentum, as torch.optim.SGD(nesterov=True) (default false) */
+  nesterov?: boolean;
 }
 
 export interface Sgd {
   /**
    * Applies one update from `grads` (keyed by variable name, as tf.variableGrads returns them);
-   * variables without a gradient are left alone. Returns the gradient norm before clipping.
+   * variables without a gradient are left alone. `learningRate` and `momentum` override the
+   * options for this step (schedules). Returns the gradient norm before clipping.
    */
-  step(grads: tf.NamedTensorMap, learningRate?: number): number;
+  step(grads: tf.NamedTensorMap, learningRate?: number, momentum?: number): number;
   /** Releases the momentum buffers. */
   dispose(): void;
   /** The momentum buffers by variable name (created on first use), for checkpoints. */
@@ -28,7 +31,7 @@ export interface Sgd {
 }
 
 export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
-  const momentum = options.momentum ?? 0.9;
+  const baseMomentum = options.momentum ?? 0.9;
   const weightDecay = options.weightDecay ?? 0;
   const maxGradNorm = options.maxGradNorm ?? Number.POSITIVE_INFINITY;
   const velocities = new Map<string, tf.Variable>();
@@ -41,7 +44,11 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
     return velocity;
   };
 
-  const step = (grads: tf.NamedTensorMap, learningRate = options.learningRate): number =>
+  const step = (
+    grads: tf.NamedTensorMap,
+    learningRate = options.learningRate,
+    momentum = baseMomentum,
+  ): number =>
     tf.tidy(() => {
       const updated = variables.filter((variable) => grads[variable.name] !== undefined);
       if (updated.length === 0) return 0;
@@ -56,7 +63,8 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
         const velocity = velocityOf(variable);
         const next = tf.add(tf.mul(velocity, momentum), gradient);
         velocity.assign(next);
-        variable.assign(tf.sub(variable, tf.mul(next, learningRate)));
+        const update = options.nesterov ? tf.add(gradient, tf.mul(next, momentum)) : next;
+        variable.assign(tf.sub(variable, tf.mul(update, learningRate)));
       }
       return norm.dataSync()[0];
     });

@@ -12,7 +12,7 @@ import { createParams, disposeParams, trainableVariables } from "../search/model
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { correctCount, evaluateTop1 } from "./metrics.js";
 import { softmaxCrossEntropy as crossEntropy } from "./ops/crossEntropy.js";
-import { stepLearningRate } from "./schedule.js";
+import { oneCycle, stepLearningRate } from "./schedule.js";
 import { createSgd } from "./sgd.js";
 import { trainStep } from "./step.js";
 
@@ -23,6 +23,9 @@ export interface TrainOptions {
   momentum: number;
   weightDecay: number;
   clipNorm: number;
+  /** "step" (default): lr × 0.1 at 1/2 and 3/4 of the epochs; "one-cycle": OneCycleLR per batch */
+  schedule?: "step" | "one-cycle";
+  nesterov?: boolean;
   seed: number;
   outDir: string;
   resume: boolean;
@@ -75,6 +78,7 @@ export async function trainNetwork(
     momentum: options.momentum,
     weightDecay: options.weightDecay,
     maxGradNorm: options.clipNorm > 0 ? options.clipNorm : undefined,
+    nesterov: options.nesterov,
   });
   const checkpointVariables = new Map(params.named);
   for (const [key, variable] of params.named)
@@ -92,9 +96,14 @@ export async function trainNetwork(
   const logits = (x: tf.Tensor4D, statistics?: StatisticsLog) =>
     forward(arch.space, plan, params, x, { statistics });
   for (let epoch = history.length; epoch < options.epochs; epoch++) {
-    const learningRate = stepLearningRate(options.learningRate, epoch, options.epochs);
-    const started = performance.now();
     const batches = Math.ceil(data.train.count / options.batch);
+    const stepRate = stepLearningRate(options.learningRate, epoch, options.epochs);
+    const rateAt = (batch: number) =>
+      options.schedule === "one-cycle"
+        ? oneCycle(options.learningRate, epoch * batches + batch, options.epochs * batches)
+        : { learningRate: stepRate, momentum: options.momentum };
+    const learningRate = rateAt(0).learningRate;
+    const started = performance.now();
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
@@ -112,7 +121,10 @@ export async function trainNetwork(
         },
         variables,
         {
-          step: (grads) => sgd.step(grads, learningRate),
+          step: (grads) => {
+            const rate = rateAt(batch);
+            return sgd.step(grads, rate.learningRate, rate.momentum);
+          },
           dispose: () => {},
           velocityOf: sgd.velocityOf,
         },

@@ -35,6 +35,18 @@ describe("SGD with momentum, weight decay and clipping (PyTorch's order)", () =>
     tf.dispose([w, g]);
   });
 
+  it("Nesterov steps along g + momentum·v, with a per-step rate and momentum", () => {
+    const w = tf.variable(tf.tensor1d([1]));
+    const sgd = createSgd([w], { learningRate: 0.1, momentum: 0.9, nesterov: true });
+    const g = tf.tensor1d([2]);
+    sgd.step({ [w.name]: g }); // v = 2, update 2 + 0.9·2 = 3.8
+    expect(w.dataSync()[0]).toBeCloseTo(1 - 0.38, 6);
+    sgd.step({ [w.name]: g }, 0.01, 0.5); // v = 0.5·2 + 2 = 3, update 2 + 0.5·3 = 3.5
+    expect(w.dataSync()[0]).toBeCloseTo(1 - 0.38 - 0.035, 6);
+    sgd.dispose();
+    tf.dispose([w, g]);
+  });
+
   it("leaves variables without a gradient alone and releases its buffers", () => {
     const before = tf.memory().numTensors;
     const a = tf.tidy(() => tf.variable(tf.scalar(1)));

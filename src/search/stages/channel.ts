@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { SimConfig } from "../../hw/simulator/config.js";
 import type { CostSurface } from "../costSurface.js";
 import { type ChannelCost, channelCost } from "../costTerms.js";
-import { maskMatrix } from "../dmask.js";
+import { initialChannelLogits, maskMatrix } from "../dmask.js";
 import { gumbelSoftmax } from "../gumbel.js";
 import { forward } from "../model/forward.js";
 import {
@@ -12,7 +12,7 @@ import {
   trainableVariables,
 } from "../model/params.js";
 import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../network.js";
-import { channelOptions, type SearchSettings } from "../settings.js";
+import { archSeed, channelOptions, type SearchSettings } from "../settings.js";
 import type { SearchSpace } from "../space.js";
 import type { SearchStage } from "./runStage.js";
 import type { StageModel } from "./searchEpoch.js";
@@ -51,7 +51,7 @@ export function createChannelStage(
   };
   const params = createParams(plan, channels, settings.seed + 1);
   const logits = tf.variable(
-    tf.zeros([slots.length, options.length]),
+    initialChannelLogits(slots.length, options.length, archSeed(settings.seed, "channel")),
     true,
     archVariableName("channel-logits"),
   ) as tf.Variable<tf.Rank.R2>;

@@ -11,7 +11,7 @@ import {
   trainableVariables,
 } from "../model/params.js";
 import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../network.js";
-import type { SearchSettings } from "../settings.js";
+import { archSeed, type SearchSettings } from "../settings.js";
 import type { SearchSpace } from "../space.js";
 import type { SearchStage } from "./runStage.js";
 import type { StageModel } from "./searchEpoch.js";
@@ -44,8 +44,15 @@ export function createMicroStage(
   for (const layer of convLayers(plan)) channels[layer.slot] ??= settings.microChannels;
   const params = createParams(plan, channels, settings.seed);
   const opCount = Object.keys(space.ops).length;
+  // The authors start every edge's op logits at standard normal draws, not at zero.
   const alpha = tf.variable(
-    tf.zeros([space.edges.length, opCount]),
+    tf.randomNormal(
+      [space.edges.length, opCount],
+      0,
+      1,
+      "float32",
+      archSeed(settings.seed, "micro"),
+    ),
     true,
     archVariableName("alpha"),
   ) as tf.Variable<tf.Rank.R2>;

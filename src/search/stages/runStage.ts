@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../../data/imageSet.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
 import { evaluateTop1 } from "../../train/metrics.js";
+import { stepDecay } from "../../train/schedule.js";
 import { createSgd } from "../../train/sgd.js";
 import type { CostBridge } from "../costBridge.js";
 import type { NetworkParams } from "../model/params.js";
@@ -35,19 +36,21 @@ export interface StageRun {
 }
 
 /**
- * Runs a search stage epoch by epoch (paper Table 6: SGD lr 0.05, momentum 0.9, wd 3e-4, clip
- * 0.5 on weights; Adam on the architecture), checkpointing after every epoch so --resume picks
- * up where it stopped. Returns the share of the stage's time spent in the cost model.
+ * Runs a search stage epoch by epoch with the authors' optimizers (their search defaults: SGD with
+ * momentum 0.8, weight decay 3e-4 and gradient-norm clip 0.5 on the weights, lr × 0.5 every 30
+ * epochs of the stage; Adam with betas (0.9, 0.999) and no weight decay on the architecture
+ * logits), checkpointing after every epoch so --resume picks up where it stopped. Returns the
+ * share of the stage's time spent in the cost model.
  */
 export async function runStage(stage: SearchStage, run: StageRun): Promise<number> {
   const { settings } = run;
   const sgd = createSgd(stage.model.weightVariables, {
     learningRate: settings.weightLr,
-    momentum: 0.9,
+    momentum: settings.weightMomentum,
     weightDecay: 3e-4,
     maxGradNorm: 0.5,
   });
-  const adam = tf.train.adam(settings.archLr, 0.5, 0.999);
+  const adam = tf.train.adam(settings.archLr, 0.9, 0.999);
   const checkpoint = `checkpoint-${run.name}`;
   const variables = new Map<string, tf.Variable>(stage.params.named);
   variables.set("arch", stage.archLogits);
@@ -75,8 +78,11 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         batch: settings.batch,
         seed: settings.seed * 1000 + epoch + (run.name === "channel" ? 500 : 0),
         weightShare: settings.weightShare,
-        sgd,
-        adam: epoch === firstEpoch ? adam : adam,
+        sgd: {
+          ...sgd,
+          step: (grads) => sgd.step(grads, stepDecay(settings.weightLr, epoch, 30, 0.5)),
+        },
+        adam,
       },
       (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
     );
