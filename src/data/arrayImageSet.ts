@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { LabelledImages } from "./imageFolder.js";
-import type { ImageSet } from "./imageSet.js";
+import type { Augmentation, ImageSet } from "./imageSet.js";
+import { resizedCropBox, sampleCrop } from "./resizedCrop.js";
 
 /** Per-channel mean and standard deviation of HWC RGB bytes scaled to [0, 1]. */
 export function channelStatistics(set: LabelledImages): { mean: number[]; std: number[] } {
@@ -21,13 +22,14 @@ export function channelStatistics(set: LabelledImages): { mean: number[]; std: n
 
 /**
  * Decoded images (an image folder) as batches: normalized with the training statistics, and with
- * `augment` a seeded order, a random crop after zero padding of resolution/8 (4 pixels at 32, as
- * for CIFAR) and a horizontal flip.
+ * `augment` a seeded order, a horizontal flip and either a random crop after zero padding of
+ * resolution/8 (4 pixels at 32, as for CIFAR) or a random-resized crop (ImageNet).
  */
 export function arrayImageSet(
   set: LabelledImages,
   resolution: number,
   statistics: { mean: number[]; std: number[] },
+  augmentation: Augmentation = "pad-crop",
 ): ImageSet {
   const pixels = resolution * resolution;
   const padding = Math.max(1, Math.round(resolution / 8));
@@ -48,22 +50,18 @@ export function arrayImageSet(
         const labels = new Int32Array(chosen.length);
         chosen.forEach((image, b) => {
           labels[b] = set.labels[image];
-          const shiftY = augment ? uniformInt(rng, -padding, padding) : 0;
-          const shiftX = augment ? uniformInt(rng, -padding, padding) : 0;
+          // Draw order: the crop, then the flip.
+          const value =
+            augment && augmentation === "resized-crop"
+              ? resizedCrop(set.images, image, resolution, resizedCropBox(rng, resolution))
+              : paddedCrop(set.images, image, resolution, augment ? padding : 0, rng);
           const flip = augment && uniformInt(rng, 0, 1) === 1;
           for (let y = 0; y < resolution; y++) {
             for (let xPos = 0; xPos < resolution; xPos++) {
-              const sourceY = y + shiftY;
-              const sourceX = (flip ? resolution - 1 - xPos : xPos) + shiftX;
-              const inside =
-                sourceY >= 0 && sourceY < resolution && sourceX >= 0 && sourceX < resolution;
+              const sourceX = flip ? resolution - 1 - xPos : xPos;
               for (let c = 0; c < 3; c++) {
-                const value = inside
-                  ? set.images[((image * resolution + sourceY) * resolution + sourceX) * 3 + c] /
-                    255
-                  : 0;
                 x[((b * resolution + y) * resolution + xPos) * 3 + c] =
-                  (value - statistics.mean[c]) / statistics.std[c];
+                  (value(y, sourceX, c) - statistics.mean[c]) / statistics.std[c];
               }
             }
           }
@@ -75,4 +73,34 @@ export function arrayImageSet(
       }
     },
   };
+}
+
+type Pixel = (y: number, x: number, c: number) => number;
+
+/** The image shifted by up to `padding` pixels each way, zeros where it leaves the frame. */
+function paddedCrop(
+  images: Uint8Array,
+  image: number,
+  side: number,
+  padding: number,
+  rng: ReturnType<typeof xoroshiro128plus>,
+): Pixel {
+  const shiftY = padding > 0 ? uniformInt(rng, -padding, padding) : 0;
+  const shiftX = padding > 0 ? uniformInt(rng, -padding, padding) : 0;
+  return (y, x, c) => {
+    const sourceY = y + shiftY;
+    const sourceX = x + shiftX;
+    const inside = sourceY >= 0 && sourceY < side && sourceX >= 0 && sourceX < side;
+    return inside ? images[((image * side + sourceY) * side + sourceX) * 3 + c] / 255 : 0;
+  };
+}
+
+function resizedCrop(
+  images: Uint8Array,
+  image: number,
+  side: number,
+  box: ReturnType<typeof resizedCropBox>,
+): Pixel {
+  const offset = image * side * side * 3;
+  return (y, x, c) => sampleCrop(images, offset, side, box, y, x, c);
 }

@@ -14,6 +14,9 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { InputError } from "../errors.js";
 
+/** Which class folders to read: all, or ImageNet-100's tenth of ImageNet. */
+export type ClassSubset = "all" | "imagenet100";
+
 export interface ImageFolderOptions {
   /** Output side in pixels. */
   resolution: number;
@@ -23,6 +26,11 @@ export interface ImageFolderOptions {
   validationFraction?: number;
   /** For the draws above; default 0. */
   seed?: number;
+  /**
+   * "imagenet100": of full ImageNet's 1,000 sorted class folders keep 0, 10, 20, …, 990 (the
+   * reference's ImageNet-100); a folder of exactly 100 classes is taken whole.
+   */
+  classSubset?: ClassSubset;
   onProgress?: (decoded: number, total: number) => void;
 }
 
@@ -60,7 +68,7 @@ export async function readImageFolder(
 ): Promise<ImageFolder> {
   const { resolution } = options;
   checkOptions(options);
-  const classes = listClasses(dir);
+  const classes = subsetOf(listClasses(dir), options.classSubset, dir);
   const split = splitFiles(
     classes.map((name) => listImages(join(dir, name), name)),
     options,
@@ -92,10 +100,27 @@ function listClasses(dir: string): string[] {
     .map((entry) => entry.name)
     .sort();
   if (classes.length === 0) throw new InputError(`${dir}: no class subfolders`);
-  if (classes.length > maxClasses) {
-    throw new InputError(`${dir}: ${classes.length} classes, more than the ${maxClasses} allowed`);
-  }
   return classes;
+}
+
+const imagenetClasses = 1000;
+const imagenet100Stride = 10;
+
+function subsetOf(classes: string[], subset: ClassSubset | undefined, dir: string): string[] {
+  let kept = classes;
+  if (subset === "imagenet100") {
+    if (classes.length === imagenetClasses) {
+      kept = classes.filter((_, i) => i % imagenet100Stride === 0);
+    } else if (classes.length !== imagenetClasses / imagenet100Stride) {
+      throw new InputError(
+        `${dir}: ImageNet-100 takes a folder of the 1000 ImageNet classes or of 100 classes (found ${classes.length})`,
+      );
+    }
+  }
+  if (kept.length > maxClasses) {
+    throw new InputError(`${dir}: ${kept.length} classes, more than the ${maxClasses} allowed`);
+  }
+  return kept;
 }
 
 function listImages(classDir: string, className: string): string[] {

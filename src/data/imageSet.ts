@@ -10,6 +10,12 @@ export interface ImageSet {
   ): Iterable<{ x: tf.Tensor4D; y: tf.Tensor1D }>;
 }
 
+/**
+ * Training-time augmentation besides the flip: "pad-crop" shifts the image within a zero border
+ * (CIFAR's pad-4 crop), "resized-crop" takes a random-resized crop (ImageNet's).
+ */
+export type Augmentation = "pad-crop" | "resized-crop";
+
 export interface TrainingData {
   train: ImageSet;
   validation: ImageSet;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { InputError } from "../errors.js";
 import { arrayImageSet, channelStatistics } from "./arrayImageSet.js";
 import {
   type Cifar10,
@@ -11,8 +12,8 @@ import {
   type RecordSet,
 } from "./cifar10.js";
 import { epochBatches } from "./cifar10Batches.js";
-import { readImageFolder } from "./imageFolder.js";
-import type { ImageSet, TrainingData } from "./imageSet.js";
+import { type ClassSubset, readImageFolder } from "./imageFolder.js";
+import type { Augmentation, ImageSet, TrainingData } from "./imageSet.js";
 
 export interface TrainingDataOptions {
   /** input height = width; CIFAR's 32 is area-downsampled to smaller sizes for quick runs */
@@ -21,6 +22,10 @@ export interface TrainingDataOptions {
   imagesPerClass: number;
   validationFraction: number;
   seed: number;
+  /** image folders only: which class folders to keep (see readImageFolder) */
+  classSubset?: ClassSubset;
+  /** image folders only (CIFAR always pads and crops); default "pad-crop" */
+  augmentation?: Augmentation;
 }
 
 /**
@@ -33,6 +38,11 @@ export async function loadTrainingData(
 ): Promise<TrainingData> {
   if (existsSync(join(folder, "train")) && existsSync(join(folder, "val")))
     return loadImageFolders(folder, options);
+  if (options.classSubset === "imagenet100") {
+    throw new InputError(
+      `--data: ${folder} is not an ImageNet-style folder (train/ and val/ of class folders), which ImageNet-100 needs`,
+    );
+  }
   return loadCifar(folder, options);
 }
 
@@ -40,18 +50,19 @@ async function loadImageFolders(
   folder: string,
   options: TrainingDataOptions,
 ): Promise<TrainingData> {
-  const { resolution, seed, validationFraction } = options;
+  const { resolution, seed, validationFraction, classSubset } = options;
   const maxPerClass = options.imagesPerClass > 0 ? options.imagesPerClass : undefined;
   const train = await readImageFolder(join(folder, "train"), {
     resolution,
     maxPerClass,
     validationFraction,
     seed,
+    classSubset,
   });
-  const test = await readImageFolder(join(folder, "val"), { resolution, seed });
+  const test = await readImageFolder(join(folder, "val"), { resolution, seed, classSubset });
   const statistics = channelStatistics(train);
   return {
-    train: arrayImageSet(train, resolution, statistics),
+    train: arrayImageSet(train, resolution, statistics, options.augmentation),
     validation: arrayImageSet(train.validation, resolution, statistics),
     test: arrayImageSet(test, resolution, statistics),
     classes: train.classes.length,

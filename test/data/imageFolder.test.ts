@@ -144,4 +144,36 @@ describe("readImageFolder", () => {
     await fails(brokenPng).toThrow(`${join(brokenPng, "cat/a.png")}: unreadable PNG image (`);
     await expect(readImageFolder(zoo, { resolution: 0 })).rejects.toThrow(InputError);
   });
+
+  it("ImageNet-100: classes 0, 10, …, 990 of ImageNet's sorted 1000, or a 100-class folder whole", async () => {
+    const classes = (count: number) => {
+      const files: Record<string, Uint8Array> = {};
+      const dot = pngFile(1, 1, () => red);
+      // zero-padded names sort like ImageNet's wnids; the label is the name's rank
+      for (let i = 0; i < count; i++) files[`n${String(i).padStart(4, "0")}/a.png`] = dot;
+      return folder(files);
+    };
+    const full = await readImageFolder(classes(1000), {
+      resolution: 1,
+      classSubset: "imagenet100",
+    });
+    expect(full.classes.length).toBe(100);
+    expect(full.classes.slice(0, 3)).toEqual(["n0000", "n0010", "n0020"]);
+    expect(full.classes.at(-1)).toBe("n0990");
+    expect([...full.labels]).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const hundred = await readImageFolder(classes(100), {
+      resolution: 1,
+      classSubset: "imagenet100",
+    });
+    expect(hundred.classes.length).toBe(100);
+    expect(hundred.classes.at(-1)).toBe("n0099");
+    const odd = classes(30);
+    await expect(
+      readImageFolder(odd, { resolution: 1, classSubset: "imagenet100" }),
+    ).rejects.toThrow(
+      new InputError(
+        `${odd}: ImageNet-100 takes a folder of the 1000 ImageNet classes or of 100 classes (found 30)`,
+      ),
+    );
+  });
 });

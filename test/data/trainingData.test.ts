@@ -72,4 +72,40 @@ describe("training data from an image folder (train/ and val/)", () => {
     );
     expect(redPlanes.some((plane) => new Set(plane).size === 2)).toBe(true);
   });
+
+  it("random-resized crops (ImageNet) stay inside the image: no padding, seeded", async () => {
+    const data = await loadTrainingData(imageNetFolder(), {
+      resolution: 8,
+      imagesPerClass: 0,
+      validationFraction: 0,
+      seed: 0,
+      augmentation: "resized-crop",
+    });
+    const batch = (seed: number) => {
+      const [{ x, y }] = [...data.train.batches(12, { seed, augment: true })];
+      const result = { pixels: x.arraySync() as number[][][][], labels: Array.from(y.dataSync()) };
+      tf.dispose([x, y]);
+      return result;
+    };
+    expect(batch(5)).toEqual(batch(5));
+    const { pixels, labels } = batch(5);
+    const redPlanes = labels.flatMap((label, i) =>
+      label === 2 ? [pixels[i].flat().map((rgb) => rgb[0])] : [],
+    );
+    expect(redPlanes.length).toBe(4);
+    for (const plane of redPlanes) expect(new Set(plane).size).toBe(1);
+  });
+
+  it("ImageNet-100 needs an image folder, not CIFAR-10's binary files", async () => {
+    const cifar = mkdtempSync(join(tmpdir(), "uboost-cifar-"));
+    await expect(
+      loadTrainingData(cifar, {
+        resolution: 8,
+        imagesPerClass: 0,
+        validationFraction: 0,
+        seed: 0,
+        classSubset: "imagenet100",
+      }),
+    ).rejects.toThrow(`--data: ${cifar} is not an ImageNet-style folder`);
+  });
 });
