@@ -1,50 +1,27 @@
 /**
  * Training throughput with tfjs on every available backend, measured in one run: images/s of a
- * full SGD step (forward, backward, momentum update) for
- *   (a) a plain network: stem conv 3→64, three cells of two 3×3 conv-BN-ReLU at 64 channels and
- *       a 2×2 max-pool, global average pool, dense 10; 32×32 inputs;
- *   (b) the same skeleton whose cells also run one of each op the search uses (3×3, 5×5 and
- *       dilated convs, separable and dilated separable convs, 3×3 max-pool, identity, a stride-2
- *       conv), summed as a supernet's mixed op would.
+ * full SGD step (forward, backward, momentum update, batch-norm statistics) of two networks built
+ * from a description by the model builder that search and train use (src/model/):
+ *   (a) plain: stem conv 3→64, three cells of two 3×3 conv-BN-ReLU at 64 channels (the cell's
+ *       pre layer and one conv3x3 edge) each followed by a 2×2 max-pool, global average pool,
+ *       dense 10; 32×32 inputs;
+ *   (b) mixed: the same skeleton whose cell edge is the search's mixed op over every op of the
+ *       U-Boost space (conv, depthwise-separable and dilated convs, 3×3 and 5×5, identity, zero),
+ *       as the microarchitecture supernet runs it.
  * Each backend's ceiling is its forward conv2d speed (3×3, 64 → 64, 32×32); `gflops` counts a
  * step as three forward passes (forward, input gradient, filter gradient). The slow pure-JS cpu
  * backend runs a smaller batch and a single timed step.
- *
- * `benchGradients` times each op's forward pass and both gradients on one shape (3×3, 64
- * channels, 16×16, batch 64) to show where a step's time goes.
  */
 import * as tf from "@tensorflow/tfjs";
+import { macsOf } from "../src/engine/reference.js";
+import { type ArchFile, archNetwork } from "../src/model/archFile.js";
+import { applyStatistics, type StatisticsLog } from "../src/model/batchNorm.js";
+import { forward } from "../src/model/forward.js";
+import { createParams, disposeParams, trainableVariables } from "../src/model/params.js";
+import { convLayers, type NetworkPlan, planLayers, planNetwork } from "../src/model/plan.js";
+import { type SearchSpace, uboostSpace } from "../src/model/space.js";
 import { availableBackends, type BackendName, selectBackend } from "../src/train/backend.js";
-import { conv2dBackpropFilter, conv2dBackpropInput } from "../src/train/gradients/conv2dGrad.js";
-import {
-  depthwiseConv2dBackpropFilter,
-  depthwiseConv2dBackpropInput,
-} from "../src/train/gradients/depthwiseConv2dGrad.js";
-import { applyBatchNorm, type BatchNorm, createBatchNorm } from "../src/train/layers/batchNorm.js";
-import {
-  applyConv,
-  type Conv,
-  type ConvSpec,
-  convMacs,
-  createConv,
-} from "../src/train/layers/conv.js";
-import {
-  applyConvBnRelu,
-  type ConvBnRelu,
-  createConvBnRelu,
-} from "../src/train/layers/convBnRelu.js";
-import { applyDense, createDense, type Dense } from "../src/train/layers/dense.js";
-import {
-  applyDepthwiseConv,
-  createDepthwiseConv,
-  type DepthwiseConv,
-  depthwiseConvMacs,
-} from "../src/train/layers/depthwiseConv.js";
-import { type SeedStream, seedStream } from "../src/train/layers/init.js";
-import { collectVariables } from "../src/train/layers/variables.js";
-import { type ConvOptions, convConfig } from "../src/train/ops/convGeometry.js";
 import { softmaxCrossEntropy } from "../src/train/ops/crossEntropy.js";
-import { maxPool } from "../src/train/ops/maxPool.js";
 import { createSgd } from "../src/train/sgd.js";
 import { trainStep } from "../src/train/step.js";
 
@@ -95,10 +72,10 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
     const report = (stage: string, done: number, total: number) =>
       progress(`${backend} ${stage}`, done, total);
     const ceiling = convCeilingGflops(batch);
-    const plain = timeTraining(createPlainNet, batch, steps, (done, total) =>
+    const plain = timeTraining(plainNet(), batch, steps, (done, total) =>
       report("plain", done, total),
     );
-    const mixed = timeTraining(createMixedNet, batch, steps, (done, total) =>
+    const mixed = timeTraining(mixedNet(), batch, steps, (done, total) =>
       report("mixed", done, total),
     );
     results[backend] = {
@@ -118,173 +95,99 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
 // ---------------------------------------------------------------------------------------------
 // Networks
 
+/** A cell of one node fed by one edge from the previous cell, choosing among `ops`. */
+function oneEdgeSpace(ops: SearchSpace["ops"]): SearchSpace {
+  return { ops, inputs: ["x_p", "x_pp"], nodes: ["t1"], edges: [["x_p", "t1"]] };
+}
+
+const shape = { stacks: Array(cellCount).fill(1), resolution: imageSize, inChannels: 3, classes };
+
+/** (a) as an arch file: the one edge is a 3×3 conv; every layer 64 wide. */
+function plainArch(): ArchFile {
+  const space = oneEdgeSpace({ conv3x3: uboostSpace.ops.conv3x3 });
+  const edges = [{ from: "x_p", to: "t1", op: "conv3x3", probabilities: { conv3x3: 1 } }];
+  const plan = planNetwork(space, shape, ["conv3x3"]);
+  const slots = convLayers(plan).map((layer) => ({ slot: layer.slot, channels }));
+  return { format: "uboost-arch/1", space, shape, edges, channels: slots };
+}
+
 interface Net {
-  layers: unknown;
-  /** forward multiply-accumulates per image */
-  macsPerImage: number;
-  forward(x: tf.Tensor4D): tf.Tensor2D;
+  space: SearchSpace;
+  plan: NetworkPlan;
+  channels: Record<string, number>;
+  /** the supernet's op weights (uniform), for the mixed network */
+  opWeights?: tf.Tensor2D;
 }
 
-function createPlainNet(seeds: SeedStream): Net {
-  let size = imageSize;
-  let macs = 0;
-  const convBnRelu = (spec: ConvSpec) => {
-    macs += convMacs(spec, size, size);
-    return createConvBnRelu(spec, seeds);
-  };
-  const stem = convBnRelu({ inChannels: 3, outChannels: channels, kernel: 3 });
-  const cells: ConvBnRelu[][] = [];
-  for (let cell = 0; cell < cellCount; cell++) {
-    const spec = { inChannels: channels, outChannels: channels, kernel: 3 };
-    cells.push([convBnRelu(spec), convBnRelu(spec)]);
-    size /= 2;
-  }
-  const classifier = createDense(channels, classes, seeds);
-  macs += channels * classes;
-  return {
-    layers: { stem, cells, classifier },
-    macsPerImage: macs,
-    forward: (x) => {
-      let h = applyConvBnRelu(stem, x, true);
-      for (const [first, second] of cells) {
-        h = applyConvBnRelu(second, applyConvBnRelu(first, h, true), true);
-        h = maxPool(h, { size: 2 });
-      }
-      return classify(classifier, h);
-    },
-  };
+function plainNet(): Net {
+  const arch = plainArch();
+  return { space: arch.space, ...archNetwork(arch) };
 }
 
-/** conv → BN (no ReLU: the mixed op's sum is followed by one) */
-interface ConvBn {
-  conv: Conv;
-  bn: BatchNorm;
+/** (b): the microarchitecture supernet of a one-edge cell over the whole U-Boost op table. */
+function mixedNet(): Net {
+  const space = oneEdgeSpace(uboostSpace.ops);
+  const plan = planNetwork(space, shape);
+  const widths: Record<string, number> = { input: shape.inChannels };
+  for (const layer of convLayers(plan)) widths[layer.slot] = channels;
+  const ops = Object.keys(space.ops).length;
+  const opWeights = tf.fill([space.edges.length, ops], 1 / ops) as tf.Tensor2D;
+  return { space, plan, channels: widths, opWeights };
 }
 
-/** depthwise k×k (optionally dilated) → pointwise 1×1 → BN */
-interface SeparableConv {
-  depthwise: DepthwiseConv;
-  pointwise: Conv;
-  bn: BatchNorm;
-}
-
-interface MixedCell {
-  entry: ConvBnRelu;
-  convs: ConvBn[];
-  separables: SeparableConv[];
-  reduction: ConvBnRelu;
-}
-
-function createMixedNet(seeds: SeedStream): Net {
-  let size = imageSize;
-  let macs = 0;
-  const same = { inChannels: channels, outChannels: channels };
-  const convBn = (options: ConvOptions & { kernel: number }): ConvBn => {
-    const spec = { ...same, ...options };
-    macs += convMacs(spec, size, size);
-    return { conv: createConv(spec, seeds), bn: createBatchNorm({ channels, affine: false }) };
-  };
-  const separable = (kernel: number, dilation: number): SeparableConv => {
-    const depthwiseSpec = { channels, kernel, dilation };
-    const pointwiseSpec = { ...same, kernel: 1 };
-    macs += depthwiseConvMacs(depthwiseSpec, size, size) + convMacs(pointwiseSpec, size, size);
-    return {
-      depthwise: createDepthwiseConv(depthwiseSpec, seeds),
-      pointwise: createConv(pointwiseSpec, seeds),
-      bn: createBatchNorm({ channels, affine: false }),
-    };
-  };
-  const stemSpec = { inChannels: 3, outChannels: channels, kernel: 3 };
-  macs += convMacs(stemSpec, size, size);
-  const stem = createConvBnRelu(stemSpec, seeds);
-  const cells: MixedCell[] = [];
-  for (let cell = 0; cell < cellCount; cell++) {
-    const entrySpec = { ...same, kernel: 3 };
-    macs += convMacs(entrySpec, size, size);
-    const entry = createConvBnRelu(entrySpec, seeds);
-    const convs = [
-      convBn({ kernel: 3 }),
-      convBn({ kernel: 5 }),
-      convBn({ kernel: 3, dilation: 2 }),
-    ];
-    const separables = [separable(3, 1), separable(5, 1), separable(3, 2)];
-    size /= 2;
-    const reductionSpec = { ...same, kernel: 3, strides: 2 };
-    macs += convMacs(reductionSpec, size, size);
-    cells.push({ entry, convs, separables, reduction: createConvBnRelu(reductionSpec, seeds) });
-  }
-  const classifier = createDense(channels, classes, seeds);
-  macs += channels * classes;
-  return {
-    layers: { stem, cells, classifier },
-    macsPerImage: macs,
-    forward: (x) => {
-      let h = applyConvBnRelu(stem, x, true);
-      for (const cell of cells) h = applyMixedCell(cell, h);
-      return classify(classifier, h);
-    },
-  };
-}
-
-function applyMixedCell(cell: MixedCell, x: tf.Tensor4D): tf.Tensor4D {
-  const h = applyConvBnRelu(cell.entry, x, true);
-  const branches = [
-    ...cell.convs.map(({ conv, bn }) => applyBatchNorm(bn, applyConv(conv, h), true)),
-    ...cell.separables.map(({ depthwise, pointwise, bn }) =>
-      applyBatchNorm(bn, applyConv(pointwise, applyDepthwiseConv(depthwise, h)), true),
-    ),
-    maxPool(h, { size: 3, strides: 1 }),
-    h,
-  ];
-  return applyConvBnRelu(cell.reduction, tf.relu(tf.addN(branches)), true);
-}
-
-function classify(classifier: Dense, features: tf.Tensor4D): tf.Tensor2D {
-  return applyDense(classifier, tf.mean(features, [1, 2]) as tf.Tensor2D);
+/** Forward multiply-accumulates per image, by the cost model's count. */
+function macsPerImage(net: Net): number {
+  return planLayers(net.plan, net.channels, 1).reduce((sum, layer) => sum + macsOf(layer), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Timing
 
 function timeTraining(
-  create: (seeds: SeedStream) => Net,
+  net: Net,
   batch: number,
   steps: number,
   progress: (done: number, total: number) => void,
 ): { imagesPerSec: number; gflops: number } {
-  const seeds = seedStream(1);
-  const net = create(seeds);
-  const variables = collectVariables(net.layers);
+  const params = createParams(net.plan, net.channels, 1);
+  const variables = trainableVariables(params);
   const optimizer = createSgd(variables, {
     learningRate: 0.025,
     momentum: 0.9,
     weightDecay: 3e-4,
     maxGradNorm: 5,
   });
-  const x = tf.randomNormal([batch, imageSize, imageSize, 3], 0, 1, "float32", seeds());
+  const x = tf.randomNormal([batch, imageSize, imageSize, 3], 0, 1, "float32", 7) as tf.Tensor4D;
   const labels = tf.tensor1d(
     Array.from({ length: batch }, (_, i) => i % classes),
     "int32",
   );
-  const loss = () => softmaxCrossEntropy(net.forward(x as tf.Tensor4D), labels);
+  const step = () => {
+    const statistics: StatisticsLog = [];
+    const logits = () =>
+      forward(net.space, net.plan, params, x, { statistics, opWeights: net.opWeights });
+    trainStep(() => softmaxCrossEntropy(logits(), labels), variables, optimizer);
+    applyStatistics(statistics);
+  };
   try {
-    trainStep(loss, variables, optimizer); // warm-up: XNNPACK operators, wasm heap growth
+    step(); // warm-up: XNNPACK operators, wasm heap growth
     progress(0, steps);
     const tensorsBefore = tf.memory().numTensors;
     const began = performance.now();
-    for (let step = 0; step < steps; step++) {
-      trainStep(loss, variables, optimizer);
-      progress(step + 1, steps);
+    for (let done = 1; done <= steps; done++) {
+      step();
+      progress(done, steps);
     }
     const seconds = (performance.now() - began) / 1e3;
     if (tf.memory().numTensors !== tensorsBefore) {
       throw new Error("bench train: a training step leaks tensors");
     }
     const imagesPerSec = (batch * steps) / seconds;
-    return { imagesPerSec, gflops: (3 * 2 * net.macsPerImage * imagesPerSec) / 1e9 };
+    return { imagesPerSec, gflops: (3 * 2 * macsPerImage(net) * imagesPerSec) / 1e9 };
   } finally {
     optimizer.dispose();
-    tf.dispose([x, labels, ...collectVariables(net.layers, false)]);
+    disposeParams(params);
+    tf.dispose([x, labels, ...(net.opWeights ? [net.opWeights] : [])]);
   }
 }
 
@@ -312,67 +215,4 @@ function convCeilingGflops(batch: number): number {
   );
   tf.dispose([x, filter]);
   return flops / seconds / 1e9;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-gradient speed
-
-export interface GradientSpeed {
-  forward: number;
-  inputGradient: number;
-  filterGradient: number;
-}
-
-/**
- * GFLOP/s of each conv op's forward pass and of our input and filter gradients (each counted at
- * the forward pass's FLOPs) on the active backend; batch 64, 16×16, 64 channels.
- */
-export function benchGradients(batch = 64): Record<string, GradientSpeed> {
-  const size = 16;
-  const x = tf.randomNormal([batch, size, size, channels], 0, 1, "float32", 1) as tf.Tensor4D;
-  const cases: [string, number, ConvOptions, boolean][] = [
-    ["conv 3×3", 3, {}, false],
-    ["conv 3×3 stride 2", 3, { strides: 2 }, false],
-    ["conv 3×3 dilation 2", 3, { dilation: 2 }, false],
-    ["conv 5×5", 5, {}, false],
-    ["conv 1×1", 1, {}, false],
-    ["depthwise 3×3", 3, {}, true],
-    ["depthwise 5×5", 5, {}, true],
-    ["depthwise 3×3 dilation 2", 3, { dilation: 2 }, true],
-  ];
-  const results: Record<string, GradientSpeed> = {};
-  for (const [name, kernel, options, depthwise] of cases) {
-    const config = convConfig(options);
-    const filterShape: [number, number, number, number] = [
-      kernel,
-      kernel,
-      channels,
-      depthwise ? 1 : channels,
-    ];
-    const filter = tf.randomNormal(filterShape, 0, 0.1, "float32", 2) as tf.Tensor4D;
-    const forward = () =>
-      depthwise
-        ? tf.depthwiseConv2d(x, filter, config.strides, config.pad, "NHWC", config.dilation)
-        : tf.conv2d(x, filter, config.strides, config.pad, "NHWC", config.dilation);
-    const y = forward();
-    const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3) as tf.Tensor4D;
-    const flops = 2 * y.size * kernel * kernel * (depthwise ? 1 : channels);
-    const speed = (f: () => tf.Tensor) => flops / bestSeconds(f, 3) / 1e9;
-    results[name] = {
-      forward: speed(forward),
-      inputGradient: speed(() =>
-        depthwise
-          ? depthwiseConv2dBackpropInput(dy, filter, x.shape, config)
-          : conv2dBackpropInput(dy, filter, x.shape, config),
-      ),
-      filterGradient: speed(() =>
-        depthwise
-          ? depthwiseConv2dBackpropFilter(x, dy, filterShape, config)
-          : conv2dBackpropFilter(x, dy, filterShape, config),
-      ),
-    };
-    tf.dispose([filter, y, dy]);
-  }
-  tf.dispose(x);
-  return results;
 }

@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import { loadCifar10 } from "../data/cifar10.js";
 import { InputError } from "../errors.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { type MeasureSettings, measureText, paperMeasure } from "../pareto/measure.js";
 import { writeStudyOutputs } from "../pareto/outputs.js";
 import { readResultsFile } from "../pareto/readResults.js";
@@ -13,7 +14,6 @@ import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "
 import { defaultWorkers } from "../pool/chunkPool.js";
 import { searchModelNames } from "../search/costSurface.js";
 import { type PresetName, presetByName, presetNames, studyLambdas } from "../search/settings.js";
-import { readSearchSpace, uboostSpace } from "../search/space.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
 import { percent, renderTable } from "./format.js";
 import { listOf } from "./lists.js";

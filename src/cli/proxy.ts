@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { costModelNames } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
+import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { renderSvg } from "../plot/render.js";
 import { defaultWorkers } from "../pool/chunkPool.js";
 import { checkSampleCounts } from "../proxy/adaSplit.js";
@@ -23,7 +24,6 @@ import {
   sampleArchitectures,
 } from "../proxy/sample.js";
 import { proxyStudy, type StudyResult } from "../proxy/study.js";
-import { readSearchSpace, uboostSpace } from "../search/space.js";
 import { count, renderTable } from "./format.js";
 import {
   type HardwareArgs,

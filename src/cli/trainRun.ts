@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
-import { readArchFile } from "../search/archFile.js";
+import { readArchFile } from "../model/archFile.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { trainNetwork } from "../train/trainNetwork.js";
 import { percent } from "./format.js";

@@ -3,8 +3,8 @@
  * op each chose and that op's width in every cell of the network. Drawn as Graphviz DOT here and
  * as SVG by src/plot/paretoCell.ts.
  */
-import { type ArchFile, archNetwork } from "../search/archFile.js";
-import { cellOutput } from "../search/space.js";
+import { type ArchFile, archNetwork } from "../model/archFile.js";
+import { cellOutput } from "../model/space.js";
 
 export interface CellNode {
   name: string;

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { macsOf } from "../engine/reference.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
 import { simulateNetwork } from "../hw/simulator/simulate.js";
-import { type ArchFile, archNetwork, readArchFile } from "../search/archFile.js";
-import { networkLayers } from "../search/network.js";
+import { type ArchFile, archNetwork, readArchFile } from "../model/archFile.js";
+import { planLayers } from "../model/plan.js";
 import type { FinalReport } from "../search/run.js";
 
 /** Paper §6: a 128×128 array at 1 GHz, 15 MiB of SRAM, 80 GB/s to DRAM, bf16. */
@@ -48,7 +48,7 @@ export interface FinishedTask extends Measurement {
 /** The cycle-level simulator on the final network (memory stalls included) at the paper's hardware. */
 export function measureArch(arch: ArchFile, measure: MeasureSettings = paperMeasure): Measurement {
   const { plan, channels } = archNetwork(arch);
-  const layers = networkLayers(plan, channels, measure.batch);
+  const layers = planLayers(plan, channels, measure.batch);
   const { total } = simulateNetwork(layers, paperHardware);
   const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0) / measure.batch;
   return { runtimeUs: total.runtimeMs * 1e3, utilization: total.util, macs };

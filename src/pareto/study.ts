@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
+import type { SearchSpace } from "../model/space.js";
 import type { SearchSettings } from "../search/settings.js";
-import type { SearchSpace } from "../search/space.js";
 import type { BetaRule, ParetoGrid, ParetoTask } from "./tasks.js";
 
 export interface StudyFile {

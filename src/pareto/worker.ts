@@ -9,10 +9,10 @@ import type { TrainingData } from "../data/imageSet.js";
 import { loadTrainingData } from "../data/trainingData.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { modelContext } from "../hw/models/index.js";
+import type { SearchSpace } from "../model/space.js";
 import type { RowRange } from "../pool/chunkPool.js";
 import { runSearch } from "../search/run.js";
 import type { SearchSettings } from "../search/settings.js";
-import type { SearchSpace } from "../search/space.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { type ParetoTask, taskDir } from "./tasks.js";
 

@@ -6,13 +6,8 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { InputError } from "../errors.js";
 import type { Layer } from "../layers/layer.js";
-import {
-  type NetworkPlan,
-  type NetworkShape,
-  networkLayers,
-  planNetwork,
-} from "../search/network.js";
-import { hasWeights, opNames, type SearchSpace } from "../search/space.js";
+import { type NetworkPlan, type NetworkShape, planLayers, planNetwork } from "../model/plan.js";
+import { hasWeights, opNames, type SearchSpace } from "../model/space.js";
 
 /** Output channels a slot may take: min, min + step, …, up to max. */
 export interface ChannelRange {
@@ -142,7 +137,7 @@ export function architectureLayers(
   index: number,
 ): Layer[] {
   const plan = architecturePlan(sample, archs, index);
-  return networkLayers(plan, channelsOf(archs, index), sample.batch);
+  return planLayers(plan, channelsOf(archs, index), sample.batch);
 }
 
 /** Weights a layer holds (its MACs per output pixel and batch item); pools and adds hold none. */

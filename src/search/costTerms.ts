@@ -1,9 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
-import { type CostBridge, costBridge } from "./costBridge.js";
-import { type CostStructure, type CostTerms, networkTerms, referenceTerms } from "./costRules.js";
-import type { CostSurface } from "./costSurface.js";
 import {
   type CellPlan,
   classifierLayer,
@@ -13,10 +10,13 @@ import {
   toLayer,
   type WidthSet,
   widthOf,
-} from "./network.js";
+} from "../model/plan.js";
+import type { SearchSpace } from "../model/space.js";
+import { type CostBridge, costBridge } from "./costBridge.js";
+import { type CostStructure, type CostTerms, networkTerms, referenceTerms } from "./costRules.js";
+import type { CostSurface } from "./costSurface.js";
 import { selectByIndex } from "./select.js";
 import type { CostTermsName } from "./settings.js";
-import type { SearchSpace } from "./space.js";
 
 export interface MicroCost {
   bridge: CostBridge;
@@ -47,7 +47,7 @@ export function microCost(
   const costed =
     terms === "reference"
       ? referenceMicroLayers(space, plan, channels, hardwareBatch)
-      : networkLayers(plan, channels, hardwareBatch);
+      : costedLayers(plan, channels, hardwareBatch);
   const bridge = costBridge(surface, costed.layers, hardware);
   const inChannels = costed.layers.map((layer) => layer.c);
   const outChannels = costed.layers.map((layer) => layer.f);
@@ -310,7 +310,7 @@ function splitSeparable(layer: Layer): Layer[] {
 }
 
 /** Every conv and the classifier (pools are free), with their planned convs for op weights. */
-function networkLayers(plan: NetworkPlan, channels: Record<string, number>, batch: number) {
+function costedLayers(plan: NetworkPlan, channels: Record<string, number>, batch: number) {
   const planned = convLayers(plan);
   const convs = planned.map((layer) => toLayer(layer, channels, batch));
   const classifier = classifierLayer(plan, widthOf(plan.headInput, channels), batch);
@@ -332,7 +332,7 @@ function networkChannelCost(
   const { slots, options } = search;
   const widest = options[options.length - 1];
   const inChannels = search.fixed.input;
-  const { layers } = networkLayers(
+  const { layers } = costedLayers(
     plan,
     { ...search.fixed, ...uniform(slots, widest) },
     hardwareBatch,

@@ -1,4 +1,4 @@
-import { cellOutput, type SearchSpace } from "./space.js";
+import { cellOutput, type SearchSpace } from "../model/space.js";
 
 const argmax = (values: readonly number[]) =>
   values.reduce((best, v, i) => (v > values[best] ? i : best), 0);

@@ -1,4 +1,4 @@
-import { type ArchFile, archNetwork } from "./archFile.js";
+import { type ArchFile, archNetwork } from "../model/archFile.js";
 
 /**
  * The cell as text, one node per line: "t2 = conv3x3(x_p) [p=0.41] + identity(t1) [p=0.30]".

@@ -8,12 +8,13 @@ import type { ModelContext } from "../hw/costModel.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
 import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
 import type { Layer } from "../layers/layer.js";
+import { type ArchFile, archNetwork, writeArchFile } from "../model/archFile.js";
+import { disposeParams } from "../model/params.js";
+import { type NetworkShape, planLayers } from "../model/plan.js";
+import type { SearchSpace } from "../model/space.js";
 import { type TrainResult, trainNetwork } from "../train/trainNetwork.js";
-import { type ArchFile, archNetwork, writeArchFile } from "./archFile.js";
 import { costSurface } from "./costSurface.js";
 import { deriveChannels, deriveEdgeOps } from "./derive.js";
-import { disposeParams } from "./model/params.js";
-import { type NetworkShape, networkLayers } from "./network.js";
 import {
   type MetricsRow,
   openSearchState,
@@ -21,7 +22,6 @@ import {
   saveSearchState,
 } from "./searchState.js";
 import { channelOptions, type SearchSettings } from "./settings.js";
-import type { SearchSpace } from "./space.js";
 import { createChannelStage } from "./stages/channel.js";
 import { createMicroStage } from "./stages/micro.js";
 import { runStage } from "./stages/runStage.js";
@@ -132,7 +132,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   writeArchFile(join(outDir, "arch.json"), arch);
   const trained = await trainFinal(arch, options, state);
   const { plan, channels } = archNetwork(arch);
-  const layers = networkLayers(plan, channels, settings.hardwareBatch);
+  const layers = planLayers(plan, channels, settings.hardwareBatch);
   const simulation = simulateNetwork(layers, hardware);
   const final: FinalReport = {
     testTop1: trained.testTop1,

@@ -92,7 +92,7 @@ export function groupName(network: SweepNetwork): string {
 }
 
 /** The layers one row costs. Zoo and file networks take the batch for rows without one. */
-export function networkLayers(network: SweepNetwork, member: number, batch: number): Layer[] {
+export function sweepRowLayers(network: SweepNetwork, member: number, batch: number): Layer[] {
   if (network.kind === "zoo") return zooNetwork(network.name, batch);
   if (network.kind === "file") return readLayersFile(network.path, batch);
   return [familyLayer(network.family, member, batch)];

@@ -27,9 +27,9 @@ import {
 import {
   gridPoint,
   gridSize,
-  networkLayers,
   type SweepSpec,
   summaryCell,
+  sweepRowLayers,
   validateGrid,
 } from "./grid.js";
 import { readWrittenRows } from "./resume.js";
@@ -156,7 +156,7 @@ async function costPendingRows(
 function validateSweep(spec: SweepSpec): void {
   validateGrid(spec);
   const model = costModelByName(spec.model);
-  for (const network of spec.networks) networkLayers(network, 0, spec.batches[0]);
+  for (const network of spec.networks) sweepRowLayers(network, 0, spec.batches[0]);
   const blackboxTable =
     spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath);
   const context = modelContext({ blackboxTable });

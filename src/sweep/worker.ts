@@ -15,10 +15,10 @@ import { isCurveSample } from "./curves.js";
 import {
   type GridPoint,
   gridPoint,
-  networkLayers,
   networkName,
   type SweepSpec,
   summaryCell,
+  sweepRowLayers,
 } from "./grid.js";
 import { formatRow, type RowFormat } from "./rowFormat.js";
 import { addRow, type CellTotals, type SummaryCells } from "./summary.js";
@@ -101,11 +101,11 @@ function smoothUtilOf(estimates: LayerEstimate[], macs: number, pes: number): nu
 function layersOf(point: GridPoint): Layer[] {
   const network = spec.networks[point.network];
   const batch = spec.batches[point.batch];
-  if (network.kind === "family") return networkLayers(network, point.member, batch);
+  if (network.kind === "family") return sweepRowLayers(network, point.member, batch);
   const key = point.network * spec.batches.length + point.batch;
   const cached = loaded.get(key);
   if (cached !== undefined) return cached;
-  const layers = networkLayers(network, 0, batch);
+  const layers = sweepRowLayers(network, 0, batch);
   loaded.set(key, layers);
   return layers;
 }

@@ -4,10 +4,10 @@ import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/imageSet.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { saveTensors } from "../files/tensorFiles.js";
-import { type ArchFile, archNetwork } from "../search/archFile.js";
-import { applyStatistics, type StatisticsLog } from "../search/model/batchNorm.js";
-import { forward } from "../search/model/forward.js";
-import { createParams, disposeParams, trainableVariables } from "../search/model/params.js";
+import { type ArchFile, archNetwork } from "../model/archFile.js";
+import { applyStatistics, type StatisticsLog } from "../model/batchNorm.js";
+import { forward } from "../model/forward.js";
+import { createParams, disposeParams, trainableVariables } from "../model/params.js";
 
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { correctCount, evaluateTop1 } from "./metrics.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { ArchFile } from "../../src/model/archFile.js";
+import { convLayers, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { cellDot, cellGraph } from "../../src/pareto/cell.js";
-import type { ArchFile } from "../../src/search/archFile.js";
-import { convLayers, planNetwork } from "../../src/search/network.js";
-import { uboostSpace } from "../../src/search/space.js";
 
 /** x_p → t1 conv3x3, x_pp → t3 identity, t1 → t3 dws3x3; every edge into t2 is zero, so t2 is dead and its conv5x5 into t3 goes too. */
 const ops = ["conv3x3", "zero", "zero", "zero", "zero", "identity", "zero", "dws3x3", "conv5x5"];

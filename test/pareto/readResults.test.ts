@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import type { ArchFile } from "../../src/model/archFile.js";
 import type { FinishedTask } from "../../src/pareto/measure.js";
 import { readResultsFile } from "../../src/pareto/readResults.js";
 import { resultsCsv, type TaskRecord } from "../../src/pareto/results.js";
 import { summarizeStudy } from "../../src/pareto/summary.js";
 import { taskKey } from "../../src/pareto/tasks.js";
-import type { ArchFile } from "../../src/search/archFile.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-results-"));
 let files = 0;

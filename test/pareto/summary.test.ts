@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ArchFile } from "../../src/model/archFile.js";
 import type { FinishedTask } from "../../src/pareto/measure.js";
 import { resultsCsv, type TaskRecord } from "../../src/pareto/results.js";
 import { spread, summarizeStudy } from "../../src/pareto/summary.js";
 import { accuracyRuntimeTable, formatSpread, table4Csv } from "../../src/pareto/table4.js";
 import { taskKey } from "../../src/pareto/tasks.js";
-import type { ArchFile } from "../../src/search/archFile.js";
 
 /** Only what the tables read; the arch is not looked at here. */
 function record(model: string, lambda: number, seed: number, top1?: number, runtimeUs = 0) {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { evaluateLatenciesInline } from "../../src/proxy/evaluate.js";
 import {
   architectureId,
@@ -10,7 +11,6 @@ import {
   defaultChannels,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
-import { uboostSpace } from "../../src/search/space.js";
 import { runCli } from "../cli/runCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-proxy-"));

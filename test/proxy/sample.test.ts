@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import { opNames, uboostSpace } from "../../src/model/space.js";
 import {
   architectureFeatures,
   architectureId,
@@ -10,7 +11,6 @@ import {
   parseChannelRange,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
-import { opNames, uboostSpace } from "../../src/search/space.js";
 import { builtinSample } from "./fixtures.js";
 
 const sample = builtinSample(64);

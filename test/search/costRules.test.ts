@@ -2,11 +2,11 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
 import type { Layer } from "../../src/layers/layer.js";
+import { convLayers, planNetwork } from "../../src/model/plan.js";
+import type { SearchSpace } from "../../src/model/space.js";
 import { networkTerms, referenceTerms } from "../../src/search/costRules.js";
 import type { CostSurface } from "../../src/search/costSurface.js";
 import { channelCost, microCost } from "../../src/search/costTerms.js";
-import { convLayers, planNetwork } from "../../src/search/network.js";
-import type { SearchSpace } from "../../src/search/space.js";
 
 // A 16×16 array at 1 GHz: 1e6 cycles are 1 ms, and a layer at utilization u has u·cycles·256 MACs.
 const hardware = { ...defaultSimConfig, arrayRows: 16, arrayCols: 16 };

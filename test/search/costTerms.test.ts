@@ -2,10 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { costModels, modelContext } from "../../src/hw/models/index.js";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
+import { convLayers, planLayers, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { costSurface } from "../../src/search/costSurface.js";
 import { channelCost, microCost } from "../../src/search/costTerms.js";
-import { convLayers, networkLayers, planNetwork } from "../../src/search/network.js";
-import { uboostSpace } from "../../src/search/space.js";
 
 const hardware = { ...defaultSimConfig, arrayRows: 16, arrayCols: 16 };
 const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
@@ -23,7 +23,7 @@ const chosen = [
   "zero",
   "dws3x3",
 ];
-const smoothMs = (layers: ReturnType<typeof networkLayers>) =>
+const smoothMs = (layers: ReturnType<typeof planLayers>) =>
   costModels.smooth.estimate(layers, hardware, context).reduce((sum, e) => sum + e.cycles, 0) / 1e6;
 const oneHot = (options: readonly number[], counts: number[]) =>
   tf.tensor2d(counts.map((count) => options.map((option) => (option === count ? 1 : 0))));
@@ -41,7 +41,7 @@ describe("network cost terms", () => {
       ...Object.fromEntries(convLayers(network).map((l) => [l.slot, 12])),
       input: 3,
     };
-    expect(latency).toBeCloseTo(smoothMs(networkLayers(network, networkWidths, 64)), 6);
+    expect(latency).toBeCloseTo(smoothMs(planLayers(network, networkWidths, 64)), 6);
   });
 
   it("channel: one-hot channel weights cost the network with those channels (equalizers aside)", () => {
@@ -53,7 +53,7 @@ describe("network cost terms", () => {
     const cost = channelCost(uboostSpace, network, search, surface, hardware, 64, "network");
     const latency = cost.evaluate(oneHot(options, counts)).latencyMs.dataSync()[0];
     const widths = { ...Object.fromEntries(slots.map((slot, i) => [slot, counts[i]])), input: 3 };
-    const layers = networkLayers(network, widths, 64).filter((l) => !l.name.includes(".eq_"));
+    const layers = planLayers(network, widths, 64).filter((l) => !l.name.includes(".eq_"));
     expect(latency).toBeCloseTo(smoothMs(layers), 6);
   });
 });
@@ -115,7 +115,7 @@ describe("reference cost terms", () => {
       input: 3,
       ...Object.fromEntries(convLayers(plain).map((l) => [l.slot, 12])),
     };
-    const layers = networkLayers(plain, plainWidths, 64);
+    const layers = planLayers(plain, plainWidths, 64);
     let expectedLatency = 0;
     let expectedUtil = 0;
     for (const cell of plain.cells) {

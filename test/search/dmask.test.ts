@@ -1,6 +1,37 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { initialChannelLogits } from "../../src/search/dmask.js";
+import {
+  channelMask,
+  initialChannelLogits,
+  maskMatrix,
+  softChannels,
+} from "../../src/search/dmask.js";
+import { gumbelSoftmax } from "../../src/search/gumbel.js";
+
+describe("DMask", () => {
+  it("mask_j keeps the first ch_j channels; the soft mask and count are Gumbel-weighted", () => {
+    const masks = maskMatrix([2, 4, 6], 6);
+    expect(masks.arraySync()).toEqual([
+      [1, 1, 0, 0, 0, 0],
+      [1, 1, 1, 1, 0, 0],
+      [1, 1, 1, 1, 1, 1],
+    ]);
+    const weights = tf.tensor1d([0.5, 0.25, 0.25]);
+    const mask = channelMask(weights, masks).arraySync();
+    expect(mask).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
+    expect(softChannels(weights, tf.tensor1d([2, 4, 6])).arraySync()).toBe(3.5);
+  });
+  it("Gumbel-softmax samples are distributions that sharpen as τ falls", () => {
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
+    const soft = gumbelSoftmax(logits, 1, 7).arraySync() as number[][];
+    const hard = gumbelSoftmax(logits, 0.01, 7).arraySync() as number[][];
+    for (const row of [...soft, ...hard]) expect(row.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+    expect(Math.max(...hard[0])).toBeGreaterThan(0.99);
+  });
+});
 
 describe("initial architecture logits", () => {
   it("channel logits: one Gaussian bump per layer (σ = one option) on a seeded random option", () => {

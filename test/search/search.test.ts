@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../src/data/trainingData.js";
 import { modelContext } from "../../src/hw/models/index.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { projectRoot } from "../../src/projectRoot.js";
 import { runSearch } from "../../src/search/run.js";
 import { presets, type SearchSettings } from "../../src/search/settings.js";
-import { uboostSpace } from "../../src/search/space.js";
 import { runCli } from "../cli/runCli.js";
 
 const data = join(projectRoot(), "data", "cifar10-mini");

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../src/data/trainingData.js";
+import type { ArchFile } from "../../src/model/archFile.js";
+import { convLayers, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { projectRoot } from "../../src/projectRoot.js";
-import type { ArchFile } from "../../src/search/archFile.js";
-import { convLayers, planNetwork } from "../../src/search/network.js";
-import { uboostSpace } from "../../src/search/space.js";
 import { selectBackend } from "../../src/train/backend.js";
 import { type TrainOptions, trainNetwork } from "../../src/train/trainNetwork.js";
 

@@ -1,16 +1,13 @@
-/** A small conv network trained a few steps on wasm with the building blocks the search uses. */
+/** A derived network with every op type, trained a few steps on wasm as `uboost train` trains. */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, expect, it } from "vitest";
+import { applyStatistics, type StatisticsLog } from "../../src/model/batchNorm.js";
+import { forward } from "../../src/model/forward.js";
+import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
+import { convLayers, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { selectBackend } from "../../src/train/backend.js";
-import { applyBatchNorm, createBatchNorm } from "../../src/train/layers/batchNorm.js";
-import { applyConv, createConv } from "../../src/train/layers/conv.js";
-import { applyConvBnRelu, createConvBnRelu } from "../../src/train/layers/convBnRelu.js";
-import { applyDense, createDense } from "../../src/train/layers/dense.js";
-import { applyDepthwiseConv, createDepthwiseConv } from "../../src/train/layers/depthwiseConv.js";
-import { seedStream } from "../../src/train/layers/init.js";
-import { collectVariables } from "../../src/train/layers/variables.js";
 import { softmaxCrossEntropy } from "../../src/train/ops/crossEntropy.js";
-import { maxPool } from "../../src/train/ops/maxPool.js";
 import { createSgd } from "../../src/train/sgd.js";
 import { trainStep } from "../../src/train/step.js";
 
@@ -19,49 +16,49 @@ beforeAll(async () => {
 });
 
 it("fits a fixed batch with every op type, leaking no tensors", () => {
-  const seeds = seedStream(7);
-  const channels = 8;
-  const layers = {
-    stem: createConvBnRelu({ inChannels: 3, outChannels: channels, kernel: 3 }, seeds),
-    dilated: createConv(
-      { inChannels: channels, outChannels: channels, kernel: 3, dilation: 2 },
-      seeds,
-    ),
-    depthwise: createDepthwiseConv({ channels, kernel: 5 }, seeds),
-    pointwise: createConv({ inChannels: channels, outChannels: channels, kernel: 1 }, seeds),
-    bn: createBatchNorm({ channels, affine: false }),
-    reduce: createConvBnRelu(
-      { inChannels: channels, outChannels: channels, kernel: 3, strides: 2 },
-      seeds,
-    ),
-    classifier: createDense(channels, 4, seeds),
-  };
-  const forward = (x: tf.Tensor4D) => {
-    const h = applyConvBnRelu(layers.stem, x, true);
-    const separable = applyConv(layers.pointwise, applyDepthwiseConv(layers.depthwise, h));
-    const mixed = tf.addN([
-      applyBatchNorm(layers.bn, applyConv(layers.dilated, h), true),
-      applyBatchNorm(layers.bn, separable, true),
-      maxPool(h, { size: 3, strides: 1 }),
-    ]);
-    const reduced = maxPool(applyConvBnRelu(layers.reduce, tf.relu(mixed), true), { size: 2 });
-    return applyDense(layers.classifier, tf.mean(reduced, [1, 2]) as tf.Tensor2D);
-  };
+  // Two stages (a stride-2 pre layer and max-pools), every op of the space on some edge, and
+  // unequal widths so nodes need 1×1 equalizers.
+  const edgeOps = [
+    "conv3x3",
+    "dws5x5",
+    "identity",
+    "dil3x3",
+    "zero",
+    "conv5x5",
+    "dil5x5",
+    "dws3x3",
+    "conv3x3",
+  ];
+  const shape = { stacks: [1, 1], resolution: 12, inChannels: 3, classes: 4 };
+  const plan = planNetwork(uboostSpace, shape, edgeOps);
+  const channels: Record<string, number> = { input: 3 };
+  convLayers(plan).forEach((layer, i) => {
+    channels[layer.slot] = 6 + 2 * (i % 2);
+  });
+  const params = createParams(plan, channels, 7);
+  expect(params.equalizers.size).toBeGreaterThan(0);
   const x = tf.randomNormal([8, 12, 12, 3], 0, 1, "float32", 1) as tf.Tensor4D;
   const labels = tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], "int32");
-  const variables = collectVariables(layers);
-  expect(variables.length).toBe(11); // conv-BN-ReLU 3 each, 3 filters, dense 2; affine: false has none
+  const variables = trainableVariables(params);
   const sgd = createSgd(variables, { learningRate: 0.05, momentum: 0.9, maxGradNorm: 5 });
-  const loss = () => softmaxCrossEntropy(forward(x), labels);
-  const first = trainStep(loss, variables, sgd);
+  const step = () => {
+    const statistics: StatisticsLog = [];
+    const loss = () =>
+      softmaxCrossEntropy(forward(uboostSpace, plan, params, x, { statistics }), labels);
+    const result = trainStep(loss, variables, sgd);
+    applyStatistics(statistics);
+    return result;
+  };
+  const first = step();
   const tensors = tf.memory().numTensors;
   let last = first;
-  for (let step = 0; step < 15; step++) {
-    last = trainStep(loss, variables, sgd);
+  for (let i = 0; i < 15; i++) {
+    last = step();
     expect(tf.memory().numTensors).toBe(tensors);
   }
   expect(Number.isFinite(first.gradNorm) && first.gradNorm > 0).toBe(true);
   expect(last.loss).toBeLessThan(first.loss * 0.5);
   sgd.dispose();
-  tf.dispose([x, labels, ...collectVariables(layers, false)]);
+  disposeParams(params);
+  tf.dispose([x, labels]);
 });

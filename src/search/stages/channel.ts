@@ -1,19 +1,19 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SimConfig } from "../../hw/simulator/config.js";
-import type { CostSurface } from "../costSurface.js";
-import { type ChannelCost, channelCost } from "../costTerms.js";
-import { initialChannelLogits, maskMatrix } from "../dmask.js";
-import { gumbelSoftmax } from "../gumbel.js";
-import { forward } from "../model/forward.js";
+import { forward } from "../../model/forward.js";
 import {
   archVariableName,
   createParams,
   type NetworkParams,
   trainableVariables,
-} from "../model/params.js";
-import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../network.js";
+} from "../../model/params.js";
+import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../../model/plan.js";
+import type { SearchSpace } from "../../model/space.js";
+import type { CostSurface } from "../costSurface.js";
+import { type ChannelCost, channelCost } from "../costTerms.js";
+import { initialChannelLogits, maskMatrix } from "../dmask.js";
+import { gumbelSoftmax } from "../gumbel.js";
 import { archSeed, channelOptions, type SearchSettings } from "../settings.js";
-import type { SearchSpace } from "../space.js";
 import type { SearchStage } from "./runStage.js";
 import type { StageModel } from "./searchEpoch.js";
 

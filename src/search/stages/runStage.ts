@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../../data/imageSet.js";
+import type { NetworkParams } from "../../model/params.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
 import { evaluateTop1 } from "../../train/metrics.js";
 import { stepDecay } from "../../train/schedule.js";
 import { createSgd } from "../../train/sgd.js";
 import type { CostBridge } from "../costBridge.js";
-import type { NetworkParams } from "../model/params.js";
 import type { MetricsRow, SearchState } from "../searchState.js";
 import { type SearchSettings, temperature } from "../settings.js";
 import { type EpochProgress, type StageModel, searchEpoch } from "./searchEpoch.js";

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../../data/imageSet.js";
+import { applyStatistics, discardStatistics, type StatisticsLog } from "../../model/batchNorm.js";
 import { correctCount } from "../../train/metrics.js";
 import { softmaxCrossEntropy as crossEntropy } from "../../train/ops/crossEntropy.js";
 import type { Sgd } from "../../train/sgd.js";
 import { trainStep } from "../../train/step.js";
-import { applyStatistics, discardStatistics, type StatisticsLog } from "../model/batchNorm.js";
 
 /** What a search stage plugs into the shared epoch loop. */
 export interface StageModel {

@@ -1,41 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { channelMask, maskMatrix, softChannels } from "../../src/search/dmask.js";
-import { gumbelSoftmax } from "../../src/search/gumbel.js";
-import { forward } from "../../src/search/model/forward.js";
-import { createParams, disposeParams, trainableVariables } from "../../src/search/model/params.js";
-import { planNetwork } from "../../src/search/network.js";
-import { uboostSpace } from "../../src/search/space.js";
+import { forward } from "../../src/model/forward.js";
+import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
+import { planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
+import { channelMask, maskMatrix } from "../../src/search/dmask.js";
 
 const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
 const images = () => tf.randomNormal([4, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
 const slotsOf = (plan: ReturnType<typeof planNetwork>) =>
   [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)].map((l) => l.slot);
-
-describe("DMask", () => {
-  it("mask_j keeps the first ch_j channels; the soft mask and count are Gumbel-weighted", () => {
-    const masks = maskMatrix([2, 4, 6], 6);
-    expect(masks.arraySync()).toEqual([
-      [1, 1, 0, 0, 0, 0],
-      [1, 1, 1, 1, 0, 0],
-      [1, 1, 1, 1, 1, 1],
-    ]);
-    const weights = tf.tensor1d([0.5, 0.25, 0.25]);
-    const mask = channelMask(weights, masks).arraySync();
-    expect(mask).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
-    expect(softChannels(weights, tf.tensor1d([2, 4, 6])).arraySync()).toBe(3.5);
-  });
-  it("Gumbel-softmax samples are distributions that sharpen as τ falls", () => {
-    const logits = tf.tensor2d([
-      [1, 2, 3],
-      [0, 0, 0],
-    ]);
-    const soft = gumbelSoftmax(logits, 1, 7).arraySync() as number[][];
-    const hard = gumbelSoftmax(logits, 0.01, 7).arraySync() as number[][];
-    for (const row of [...soft, ...hard]) expect(row.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
-    expect(Math.max(...hard[0])).toBeGreaterThan(0.99);
-  });
-});
 
 describe("network model", () => {
   it("the microarchitecture supernet mixes every op on every edge and trains all of them", () => {

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { readJsonFile } from "../layers/readLayers.js";
-import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./network.js";
+import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./plan.js";
 import { type SearchSpace, validateSearchSpace } from "./space.js";
 
 /**

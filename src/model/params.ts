@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { equalizerSpecs, type NetworkPlan, type PlannedConv, widthOf } from "../network.js";
 import { type BatchNormParams, createBatchNorm } from "./batchNorm.js";
+import { equalizerSpecs, type NetworkPlan, type PlannedConv, widthOf } from "./plan.js";
 
 /** A conv layer's weights: a k×k filter, or a depthwise filter then a 1×1 one (dws). */
 export interface ConvParams {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { macsOf } from "../../src/engine/reference.js";
+import { planLayers, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
 import { deriveChannels, deriveEdgeOps, outputIsDead } from "../../src/search/derive.js";
-import { networkLayers, planNetwork } from "../../src/search/network.js";
-import { uboostSpace } from "../../src/search/space.js";
 
 const shape = { stacks: [1, 1, 1], resolution: 32, inChannels: 3, classes: 10 };
 const allConv = uboostSpace.edges.map(() => "conv3x3");
@@ -47,7 +47,7 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
       (layer) => layer.slot,
     );
     const channels = Object.fromEntries(slots.map((slot) => [slot, 16]));
-    const layers = networkLayers(plan, channels, 1);
+    const layers = planLayers(plan, channels, 1);
     const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0);
     // stem 32²·9·3·16; per cell 11 convs of 9·16·16 at size² (pre_pp of cells 1, 2 included)
     const expected =
@@ -63,7 +63,7 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
     );
     const channels = Object.fromEntries(slots.map((slot) => [slot, 16]));
     channels["cell0.edge0"] = 24; // x_p → t1 wider than x_pp → t1 (16)
-    const layers = networkLayers(plan, channels, 1);
+    const layers = planLayers(plan, channels, 1);
     const eq = layers.filter((layer) => layer.name.includes(".eq_"));
     expect(eq).toEqual([
       expect.objectContaining({ name: "cell0.t1.eq_edge3", k1: 1, c: 16, f: 24 }),

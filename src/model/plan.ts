@@ -207,7 +207,7 @@ export function widthOf(set: WidthSet, channels: Record<string, number>): number
  * The plan as concrete layers for the cost models and the simulator, with integer widths.
  * Node inputs narrower than the node get the 1×1 equalizing conv the final network has.
  */
-export function networkLayers(
+export function planLayers(
   plan: NetworkPlan,
   channels: Record<string, number>,
   batch: number,

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { conv2d } from "../../train/ops/conv2d.js";
-import { depthwiseConv2d } from "../../train/ops/depthwiseConv2d.js";
-import { maxPool } from "../../train/ops/maxPool.js";
-import { type CellPlan, equalizerName, type NetworkPlan } from "../network.js";
-import { cellOutput, type SearchSpace } from "../space.js";
+import { conv2d } from "../train/ops/conv2d.js";
+import { depthwiseConv2d } from "../train/ops/depthwiseConv2d.js";
+import { maxPool } from "../train/ops/maxPool.js";
 import { batchNorm, type StatisticsLog } from "./batchNorm.js";
 import type { ConvParams, NetworkParams } from "./params.js";
+import { type CellPlan, equalizerName, type NetworkPlan } from "./plan.js";
+import { cellOutput, type SearchSpace } from "./space.js";
 
 export interface ForwardOptions {
   /** training: batch statistics (logged for the running averages); else running statistics */
