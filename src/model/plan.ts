@@ -44,6 +44,8 @@ export interface CellPlan {
   layers: PlannedConv[];
   /** each node's width: the union of its incoming edges' widths */
   nodeWidths: Record<string, WidthSet>;
+  /** the node the cell outputs: the space's last node */
+  output: string;
   /** each node's live incoming edges and the width each delivers */
   nodeInputs: Record<string, { edge: number; width: WidthSet }[]>;
 }
@@ -78,7 +80,7 @@ export function planNetwork(
       const cell = planCell(space, index, size, previous, beforePrevious, poolAfter, edgeOps);
       cells.push(cell);
       beforePrevious = previous;
-      previous = { width: cell.nodeWidths[cellOutput(space)], size };
+      previous = { width: cell.nodeWidths[cell.output], size };
     }
     size = Math.floor(size / 2);
     previous = { ...previous, size };
@@ -166,7 +168,16 @@ function planCell(
       : useful.has(space.edges[layer.edge][1]),
   );
   const nodeWidths = Object.fromEntries(space.nodes.map((node) => [node, widths[node]]));
-  return { index, size, reducePrevious, poolAfter, layers: kept, nodeWidths, nodeInputs };
+  return {
+    index,
+    size,
+    reducePrevious,
+    poolAfter,
+    layers: kept,
+    nodeWidths,
+    output: cellOutput(space),
+    nodeInputs,
+  };
 }
 
 /** The cell inputs and nodes the output depends on, through live edges. */
@@ -218,10 +229,7 @@ export function planLayers(
     for (const planned of cell.layers) layers.push(toLayer(planned, withInput, batch));
     layers.push(...equalizers(cell, withInput, batch));
     if (cell.poolAfter) {
-      const width = widthOf(
-        cell.nodeWidths[Object.keys(cell.nodeWidths).at(-1) as string],
-        withInput,
-      );
+      const width = widthOf(cell.nodeWidths[cell.output], withInput);
       const out = Math.floor(cell.size / 2);
       layers.push(freeLayer(`cell${cell.index}.pool`, 2, width, out, batch));
     }

@@ -69,6 +69,31 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
       expect.objectContaining({ name: "cell0.t1.eq_edge3", k1: 1, c: 16, f: 24 }),
     ]);
   });
+
+  it("the pool after a cell takes the width of the space's output node, whatever the node names", () => {
+    // "2" is an integer-like name, which JavaScript lists before "wide" among an object's keys
+    const space = {
+      ...uboostSpace,
+      nodes: ["wide", "2"],
+      edges: [
+        ["x_p", "wide"],
+        ["x_pp", "2"],
+        ["wide", "2"],
+      ] as [string, string][],
+    };
+    const plan = planNetwork(space, { ...shape, stacks: [1] }, ["conv3x3", "conv3x3", "conv3x3"]);
+    const channels = {
+      stem: 16,
+      "cell0.pre_p": 16,
+      "cell0.pre_pp": 16,
+      "cell0.edge0": 24,
+      "cell0.edge1": 8,
+      "cell0.edge2": 8,
+    };
+    const layers = planLayers(plan, channels, 1);
+    expect(layers.find((layer) => layer.name === "cell0.pool")).toMatchObject({ c: 8, f: 8 });
+    expect(layers.at(-1)).toMatchObject({ type: "fc", c: 8 });
+  });
 });
 
 describe("pruning a derived cell", () => {
