@@ -64,14 +64,14 @@ export async function runSearchCommand(args: SearchArgs & { table?: string }): P
   }).finally(() => bar.stop());
   process.stdout.write(
     args.json
-      ? `${JSON.stringify({ final: outcome.final, arch: outcome.arch })}\n`
+      ? `${JSON.stringify({ final: outcome.final, arch: outcome.arch, engineShare: outcome.engineShare })}\n`
       : `${searchSummary(outcome)}\n`,
   );
 }
 
 /** The cell as text, the channels per layer, and the simulator's report of the final network. */
 function searchSummary(outcome: SearchOutcome): string {
-  const { arch, final, layers, simulation } = outcome;
+  const { arch, final, engineShare, layers, simulation } = outcome;
   const channels = arch.channels.map((entry) => [
     entry.slot,
     entry.channels,
@@ -94,6 +94,6 @@ function searchSummary(outcome: SearchOutcome): string {
     renderTable(["layer", "type", "c→f", "cycles", "util"], report, 2),
     "",
     `test top-1 ${percent(final.testTop1)}, runtime ${final.runtimeUs.toFixed(1)} µs, utilization ${percent(final.utilization)}, ${count(final.params)} parameters, ${count(final.macs)} MACs/image`,
-    `cost model share of search time: micro ${percent(final.engineShare.micro)}, channel ${percent(final.engineShare.channel)}`,
+    `cost model share of search time: micro ${percent(engineShare.micro)}, channel ${percent(engineShare.channel)}`,
   ].join("\n");
 }

@@ -1,9 +1,17 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
 import { readArchFile } from "../model/archFile.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
+import { hasCheckpoint } from "../train/checkpoint.js";
+import {
+  runKeyDifference,
+  savedRunKey,
+  type TrainRunKey,
+  trainCheckpointName,
+  trainCheckpointPath,
+  trainRunKey,
+} from "../train/runKey.js";
 import { trainNetwork } from "../train/trainNetwork.js";
 import { percent } from "./format.js";
 import { progressBar } from "./progress.js";
@@ -12,12 +20,16 @@ import { type TrainArgs, trainSettings } from "./train.js";
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const settings = trainSettings(args);
   const arch = readArchFile(args.arch);
-  if (!args.resume && existsSync(join(args.out, "checkpoint.json"))) {
+  const resuming = hasCheckpoint(args.out, trainCheckpointName);
+  if (!args.resume && resuming) {
     throw new InputError(
       `--out: ${args.out} already holds a training run; pass --resume or choose another folder`,
     );
   }
   const backend = await selectBackend(args.backend as BackendName | undefined);
+  if (resuming) {
+    checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));
+  }
   process.stderr.write(`uboost train: tfjs backend ${backend}\n`);
   const data = await loadTrainingData(args.data, {
     resolution: arch.shape.resolution,
@@ -37,10 +49,10 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
         p.batches,
         `epoch ${p.epoch + 1}/${settings.epochs} loss ${p.loss.toFixed(3)} top1 ${percent(p.top1)} ${p.imagesPerSec.toFixed(0)} img/s`,
       ),
-    onEpoch: (m) => {
+    onEpoch: (m, timing) => {
       bar.stop();
       process.stderr.write(
-        `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(3)} train ${percent(m.trainTop1)} valid ${percent(m.validTop1)} lr ${m.learningRate.toPrecision(3)} ${m.imagesPerSec.toFixed(0)} img/s\n`,
+        `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(3)} train ${percent(m.trainTop1)} valid ${percent(m.validTop1)} lr ${m.learningRate.toPrecision(3)} ${timing.imagesPerSec.toFixed(0)} img/s\n`,
       );
     },
   }).finally(() => bar.stop());
@@ -54,5 +66,31 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     args.json
       ? `${JSON.stringify(summary)}\n`
       : `test top-1 ${percent(result.testTop1)} after ${summary.epochs} epochs, ${result.params} parameters (backend ${backend}); model in ${join(args.out, "model")}\n`,
+  );
+}
+
+/** The flag that sets each recorded setting of a training run (the rest only a search sets). */
+const flagOf: Partial<Record<keyof TrainRunKey, string>> = {
+  arch: "--arch",
+  backend: "--backend",
+  epochs: "--epochs",
+  batch: "--batch",
+  learningRate: "--lr",
+  momentum: "--momentum",
+  weightDecay: "--wd",
+  clipNorm: "--clip",
+  seed: "--seed",
+  imagesPerClass: "--images-per-class",
+};
+
+/** --resume continues a run only with the flags it was started with (else it ends elsewhere). */
+function checkResumable(out: string, current: TrainRunKey): void {
+  const saved = savedRunKey(out);
+  const field = saved && runKeyDifference(saved, current);
+  if (!saved || !field) return;
+  const shown =
+    field === "arch" ? "another arch file" : `was ${saved[field]}, now ${current[field]}`;
+  throw new InputError(
+    `--resume: ${flagOf[field] ?? field} differs from the run in ${trainCheckpointPath(out)} (${shown}); pass the flags it was started with or choose another --out`,
   );
 }

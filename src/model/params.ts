@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BatchNormParams, createBatchNorm } from "./batchNorm.js";
 import { equalizerSpecs, type NetworkPlan, type PlannedConv, widthOf } from "./plan.js";
+import { tfSeed } from "./tfSeed.js";
 
 /** A conv layer's weights: a k×k filter, or a depthwise filter then a 1×1 one (dws). */
 export interface ConvParams {
@@ -43,7 +44,13 @@ function variableFactory(seed: number) {
   const normal = <R extends tf.Rank>(key: string, shape: number[], std: number) =>
     variable(
       key,
-      tf.randomNormal(shape as number[], 0, std, "float32", nextSeed++) as unknown as tf.Tensor<R>,
+      tf.randomNormal(
+        shape as number[],
+        0,
+        std,
+        "float32",
+        tfSeed(nextSeed++),
+      ) as unknown as tf.Tensor<R>,
     );
   const heNormal = (key: string, shape: [number, number, number, number], fanIn: number) =>
     normal<tf.Rank.R4>(key, shape, Math.sqrt(2 / fanIn));

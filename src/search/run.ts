@@ -24,7 +24,7 @@ import {
 import { channelOptions, type SearchSettings } from "./settings.js";
 import { createChannelStage } from "./stages/channel.js";
 import { createMicroStage } from "./stages/micro.js";
-import { runStage } from "./stages/runStage.js";
+import { runStage, type SearchStage } from "./stages/runStage.js";
 import type { EpochProgress } from "./stages/searchEpoch.js";
 
 export interface SearchOptions {
@@ -45,13 +45,18 @@ export interface FinalReport {
   utilization: number;
   params: number;
   macs: number;
-  /** share of each search stage's time spent in the cost model (target < 1%) */
-  engineShare: { micro: number; channel: number };
+}
+
+/** Share of each search stage's time spent in the cost model (target < 1%): timing.json. */
+export interface EngineShare {
+  micro: number;
+  channel: number;
 }
 
 export interface SearchOutcome {
   arch: ArchFile;
   final: FinalReport;
+  engineShare: EngineShare;
   layers: Layer[];
   simulation: SimNetworkResult;
 }
@@ -64,7 +69,8 @@ export function searchHardware(settings: SearchSettings): SimConfig {
 /**
  * U-Boost's three stages (paper §4): microarchitecture search, DMask channel search, and final
  * training of the derived network from scratch; --out gets arch.json, metrics.jsonl, the model,
- * final.json and per-epoch checkpoints.
+ * final.json and per-epoch checkpoints, all a function of the settings (seed included) and the
+ * backend, and timing.json, the one file with wall-clock figures.
  */
 export async function runSearch(options: SearchOptions): Promise<SearchOutcome> {
   const { settings, space, data, outDir } = options;
@@ -92,15 +98,17 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
 
   if (!state.micro) {
     const stage = createMicroStage(space, shape, settings, surface, hardware);
-    const engineShare = await runStage(stage, {
-      ...run,
-      name: "micro",
-      epochs: settings.microEpochs,
-    });
-    const probabilities = stage.probabilities();
-    state.micro = { probabilities, edgeOps: deriveEdgeOps(space, probabilities), engineShare };
-    disposeParams(stage.params);
-    tf.dispose(stage.archLogits);
+    try {
+      const engineShare = await runStage(stage, {
+        ...run,
+        name: "micro",
+        epochs: settings.microEpochs,
+      });
+      const probabilities = stage.probabilities();
+      state.micro = { probabilities, edgeOps: deriveEdgeOps(space, probabilities), engineShare };
+    } finally {
+      disposeStage(stage);
+    }
     save();
   }
   if (!state.channel) {
@@ -112,19 +120,21 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
       surface,
       hardware,
     );
-    const engineShare = await runStage(stage, {
-      ...run,
-      name: "channel",
-      epochs: settings.channelEpochs,
-    });
-    const probabilities = stage.probabilities();
-    state.channel = {
-      probabilities,
-      channels: deriveChannels(stage.slots, probabilities, stage.options),
-      engineShare,
-    };
-    disposeParams(stage.params);
-    tf.dispose(stage.archLogits);
+    try {
+      const engineShare = await runStage(stage, {
+        ...run,
+        name: "channel",
+        epochs: settings.channelEpochs,
+      });
+      const probabilities = stage.probabilities();
+      state.channel = {
+        probabilities,
+        channels: deriveChannels(stage.slots, probabilities, stage.options),
+        engineShare,
+      };
+    } finally {
+      disposeStage(stage);
+    }
     save();
   }
 
@@ -140,10 +150,17 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     utilization: simulation.total.util,
     params: trained.params,
     macs: layers.reduce((sum, layer) => sum + macsOf(layer), 0) / settings.hardwareBatch,
-    engineShare: { micro: state.micro.engineShare, channel: state.channel.engineShare },
   };
+  const engineShare = { micro: state.micro.engineShare, channel: state.channel.engineShare };
+  writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify({ engineShare }, null, 2)}\n`);
   writeFileAtomic(join(outDir, "final.json"), `${JSON.stringify(final, null, 2)}\n`);
-  return { arch, final, layers, simulation };
+  return { arch, final, engineShare, layers, simulation };
+}
+
+/** A stage's variables go however it ends, so a retry in the same thread (Pareto) starts clean. */
+function disposeStage(stage: SearchStage): void {
+  disposeParams(stage.params);
+  tf.dispose(stage.archLogits);
 }
 
 async function trainFinal(
@@ -163,6 +180,7 @@ async function trainFinal(
     schedule: "one-cycle",
     nesterov: true,
     seed: settings.seed,
+    imagesPerClass: settings.imagesPerClass,
     outDir: join(options.outDir, "final"),
     resume: true,
     backend: options.backend,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
 import { loadTensors, saveTensors } from "../files/tensorFiles.js";
+import { readJsonFile } from "../layers/readLayers.js";
 
 /**
  * A checkpoint: variables by stable key (weights, BN statistics, momentum buffers, architecture
@@ -20,6 +21,11 @@ export async function saveCheckpoint(
 
 export function hasCheckpoint(dir: string, name: string): boolean {
   return existsSync(join(dir, `${name}.json`));
+}
+
+/** A checkpoint's JSON state alone, its tensors left unread. */
+export function readCheckpointState<State>(dir: string, name: string): State {
+  return (readJsonFile(join(dir, `${name}.json`)) as { state: State }).state;
 }
 
 /**

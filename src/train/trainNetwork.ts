@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/imageSet.js";
+import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { saveTensors } from "../files/tensorFiles.js";
 import { type ArchFile, archNetwork } from "../model/archFile.js";
@@ -12,6 +13,14 @@ import { createParams, disposeParams, trainableVariables } from "../model/params
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { correctCount, evaluateTop1 } from "./metrics.js";
 import { softmaxCrossEntropy as crossEntropy } from "./ops/crossEntropy.js";
+import {
+  runKeyDifference,
+  savedRunKey,
+  type TrainRunKey,
+  trainCheckpointName,
+  trainCheckpointPath,
+  trainRunKey,
+} from "./runKey.js";
 import { oneCycle, stepLearningRate } from "./schedule.js";
 import { createSgd } from "./sgd.js";
 import { trainStep } from "./step.js";
@@ -27,6 +36,8 @@ export interface TrainOptions {
   schedule?: "step" | "one-cycle";
   nesterov?: boolean;
   seed: number;
+  /** the training subset `data` was cut to (0: all); recorded so a resumed run must match it */
+  imagesPerClass: number;
   outDir: string;
   resume: boolean;
   /** recorded in the outputs */
@@ -39,15 +50,22 @@ export interface TrainOptions {
     top1: number;
     imagesPerSec: number;
   }) => void;
-  onEpoch?: (metrics: EpochMetrics) => void;
+  onEpoch?: (metrics: EpochMetrics, timing: EpochTiming) => void;
 }
 
+/** An epoch's figures: a function of the seed and backend (metrics.jsonl). */
 export interface EpochMetrics {
   epoch: number;
   learningRate: number;
   trainLoss: number;
   trainTop1: number;
   validTop1: number;
+}
+
+/** An epoch's wall-clock figures, kept apart from the metrics (timing.jsonl). */
+export interface EpochTiming {
+  epoch: number;
+  seconds: number;
   imagesPerSec: number;
 }
 
@@ -57,12 +75,18 @@ export interface TrainResult {
   params: number;
 }
 
-const checkpointName = "checkpoint";
+interface CheckpointState {
+  run: TrainRunKey;
+  history: EpochMetrics[];
+  timing: EpochTiming[];
+}
 
 /**
  * Trains the network an arch file describes from scratch (SGD + momentum + weight decay +
- * gradient clipping, step schedule), writing metrics.jsonl and a checkpoint every epoch and the
- * model in the tfjs weights format (model.json + weights.bin) at the end.
+ * gradient clipping, step or one-cycle schedule), writing metrics.jsonl, timing.jsonl and a checkpoint every
+ * epoch and the model in the tfjs weights format (model.json + weights.bin) at the end. Its
+ * variables are released however it ends, so a caller that retries in the same thread (a Pareto
+ * task) does not accumulate them.
  */
 export async function trainNetwork(
   arch: ArchFile,
@@ -70,6 +94,7 @@ export async function trainNetwork(
   options: TrainOptions,
 ): Promise<TrainResult> {
   mkdirSync(options.outDir, { recursive: true });
+  const run = trainRunKey(arch, options);
   const { plan, channels } = archNetwork(arch);
   const params = createParams(plan, channels, options.seed);
   const variables = trainableVariables(params);
@@ -80,94 +105,111 @@ export async function trainNetwork(
     maxGradNorm: options.clipNorm > 0 ? options.clipNorm : undefined,
     nesterov: options.nesterov,
   });
-  const checkpointVariables = new Map(params.named);
-  for (const [key, variable] of params.named)
-    if (variable.trainable) checkpointVariables.set(`velocity/${key}`, sgd.velocityOf(variable));
-  let history: EpochMetrics[] = [];
-  if (options.resume && hasCheckpoint(options.outDir, checkpointName)) {
-    const restored = restoreCheckpoint<{ history: EpochMetrics[] }>(
-      options.outDir,
-      checkpointName,
-      checkpointVariables,
-    );
-    history = restored.state.history;
-    tf.dispose(Object.values(restored.rest));
-  }
-  const logits = (x: tf.Tensor4D, statistics?: StatisticsLog) =>
-    forward(arch.space, plan, params, x, { statistics });
-  for (let epoch = history.length; epoch < options.epochs; epoch++) {
-    const batches = Math.ceil(data.train.count / options.batch);
-    const stepRate = stepLearningRate(options.learningRate, epoch, options.epochs);
-    const rateAt = (batch: number) =>
-      options.schedule === "one-cycle"
-        ? oneCycle(options.learningRate, epoch * batches + batch, options.epochs * batches)
-        : { learningRate: stepRate, momentum: options.momentum };
-    const learningRate = rateAt(0).learningRate;
-    const started = performance.now();
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let batch = 0;
-    for (const { x, y } of data.train.batches(options.batch, {
-      seed: options.seed * 10_007 + epoch,
-      augment: true,
-    })) {
-      const statistics: StatisticsLog = [];
-      const { loss } = trainStep(
-        () => {
-          const out = logits(x, statistics);
-          correct += correctCount(out, y);
-          return crossEntropy(out, y);
-        },
-        variables,
-        {
-          step: (grads) => {
-            const rate = rateAt(batch);
-            return sgd.step(grads, rate.learningRate, rate.momentum);
-          },
-          dispose: () => {},
-          velocityOf: sgd.velocityOf,
-        },
+  try {
+    const checkpointVariables = new Map(params.named);
+    for (const [key, variable] of params.named)
+      if (variable.trainable) checkpointVariables.set(`velocity/${key}`, sgd.velocityOf(variable));
+    const state: CheckpointState = { run, history: [], timing: [] };
+    if (options.resume && hasCheckpoint(options.outDir, trainCheckpointName)) {
+      const saved = savedRunKey(options.outDir);
+      const differs = saved && runKeyDifference(saved, run);
+      if (differs) {
+        throw new InputError(
+          `${trainCheckpointPath(options.outDir)}: the checkpoint is of a run with another ${differs}; resume with the same settings or start another`,
+        );
+      }
+      const restored = restoreCheckpoint<CheckpointState>(
+        options.outDir,
+        trainCheckpointName,
+        checkpointVariables,
       );
-      applyStatistics(statistics);
-      lossSum += loss * x.shape[0];
-      seen += x.shape[0];
-      tf.dispose([x, y]);
-      batch++;
-      const imagesPerSec = seen / ((performance.now() - started) / 1e3);
-      options.onBatch?.({
-        epoch,
-        batch,
-        batches,
-        loss: lossSum / seen,
-        top1: correct / seen,
-        imagesPerSec,
-      });
+      state.history = restored.state.history;
+      state.timing = restored.state.timing ?? [];
+      tf.dispose(Object.values(restored.rest));
     }
-    const imagesPerSec = seen / ((performance.now() - started) / 1e3);
-    const validTop1 = evaluateTop1(data.validation, 256, (x) => logits(x));
-    const metrics = {
-      epoch,
-      learningRate,
-      trainLoss: lossSum / seen,
-      trainTop1: correct / seen,
-      validTop1,
-      imagesPerSec,
-    };
-    history.push(metrics);
-    await saveCheckpoint(options.outDir, checkpointName, checkpointVariables, { history });
-    writeFileAtomic(
-      join(options.outDir, "metrics.jsonl"),
-      `${history.map((m) => JSON.stringify({ ...m, backend: options.backend })).join("\n")}\n`,
-    );
-    options.onEpoch?.(metrics);
+    const logits = (x: tf.Tensor4D, statistics?: StatisticsLog) =>
+      forward(arch.space, plan, params, x, { statistics });
+    for (let epoch = state.history.length; epoch < options.epochs; epoch++) {
+      const batches = Math.ceil(data.train.count / options.batch);
+      const stepRate = stepLearningRate(options.learningRate, epoch, options.epochs);
+      const rateAt = (batch: number) =>
+        options.schedule === "one-cycle"
+          ? oneCycle(options.learningRate, epoch * batches + batch, options.epochs * batches)
+          : { learningRate: stepRate, momentum: options.momentum };
+      const learningRate = rateAt(0).learningRate;
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let batch = 0;
+      for (const { x, y } of data.train.batches(options.batch, {
+        seed: options.seed * 10_007 + epoch,
+        augment: true,
+      })) {
+        const statistics: StatisticsLog = [];
+        const { loss } = trainStep(
+          () => {
+            const out = logits(x, statistics);
+            correct += correctCount(out, y);
+            return crossEntropy(out, y);
+          },
+          variables,
+          {
+            step: (grads) => {
+              const rate = rateAt(batch);
+              return sgd.step(grads, rate.learningRate, rate.momentum);
+            },
+            dispose: () => {},
+            velocityOf: sgd.velocityOf,
+          },
+        );
+        applyStatistics(statistics);
+        lossSum += loss * x.shape[0];
+        seen += x.shape[0];
+        tf.dispose([x, y]);
+        batch++;
+        const imagesPerSec = seen / ((performance.now() - started) / 1e3);
+        options.onBatch?.({
+          epoch,
+          batch,
+          batches,
+          loss: lossSum / seen,
+          top1: correct / seen,
+          imagesPerSec,
+        });
+      }
+      const seconds = (performance.now() - started) / 1e3;
+      const validTop1 = evaluateTop1(data.validation, 256, (x) => logits(x));
+      const metrics: EpochMetrics = {
+        epoch,
+        learningRate,
+        trainLoss: lossSum / seen,
+        trainTop1: correct / seen,
+        validTop1,
+      };
+      const timing: EpochTiming = { epoch, seconds, imagesPerSec: seen / seconds };
+      state.history.push(metrics);
+      state.timing.push(timing);
+      await saveCheckpoint(options.outDir, trainCheckpointName, checkpointVariables, state);
+      writeLines(
+        join(options.outDir, "metrics.jsonl"),
+        state.history.map((m) => ({ ...m, backend: options.backend })),
+      );
+      writeLines(join(options.outDir, "timing.jsonl"), state.timing);
+      options.onEpoch?.(metrics, timing);
+    }
+    const testTop1 = evaluateTop1(data.test, 256, (x) => logits(x));
+    await saveModel(options.outDir, arch, params.named, testTop1);
+    const parameterCount = variables.reduce((sum, v) => sum + v.size, 0);
+    return { testTop1, epochs: state.history, params: parameterCount };
+  } finally {
+    sgd.dispose();
+    disposeParams(params);
   }
-  const testTop1 = evaluateTop1(data.test, 256, (x) => logits(x));
-  await saveModel(options.outDir, arch, params.named, testTop1);
-  const parameterCount = variables.reduce((sum, v) => sum + v.size, 0);
-  sgd.dispose();
-  disposeParams(params);
-  return { testTop1, epochs: history, params: parameterCount };
+}
+
+function writeLines(path: string, rows: object[]): void {
+  writeFileAtomic(path, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
 }
 
 /** model.json (the arch as topology, tfjs weights manifest) + weights.bin. */

@@ -10,6 +10,7 @@ const study = (
   models = "systolic,flops",
   seeds = "0",
   lambdas = ["--lambdas", "0.5"],
+  workers = "2",
 ) => [
   "pareto",
   "--data",
@@ -22,7 +23,7 @@ const study = (
   "--seeds",
   seeds,
   "--workers",
-  "2",
+  workers,
   "--out",
   out,
   "--json",
@@ -71,6 +72,23 @@ describe("uboost pareto", () => {
     }
     expect(readFileSync(join(out, "cell-flops.dot"), "utf8")).toMatch(/^digraph "flops cell/);
     expect(existsSync(join(out, "tasks", "systolic-l0.5-s0", "final.json"))).toBe(true);
+  });
+
+  it("a task run again, alone on one worker, gives the same bytes (seconds aside)", () => {
+    const again = join(dir, "again");
+    const { status, stderr } = runCli(study(again, "systolic", "0", undefined, "1"));
+    expect(status, stderr).toBe(0);
+    const task = join("tasks", "systolic-l0.5-s0");
+    for (const file of ["arch.json", "metrics.jsonl", "final.json", "final/model/weights.bin"]) {
+      const bytes = (root: string) => readFileSync(join(root, task, file));
+      expect(bytes(again).equals(bytes(out)), file).toBe(true);
+    }
+    const withoutSeconds = (root: string) => {
+      const [head, ...rows] = csvRows(root).map((line) => line.split(","));
+      const seconds = head.indexOf("seconds");
+      return rows.map((row) => row.filter((_, i) => i !== seconds).join(","));
+    };
+    expect(withoutSeconds(again)).toEqual(withoutSeconds(out).slice(0, 1));
   });
 
   it("--resume keeps finished tasks and runs only new ones; without it the folder is refused", () => {

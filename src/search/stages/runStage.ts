@@ -56,61 +56,64 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
   variables.set("arch", stage.archLogits);
   for (const [key, variable] of stage.params.named)
     if (variable.trainable) variables.set(`velocity/${key}`, sgd.velocityOf(variable));
-  let firstEpoch = 0;
-  if (hasCheckpoint(run.outDir, checkpoint)) {
-    const { state, rest } = restoreCheckpoint<{ epoch: number; adam: string[] }>(
-      run.outDir,
-      checkpoint,
-      variables,
-    );
-    firstEpoch = state.epoch + 1;
-    // Adam keeps its moments by position in the variable list, so names are only labels here.
-    await adam.setWeights(state.adam.map((key) => ({ name: key, tensor: rest[key] })));
-  }
-  const started = performance.now();
-  const surfaceAtStart = stage.cost.bridge.surfaceMs();
-  for (let epoch = firstEpoch; epoch < run.epochs; epoch++) {
-    stage.tau = temperature(epoch);
-    const result = searchEpoch(
-      stage.model,
-      run.data.train,
-      {
-        batch: settings.batch,
-        seed: settings.seed * 1000 + epoch + (run.name === "channel" ? 500 : 0),
-        weightShare: settings.weightShare,
-        sgd: {
-          ...sgd,
-          step: (grads) => sgd.step(grads, stepDecay(settings.weightLr, epoch, 30, 0.5)),
+  try {
+    let firstEpoch = 0;
+    if (hasCheckpoint(run.outDir, checkpoint)) {
+      const { state, rest } = restoreCheckpoint<{ epoch: number; adam: string[] }>(
+        run.outDir,
+        checkpoint,
+        variables,
+      );
+      firstEpoch = state.epoch + 1;
+      // Adam keeps its moments by position in the variable list, so names are only labels here.
+      await adam.setWeights(state.adam.map((key) => ({ name: key, tensor: rest[key] })));
+    }
+    const started = performance.now();
+    const surfaceAtStart = stage.cost.bridge.surfaceMs();
+    for (let epoch = firstEpoch; epoch < run.epochs; epoch++) {
+      stage.tau = temperature(epoch);
+      const result = searchEpoch(
+        stage.model,
+        run.data.train,
+        {
+          batch: settings.batch,
+          seed: settings.seed * 1000 + epoch + (run.name === "channel" ? 500 : 0),
+          weightShare: settings.weightShare,
+          sgd: {
+            ...sgd,
+            step: (grads) => sgd.step(grads, stepDecay(settings.weightLr, epoch, 30, 0.5)),
+          },
+          adam,
         },
-        adam,
-      },
-      (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
+        (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
+      );
+      const validTop1 = evaluateTop1(run.data.validation, 256, (x) => stage.evalLogits(x));
+      const { latencyMs, util } = stage.expectedCost();
+      const row: MetricsRow = {
+        stage: run.name,
+        epoch,
+        ...result,
+        validTop1,
+        latencyMs,
+        utilization: util,
+        tau: stage.tau,
+      };
+      run.state.metrics.push(row);
+      const adamState = await adam.getWeights();
+      const withAdam = new Map<string, tf.Tensor>(variables);
+      for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
+      await saveCheckpoint(run.outDir, checkpoint, withAdam, {
+        epoch,
+        adam: adamState.map((_, i) => `adam/${i}`),
+      });
+      run.save();
+      run.onEpoch?.(row);
+    }
+    return (
+      (stage.cost.bridge.surfaceMs() - surfaceAtStart) / Math.max(performance.now() - started, 1e-9)
     );
-    const validTop1 = evaluateTop1(run.data.validation, 256, (x) => stage.evalLogits(x));
-    const { latencyMs, util } = stage.expectedCost();
-    const row: MetricsRow = {
-      stage: run.name,
-      epoch,
-      ...result,
-      validTop1,
-      latencyMs,
-      utilization: util,
-      tau: stage.tau,
-    };
-    run.state.metrics.push(row);
-    const adamState = await adam.getWeights();
-    const withAdam = new Map<string, tf.Tensor>(variables);
-    for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
-    await saveCheckpoint(run.outDir, checkpoint, withAdam, {
-      epoch,
-      adam: adamState.map((_, i) => `adam/${i}`),
-    });
-    run.save();
-    run.onEpoch?.(row);
+  } finally {
+    sgd.dispose();
+    adam.dispose();
   }
-  const share =
-    (stage.cost.bridge.surfaceMs() - surfaceAtStart) / Math.max(performance.now() - started, 1e-9);
-  sgd.dispose();
-  adam.dispose();
-  return share;
 }
