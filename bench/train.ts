@@ -13,15 +13,15 @@
  * backend runs a smaller batch and a single timed step.
  */
 import * as tf from "@tensorflow/tfjs";
-import { macsOf } from "../src/engine/reference.js";
+import { totalMacs } from "../src/layers/macs.js";
 import { type ArchFile, archNetwork } from "../src/model/archFile.js";
 import { applyStatistics, type StatisticsLog } from "../src/model/batchNorm.js";
 import { forward } from "../src/model/forward.js";
+import { softmaxCrossEntropy } from "../src/model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../src/model/params.js";
 import { convLayers, type NetworkPlan, planLayers, planNetwork } from "../src/model/plan.js";
 import { type SearchSpace, uboostSpace } from "../src/model/space.js";
 import { availableBackends, type BackendName, selectBackend } from "../src/train/backend.js";
-import { softmaxCrossEntropy } from "../src/train/ops/crossEntropy.js";
 import { createSgd } from "../src/train/sgd.js";
 import { trainStep } from "../src/train/step.js";
 
@@ -137,7 +137,7 @@ function mixedNet(): Net {
 
 /** Forward multiply-accumulates per image, by the cost model's count. */
 function macsPerImage(net: Net): number {
-  return planLayers(net.plan, net.channels, 1).reduce((sum, layer) => sum + macsOf(layer), 0);
+  return totalMacs(planLayers(net.plan, net.channels, 1));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import { percent, renderTable } from "./format.js";
 import { listOf } from "./lists.js";
 import { parsePositiveInteger } from "./options.js";
 import { progressBar } from "./progress.js";
-import { searchSettings } from "./search.js";
+import { searchSettings } from "./searchFlags.js";
 
 interface ParetoArgs {
   data?: string;

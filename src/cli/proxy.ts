@@ -5,13 +5,13 @@ import { writeFileAtomic } from "../files/atomicWrite.js";
 import { costModelNames } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
+import { proxyPlotSpec } from "../plot/proxyPlots.js";
 import { renderSvg } from "../plot/render.js";
 import { defaultWorkers } from "../pool/chunkPool.js";
 import { checkSampleCounts } from "../proxy/adaSplit.js";
 import { type Device, evaluateLatencies, type LatencyColumns } from "../proxy/evaluate.js";
 import { minimumRows, readLatenciesFile } from "../proxy/latenciesFile.js";
 import { defaultQuantiles, quantileOfConstraint } from "../proxy/oneProxy.js";
-import { proxyPlotSpec } from "../proxy/plot.js";
 import {
   architectureFeatures,
   architectureId,

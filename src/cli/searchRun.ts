@@ -9,7 +9,7 @@ import type { SearchSettings } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { count, percent, renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
-import { type SearchArgs, searchSettings } from "./search.js";
+import { type SearchArgs, searchSettings } from "./searchFlags.js";
 
 /** CIFAR-10 as the preset wants it: a validation split, fewer images and a smaller resolution. */
 export function searchData(args: { data: string }, settings: SearchSettings) {

@@ -15,7 +15,7 @@ import {
 import { trainNetwork } from "../train/trainNetwork.js";
 import { percent } from "./format.js";
 import { progressBar } from "./progress.js";
-import { type TrainArgs, trainSettings } from "./train.js";
+import { type TrainArgs, trainSettings } from "./trainFlags.js";
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const settings = trainSettings(args);

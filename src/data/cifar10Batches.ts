@@ -9,7 +9,6 @@ import * as tf from "@tensorflow/tfjs";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import {
-  classCount,
   imageChannels,
   imageSize,
   type Normalization,
@@ -26,10 +25,6 @@ export interface BatchOptions {
   augment?: boolean;
   /** shuffling and augmentation (default 0) */
   seed?: number;
-  /** labels also as one-hot float32 [batch, 10] (default false) */
-  oneHot?: boolean;
-  /** skip a last, smaller batch (default false) */
-  dropRemainder?: boolean;
 }
 
 /** A type, not an interface, so tf.dispose(batch) accepts it as a tensor container. */
@@ -38,17 +33,13 @@ export type Batch = {
   x: tf.Tensor4D;
   /** int32 [batch] */
   labels: tf.Tensor1D;
-  /** float32 [batch, 10] when asked for */
-  oneHot?: tf.Tensor2D;
 };
 
 const cropPadding = 4;
 
 export function batchesPerEpoch(set: RecordSet, options: BatchOptions): number {
   const count = set.indices.length;
-  return options.dropRemainder
-    ? Math.floor(count / options.batchSize)
-    : Math.ceil(count / options.batchSize);
+  return Math.ceil(count / options.batchSize);
 }
 
 /**
@@ -92,7 +83,6 @@ export function* epochBatches(
     yield {
       x: tf.tensor4d(images, [records.length, imageSize, imageSize, imageChannels]),
       labels: tf.tensor1d(labels, "int32"),
-      ...(options.oneHot ? { oneHot: oneHotTensor(labels) } : {}),
     };
   }
 }
@@ -140,12 +130,4 @@ function writeImage(
       }
     }
   }
-}
-
-function oneHotTensor(labels: Int32Array): tf.Tensor2D {
-  const values = new Float32Array(labels.length * classCount);
-  labels.forEach((label, i) => {
-    values[i * classCount + label] = 1;
-  });
-  return tf.tensor2d(values, [labels.length, classCount]);
 }

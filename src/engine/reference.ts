@@ -3,7 +3,7 @@
  * it: the smooth ceiling sums all N terms directly, and each layer type has its own closed form.
  * It shares no code with the WASM engine, so tests that hold the two together check both.
  */
-import { EngineKind, engineKindOf, type Layer } from "../layers/layer.js";
+import { EngineKind } from "../layers/layer.js";
 import type { FoldTiming } from "./engine.js";
 import type { SmoothCeilParams } from "./smoothCeilParams.js";
 
@@ -49,22 +49,6 @@ export function smoothCeilDirect(
       slope += (scale * (1 / v) * sharpness * e) / (offset + e) ** (1 / v + 1);
   }
   return { value, slope };
-}
-
-export function macsOf(layer: Layer): number {
-  const { k1, k2, c, f, h, w, batch } = layer;
-  switch (engineKindOf[layer.type]) {
-    case EngineKind.conv:
-      return h * w * batch * k1 * k2 * c * f;
-    case EngineKind.fc:
-      return batch * c * f;
-    case EngineKind.dwconv:
-      return h * w * batch * k1 * k2 * c;
-    case EngineKind.dws:
-      return h * w * batch * (k1 * k2 * c + c * f);
-    default:
-      return 0;
-  }
 }
 
 const free: LayerCostResult = {

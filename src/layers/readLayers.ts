@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors.js";
+import { readText } from "../files/readFile.js";
 import type { Layer } from "./layer.js";
 import { requireNonEmpty, validateLayer } from "./validate.js";
 
@@ -19,32 +19,6 @@ export function readLayersFile(path: string, defaultBatch: number): Layer[] {
     validateLayer(record, `${file} row ${i + 1}`, defaultBatch),
   );
   return requireNonEmpty(layers, file);
-}
-
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code;
-    throw new InputError(`${path}: cannot read (${reason})`);
-  }
-}
-
-/**
- * A JSON file's value; unreadable or malformed files are an InputError naming the path
- * (`malformed` words the second case for the kind of file expected).
- */
-export function readJsonFile(
-  path: string,
-  malformed = (detail: string) => `malformed JSON (${detail})`,
-): unknown {
-  const text = readText(path);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${path}: ${malformed((error as Error).message)}`);
-  }
 }
 
 function parseJsonRecords(text: string, file: string): Record<string, unknown>[] {

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
-import { readJsonFile } from "../layers/readLayers.js";
+import { readJsonFile } from "../files/readFile.js";
 import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./plan.js";
 import { type SearchSpace, validateSearchSpace } from "./space.js";
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { batchNormTrain } from "../train/ops/batchNorm.js";
+import { batchNormTrain } from "./ops/batchNorm.js";
 
 /** Batch norm over N, H, W with learned scale/shift and running statistics for evaluation. */
 export interface BatchNormParams {

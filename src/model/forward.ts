@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { conv2d } from "../train/ops/conv2d.js";
-import { depthwiseConv2d } from "../train/ops/depthwiseConv2d.js";
-import { maxPool } from "../train/ops/maxPool.js";
 import { batchNorm, type StatisticsLog } from "./batchNorm.js";
+import { conv2d } from "./ops/conv2d.js";
+import { depthwiseConv2d } from "./ops/depthwiseConv2d.js";
+import { maxPool } from "./ops/maxPool.js";
 import type { ConvParams, NetworkParams } from "./params.js";
 import { type CellPlan, equalizerName, type NetworkPlan } from "./plan.js";
 import { cellOutput, type SearchSpace } from "./space.js";

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { readJsonFile } from "../layers/readLayers.js";
+import { readJsonFile } from "../files/readFile.js";
 import { positiveInteger } from "../layers/validate.js";
 
 /**

@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { macsOf } from "../engine/reference.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
 import { simulateNetwork } from "../hw/simulator/simulate.js";
+import { totalMacs } from "../layers/macs.js";
 import { type ArchFile, archNetwork, readArchFile } from "../model/archFile.js";
 import { planLayers } from "../model/plan.js";
 import type { FinalReport } from "../search/run.js";
@@ -50,7 +50,7 @@ export function measureArch(arch: ArchFile, measure: MeasureSettings = paperMeas
   const { plan, channels } = archNetwork(arch);
   const layers = planLayers(plan, channels, measure.batch);
   const { total } = simulateNetwork(layers, paperHardware);
-  const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0) / measure.batch;
+  const macs = totalMacs(layers) / measure.batch;
   return { runtimeUs: total.runtimeMs * 1e3, utilization: total.util, macs };
 }
 

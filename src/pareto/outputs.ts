@@ -9,11 +9,11 @@ import { cellSpec } from "../plot/paretoCell.js";
 import { channelHistogramSpec, paretoSpec } from "../plot/paretoPlots.js";
 import { renderSvg } from "../plot/render.js";
 import { channelOptions, type SearchSettings } from "../search/settings.js";
-import { cellDot, cellGraph } from "./cell.js";
+import { type CellGraph, cellDot, cellGraph, edgeLabel } from "./cell.js";
 import { type FinishedTask, type MeasureSettings, measureText, paperArrayText } from "./measure.js";
 import type { TaskRecord } from "./results.js";
 import type { ParetoResult } from "./run.js";
-import { type ModelSummary, tradeoffPoint } from "./summary.js";
+import { type ModelSummary, type ParetoSummary, tradeoffPoint } from "./summary.js";
 import { table4Csv, table4Markdown } from "./table4.js";
 import { taskDir } from "./tasks.js";
 
@@ -33,10 +33,17 @@ export async function writeStudyOutputs(
   };
   write("table4.md", table4Markdown(summary, measureText(measure)));
   write("table4.csv", table4Csv(summary));
-  write("pareto.svg", await renderSvg(paretoSpec(records, summary, measureText(measure))));
+  const figure = paretoSpec(tradeoffDots(records, summary), summary.models, measureText(measure));
+  write("pareto.svg", await renderSvg(figure));
   const models = summary.models.map((entry) => entry.model);
   const options = histogramOptions(records, settings);
-  const histogram = channelHistogramSpec(records, models, options, settings.array.cols);
+  const choices = records.flatMap((record) =>
+    (record.finished?.arch.channels ?? []).map(({ channels }) => ({
+      model: record.task.model,
+      channels,
+    })),
+  );
+  const histogram = channelHistogramSpec(choices, models, options, settings.array.cols);
   write("channels.svg", await renderSvg(histogram));
   for (const entry of summary.models) {
     const record = representative(entry, records);
@@ -45,7 +52,7 @@ export async function writeStudyOutputs(
     write(`cell-${entry.model}.dot`, dot);
     write(
       `cell-${entry.model}.svg`,
-      await renderSvg(cellSpec(cellGraphOf(record), title, subtitle)),
+      await renderSvg(cellSpec(cellDiagram(cellGraphOf(record)), title, subtitle)),
     );
   }
   for (const record of records) {
@@ -53,6 +60,25 @@ export async function writeStudyOutputs(
       writeFileAtomic(join(taskDir(outDir, record.task), "cell.dot"), drawnCell(record).dot);
   }
   return written;
+}
+
+/** Every finished network as a point of its model, marked if on that model's front. */
+function tradeoffDots(records: readonly TaskRecord[], summary: ParetoSummary) {
+  const onFront = new Set(summary.models.flatMap((entry) => entry.front.map((point) => point.key)));
+  return records.flatMap((record) => {
+    const point = tradeoffPoint(record);
+    if (point === undefined) return [];
+    const label = `λ ${point.lambda}`;
+    return [{ ...point, model: record.task.model, front: onFront.has(point.key), label }];
+  });
+}
+
+/** The cell graph with each edge's label worded, for the diagram. */
+function cellDiagram(graph: CellGraph) {
+  return {
+    nodes: graph.nodes,
+    edges: graph.edges.map((edge) => ({ ...edge, label: edgeLabel(edge) })),
+  };
 }
 
 /** The channel options of the search, plus any chosen width outside them (a fixed stem). */

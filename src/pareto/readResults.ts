@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { fieldError, InputError } from "../errors.js";
-import { readText } from "../layers/readLayers.js";
+import { readText } from "../files/readFile.js";
 import type { SummaryRecord } from "./summary.js";
 import { taskKey } from "./tasks.js";
 

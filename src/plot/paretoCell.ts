@@ -5,7 +5,6 @@
  * (`scale: null`), with an arrowhead and its op and widths at the middle.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { type CellEdge, type CellGraph, type CellNode, edgeLabel } from "../pareto/cell.js";
 
 const schema = "https://vega.github.io/schema/vega-lite/v6.json";
 const levelGap = 190;
@@ -21,12 +20,23 @@ const opColors = { conv: "#4c78a8", dilconv: "#f58518", dws: "#e45756", identity
 const charWidth = 6.6;
 const labelHeight = 16;
 
+/** A cell as the diagram needs it: nodes by level, edges with their label already worded. */
+export interface CellDiagram {
+  /** level 0 for the inputs, then one per intermediate node; live false for a pruned node */
+  nodes: { name: string; kind: "input" | "node" | "output"; level: number; live: boolean }[];
+  /** opType colours the edge (conv | dilconv | dws | identity) */
+  edges: { from: string; to: string; opType: string; label: string }[];
+}
+
+type CellNode = CellDiagram["nodes"][number];
+type CellEdge = CellDiagram["edges"][number];
+
 interface Position {
   x: number;
   y: number;
 }
 
-export function cellSpec(graph: CellGraph, title: string, subtitle: string): TopLevelSpec {
+export function cellSpec(graph: CellDiagram, title: string, subtitle: string): TopLevelSpec {
   const at = nodePositions(graph.nodes);
   const curves = graph.edges.map((edge, index) => edgeCurve(edge, index, at));
   const lines = curves.flatMap((curve) => curve.line);
@@ -181,7 +191,7 @@ function placeLabels(
     halfHeight: nodeRadius,
   }));
   return curves.map(({ point, edge }) => {
-    const text = edgeLabel(edge);
+    const text = edge.label;
     const box = (t: number): Box => ({
       ...point(t),
       halfWidth: (text.length * charWidth) / 2,

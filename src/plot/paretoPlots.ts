@@ -3,29 +3,36 @@
  * model's front (the paper's Fig. 5), and the channel counts each model chose (Fig. 7).
  */
 import type { TopLevelSpec } from "vega-lite";
-import type { TaskRecord } from "../pareto/results.js";
-import { type ParetoSummary, tradeoffPoint } from "../pareto/summary.js";
 
 const schema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** A finished network: its model, runtime and accuracy, a label, and whether it is on its model's front. */
+export interface TradeoffDot {
+  model: string;
+  runtimeMs: number;
+  /** test top-1, % */
+  accuracy: number;
+  label: string;
+  front: boolean;
+}
+
+/** A model's front, fastest network first. */
+export interface ModelFront {
+  model: string;
+  front: { runtimeMs: number; accuracy: number }[];
+}
 
 /**
  * Every finished network as a dot (dominated ones faint), and per model its front as a
  * staircase from its fastest to its slowest network (the hypervolume stops there too).
  */
 export function paretoSpec(
-  records: readonly TaskRecord[],
-  summary: ParetoSummary,
+  points: readonly TradeoffDot[],
+  fronts: readonly ModelFront[],
   hardware: string,
 ): TopLevelSpec {
-  const models = summary.models.map((entry) => entry.model);
-  const onFront = new Set(summary.models.flatMap((entry) => entry.front.map((point) => point.key)));
-  const points = records.flatMap((record) => {
-    const point = tradeoffPoint(record);
-    if (point === undefined) return [];
-    const label = `λ ${point.lambda}`;
-    return [{ ...point, model: record.task.model, front: onFront.has(point.key), label }];
-  });
-  const staircase = summary.models.flatMap(({ model, front }) =>
+  const models = fronts.map((entry) => entry.model);
+  const staircase = fronts.flatMap(({ model, front }) =>
     front.map((point, order) => ({ ...point, model, order })),
   );
   const color = { field: "model", type: "nominal" as const, title: "cost model", sort: models };
@@ -74,23 +81,21 @@ export function paretoSpec(
 }
 
 /**
- * How often each channel count was chosen, over every searched width of every finished task of
- * a model; bars at multiples of the search array's width are set apart, since those fill it.
+ * How often each channel count was chosen (one entry per searched layer of every finished task
+ * of a model); bars at multiples of the search array's width are set apart, since those fill it.
  */
 export function channelHistogramSpec(
-  records: readonly TaskRecord[],
+  choices: readonly { model: string; channels: number }[],
   models: readonly string[],
   options: readonly number[],
   arrayWidth: number,
 ): TopLevelSpec {
   const fits = `multiple of ${arrayWidth}`;
-  const values = records.flatMap((record) =>
-    (record.finished?.arch.channels ?? []).map(({ channels }) => ({
-      model: record.task.model,
-      channels,
-      fit: channels % arrayWidth === 0 ? fits : "other",
-    })),
-  );
+  const values = choices.map(({ model, channels }) => ({
+    model,
+    channels,
+    fit: channels % arrayWidth === 0 ? fits : "other",
+  }));
   return {
     $schema: schema,
     title: {

@@ -11,14 +11,9 @@ export function maskMatrix(options: readonly number[], width: number): tf.Tensor
   return tf.tensor2d(rows, [options.length, width]);
 }
 
-/** The soft mask of one layer from its Gumbel weights over the channel options. */
-export function channelMask(weights: tf.Tensor1D, masks: tf.Tensor2D): tf.Tensor1D {
-  return tf.matMul(weights.expandDims(0), masks).squeeze([0]) as tf.Tensor1D;
-}
-
-/** The soft channel count Σ_j g_j · ch_j that the smooth cost model sees. */
-export function softChannels(weights: tf.Tensor1D, options: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.mul(weights, options));
+/** Each layer's soft mask, from its Gumbel weights over the options ([layers, options]). */
+export function channelMasks(weights: tf.Tensor2D, masks: tf.Tensor2D): tf.Tensor1D[] {
+  return tf.unstack(tf.matMul(weights, masks)) as tf.Tensor1D[];
 }
 
 /**

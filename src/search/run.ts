@@ -2,12 +2,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/imageSet.js";
-import { macsOf } from "../engine/reference.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import type { ModelContext } from "../hw/costModel.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
 import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
 import type { Layer } from "../layers/layer.js";
+import { totalMacs } from "../layers/macs.js";
 import { type ArchFile, archNetwork, writeArchFile } from "../model/archFile.js";
 import { disposeParams } from "../model/params.js";
 import { type NetworkShape, planLayers } from "../model/plan.js";
@@ -149,7 +149,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     runtimeUs: simulation.total.runtimeMs * 1e3,
     utilization: simulation.total.util,
     params: trained.params,
-    macs: layers.reduce((sum, layer) => sum + macsOf(layer), 0) / settings.hardwareBatch,
+    macs: totalMacs(layers) / settings.hardwareBatch,
   };
   const engineShare = { micro: state.micro.engineShare, channel: state.channel.engineShare };
   writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify({ engineShare }, null, 2)}\n`);

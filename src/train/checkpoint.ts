@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
+import { readJsonFile } from "../files/readFile.js";
 import { loadTensors, saveTensors } from "../files/tensorFiles.js";
-import { readJsonFile } from "../layers/readLayers.js";
 
 /**
  * A checkpoint: variables by stable key (weights, BN statistics, momentum buffers, architecture

@@ -8,11 +8,10 @@ import { saveTensors } from "../files/tensorFiles.js";
 import { type ArchFile, archNetwork } from "../model/archFile.js";
 import { applyStatistics, type StatisticsLog } from "../model/batchNorm.js";
 import { forward } from "../model/forward.js";
+import { softmaxCrossEntropy as crossEntropy } from "../model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../model/params.js";
-
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { correctCount, evaluateTop1 } from "./metrics.js";
-import { softmaxCrossEntropy as crossEntropy } from "./ops/crossEntropy.js";
 import {
   runKeyDifference,
   savedRunKey,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { macsOf } from "../../src/engine/reference.js";
+import { totalMacs } from "../../src/layers/macs.js";
 import { planLayers, planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
 import { deriveChannels, deriveEdgeOps, outputIsDead } from "../../src/search/derive.js";
@@ -48,7 +48,7 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
     );
     const channels = Object.fromEntries(slots.map((slot) => [slot, 16]));
     const layers = planLayers(plan, channels, 1);
-    const macs = layers.reduce((sum, layer) => sum + macsOf(layer), 0);
+    const macs = totalMacs(layers);
     // stem 32²·9·3·16; per cell 11 convs of 9·16·16 at size² (pre_pp of cells 1, 2 included)
     const expected =
       32 * 32 * 9 * 3 * 16 + 11 * 9 * 16 * 16 * (32 * 32 + 16 * 16 + 8 * 8) + 16 * 10;

@@ -1,25 +1,23 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import {
-  channelMask,
-  initialChannelLogits,
-  maskMatrix,
-  softChannels,
-} from "../../src/search/dmask.js";
+import { channelMasks, initialChannelLogits, maskMatrix } from "../../src/search/dmask.js";
 import { gumbelSoftmax } from "../../src/search/gumbel.js";
 
 describe("DMask", () => {
-  it("mask_j keeps the first ch_j channels; the soft mask and count are Gumbel-weighted", () => {
+  it("mask_j keeps the first ch_j channels; each layer's soft mask is its Gumbel-weighted sum", () => {
     const masks = maskMatrix([2, 4, 6], 6);
     expect(masks.arraySync()).toEqual([
       [1, 1, 0, 0, 0, 0],
       [1, 1, 1, 1, 0, 0],
       [1, 1, 1, 1, 1, 1],
     ]);
-    const weights = tf.tensor1d([0.5, 0.25, 0.25]);
-    const mask = channelMask(weights, masks).arraySync();
-    expect(mask).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
-    expect(softChannels(weights, tf.tensor1d([2, 4, 6])).arraySync()).toBe(3.5);
+    const weights = tf.tensor2d([
+      [0.5, 0.25, 0.25],
+      [0, 0, 1],
+    ]);
+    const [first, second] = channelMasks(weights, masks).map((mask) => mask.arraySync());
+    expect(first).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
+    expect(second).toEqual([1, 1, 1, 1, 1, 1]);
   });
   it("Gumbel-softmax samples are distributions that sharpen as τ falls", () => {
     const logits = tf.tensor2d([

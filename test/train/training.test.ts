@@ -3,11 +3,11 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, expect, it } from "vitest";
 import { applyStatistics, type StatisticsLog } from "../../src/model/batchNorm.js";
 import { forward } from "../../src/model/forward.js";
+import { softmaxCrossEntropy } from "../../src/model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
 import { convLayers, planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
 import { selectBackend } from "../../src/train/backend.js";
-import { softmaxCrossEntropy } from "../../src/train/ops/crossEntropy.js";
 import { createSgd } from "../../src/train/sgd.js";
 import { trainStep } from "../../src/train/step.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { macsOf } from "../../src/engine/reference.js";
 import { InputError } from "../../src/errors.js";
 import type { Layer } from "../../src/layers/layer.js";
+import { macsOf } from "../../src/layers/macs.js";
 import { zoo, zooNames, zooNetwork } from "../../src/zoo/index.js";
 
 /** Weights only (no biases, no BN), so published totals come out slightly higher. */

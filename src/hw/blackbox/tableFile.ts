@@ -1,7 +1,7 @@
 /** Blackbox table files: JSON, checked field by field on reading, written atomically. */
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../files/atomicWrite.js";
-import { readJsonFile } from "../../layers/readLayers.js";
+import { readJsonFile } from "../../files/readFile.js";
 import {
   type BlackboxSection,
   type BlackboxTable,

@@ -1,6 +1,6 @@
-import { macsOf } from "../../engine/reference.js";
 import { InputError } from "../../errors.js";
 import { EngineKind, engineKindOf } from "../../layers/layer.js";
+import { macsOf } from "../../layers/macs.js";
 import { checkTableHardware, lookupCycles } from "../blackbox/table.js";
 import type { CostModel } from "../costModel.js";
 

@@ -1,4 +1,4 @@
-import { macsOf } from "../../engine/reference.js";
+import { macsOf } from "../../layers/macs.js";
 import type { CostModel } from "../costModel.js";
 
 /** The FLOPs baseline: every PE busy every cycle, whatever the layer's shape. */

@@ -1,5 +1,5 @@
-import { macsOf } from "../../engine/reference.js";
 import type { Layer } from "../../layers/layer.js";
+import { macsOf } from "../../layers/macs.js";
 import type { CostModel } from "../costModel.js";
 import type { SimConfig } from "../simulator/config.js";
 import { gemmsOf } from "../simulator/gemm.js";

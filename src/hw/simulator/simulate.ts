@@ -5,8 +5,8 @@
  */
 
 import { type NetworkTotal, networkTotal } from "../../engine/network.js";
-import { macsOf } from "../../engine/reference.js";
 import type { Layer } from "../../layers/layer.js";
+import { macsOf } from "../../layers/macs.js";
 import {
   addFoldPeCycles,
   emptyBreakdown,

@@ -11,7 +11,7 @@ import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "..
 import type { SearchSpace } from "../../model/space.js";
 import type { CostSurface } from "../costSurface.js";
 import { type ChannelCost, channelCost } from "../costTerms.js";
-import { initialChannelLogits, maskMatrix } from "../dmask.js";
+import { channelMasks, initialChannelLogits, maskMatrix } from "../dmask.js";
 import { gumbelSoftmax } from "../gumbel.js";
 import { archSeed, channelOptions, type SearchSettings } from "../settings.js";
 import type { SearchStage } from "./runStage.js";
@@ -67,7 +67,7 @@ export function createChannelStage(
   );
   // One Gumbel sample [slots, options] gives both the masks (DMask) and the soft counts (cost).
   const masksOf = (weights: tf.Tensor2D) => {
-    const perSlot = tf.unstack(tf.matMul(weights, masks)) as tf.Tensor1D[];
+    const perSlot = channelMasks(weights, masks);
     return new Map(slots.map((slot, i) => [slot, perSlot[i]]));
   };
   const stage: ChannelStage = {

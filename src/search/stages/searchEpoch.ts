@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../../data/imageSet.js";
 import { applyStatistics, discardStatistics, type StatisticsLog } from "../../model/batchNorm.js";
+import { softmaxCrossEntropy as crossEntropy } from "../../model/ops/crossEntropy.js";
 import { correctCount } from "../../train/metrics.js";
-import { softmaxCrossEntropy as crossEntropy } from "../../train/ops/crossEntropy.js";
 import type { Sgd } from "../../train/sgd.js";
 import { trainStep } from "../../train/step.js";
 

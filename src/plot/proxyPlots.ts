@@ -3,11 +3,21 @@
  * (SRCC on held-out architectures against the number of target samples) as one Vega-Lite spec.
  */
 import type { TopLevelSpec } from "vega-lite";
-import type { StudyResult } from "./study.js";
 
 const schema = "https://vega.github.io/schema/vega-lite/v6.json";
 
-export function proxyPlotSpec(devices: string[], result: StudyResult, title: string): TopLevelSpec {
+/** What the figure shows: the SRCC matrix (devices × devices) and, if run, AdaProxy's curves. */
+export interface ProxyPlotData {
+  srcc: number[][];
+  /** per target device (an index into the devices), SRCC before and after adaptation */
+  adaProxy?: { device: number; points: { samples: number; before: number; after: number }[] }[];
+}
+
+export function proxyPlotSpec(
+  devices: string[],
+  result: ProxyPlotData,
+  title: string,
+): TopLevelSpec {
   const panels: object[] = [srccHeatmap(devices, result.srcc)];
   if (result.adaProxy !== undefined) panels.push(adaProxyCurve(devices, result));
   return { $schema: schema, title, hconcat: panels } as TopLevelSpec;
@@ -54,7 +64,7 @@ function srccHeatmap(devices: string[], srcc: number[][]) {
 }
 
 /** Adapted SRCC solid with points; the unadapted (proxy-trained) predictor dashed per target. */
-function adaProxyCurve(devices: string[], result: StudyResult) {
+function adaProxyCurve(devices: string[], result: ProxyPlotData) {
   const targets = result.adaProxy ?? [];
   const values = targets.flatMap((target) =>
     target.points.flatMap((point) => [

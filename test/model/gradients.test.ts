@@ -6,12 +6,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { batchNormTrain } from "../../src/model/ops/batchNorm.js";
+import { conv2d } from "../../src/model/ops/conv2d.js";
+import type { ConvOptions } from "../../src/model/ops/convGeometry.js";
+import { depthwiseConv2d } from "../../src/model/ops/depthwiseConv2d.js";
+import { maxPool } from "../../src/model/ops/maxPool.js";
 import { selectBackend } from "../../src/train/backend.js";
-import { batchNormTrain } from "../../src/train/ops/batchNorm.js";
-import { conv2d } from "../../src/train/ops/conv2d.js";
-import type { ConvOptions } from "../../src/train/ops/convGeometry.js";
-import { depthwiseConv2d } from "../../src/train/ops/depthwiseConv2d.js";
-import { maxPool } from "../../src/train/ops/maxPool.js";
 
 const tolerance = 1e-4;
 
