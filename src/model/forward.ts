@@ -37,7 +37,10 @@ export function forward(
   return tf.add(tf.matMul(pooled, params.classifier.weights), params.classifier.bias);
 }
 
-/** conv (or depthwise then 1×1) → BN → ReLU, then the slot's channel mask if searching. */
+/**
+ * conv (or depthwise then 1×1) → BN → ReLU. In the channel search the slot's DMask multiplies the
+ * conv output before BN and ReLU, as in the authors' Dmask layer.
+ */
 function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
   const { stride, dilation, type } = params.planned;
   // Our conv ops: their gradients are forward convs, fast on wasm and defined for dilation 2.
@@ -48,9 +51,9 @@ function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions
           params.pointwise as tf.Tensor4D,
         )
       : conv2d(x, params.filter as tf.Tensor4D, { strides: stride, dilation });
-  const activated = tf.relu(batchNorm(convolved, params.bn, options.statistics));
   const mask = options.masks?.get(params.planned.slot);
-  return mask ? tf.mul(activated, mask) : activated;
+  const masked = mask ? (tf.mul(convolved, mask) as tf.Tensor4D) : convolved;
+  return tf.relu(batchNorm(masked, params.bn, options.statistics));
 }
 
 function cellForward(

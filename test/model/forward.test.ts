@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { discardStatistics, type StatisticsLog } from "../../src/model/batchNorm.js";
 import { forward } from "../../src/model/forward.js";
 import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
 import { planNetwork } from "../../src/model/plan.js";
@@ -31,7 +32,7 @@ describe("network model", () => {
     disposeParams(params);
   });
 
-  it("channel search: a layer's masked-off channels are exactly zero", () => {
+  it("channel search: the mask scales the conv output before BN and ReLU", () => {
     const edgeOps = uboostSpace.edges.map(() => "conv3x3");
     const plan = planNetwork(uboostSpace, shape, edgeOps);
     const channels = Object.fromEntries(slotsOf(plan).map((slot) => [slot, 12]));
@@ -40,8 +41,8 @@ describe("network model", () => {
     const masks = new Map(slotsOf(plan).map((slot) => [slot, keepFour]));
     const logits = forward(uboostSpace, plan, params, images(), { masks });
     expect(logits.shape).toEqual([4, 10]);
-    // Narrowed to 4 channels, the network's features are zero beyond channel 3: the classifier
-    // rows for channels 4..11 cannot change the logits.
+    // Narrowed to 4 channels, the conv outputs are zero beyond channel 3, and so are BN's (its
+    // shift starts at 0) and ReLU's: the classifier rows for channels 4..11 cannot change the logits.
     const before = logits.arraySync() as number[][];
     const weights = params.classifier.weights;
     weights.assign(tf.concat([weights.slice([0, 0], [4, 10]), tf.fill([8, 10], 7)]));
@@ -49,6 +50,23 @@ describe("network model", () => {
     after.forEach((row, r) => {
       row.forEach((value, c) => {
         expect(value).toBeCloseTo(before[r][c], 4);
+      });
+    });
+    // Before BN: in training mode BN undoes a uniform scale, so a half mask changes nothing
+    // (after ReLU it would halve every feature).
+    const scaled = (value: number) => {
+      const uniform = new Map(
+        [...masks].map(([slot]) => [slot, tf.fill([12], value) as tf.Tensor1D]),
+      );
+      const statistics: StatisticsLog = [];
+      const out = forward(uboostSpace, plan, params, images(), { masks: uniform, statistics });
+      discardStatistics(statistics);
+      return out.arraySync() as number[][];
+    };
+    const full = scaled(1);
+    scaled(0.5).forEach((row, r) => {
+      row.forEach((value, c) => {
+        expect(Math.abs(value - full[r][c]) / Math.abs(full[r][c])).toBeLessThan(1e-4);
       });
     });
     // and a mask of all zeros leaves only the bias
