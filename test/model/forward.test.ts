@@ -5,6 +5,7 @@ import { forward } from "../../src/model/forward.js";
 import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
 import { planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
+import { everyOpEdges } from "./fixtures.js";
 
 const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
 const images = () => tf.randomNormal([4, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
@@ -82,18 +83,7 @@ describe("network model", () => {
   });
 
   it("the final network equalizes narrower node inputs with 1×1 convs", () => {
-    const edgeOps = [
-      "conv3x3",
-      "dws5x5",
-      "identity",
-      "dil3x3",
-      "zero",
-      "conv5x5",
-      "identity",
-      "zero",
-      "dws3x3",
-    ];
-    const plan = planNetwork(uboostSpace, shape, edgeOps);
+    const plan = planNetwork(uboostSpace, shape, everyOpEdges);
     const channels = Object.fromEntries(slotsOf(plan).map((slot, i) => [slot, 4 + 2 * (i % 3)]));
     const params = createParams(plan, { ...channels, input: 3 }, 0);
     expect(params.equalizers.size).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import { uboostSpace } from "../../src/model/space.js";
 import { selectBackend } from "../../src/train/backend.js";
 import { createSgd } from "../../src/train/sgd.js";
 import { trainStep } from "../../src/train/step.js";
+import { everyOpEdges } from "../model/fixtures.js";
 
 beforeAll(async () => {
   await selectBackend("wasm");
@@ -18,19 +19,8 @@ beforeAll(async () => {
 it("fits a fixed batch with every op type, leaking no tensors", () => {
   // Two stages (a stride-2 pre layer and max-pools), every op of the space on some edge, and
   // unequal widths so nodes need 1×1 equalizers.
-  const edgeOps = [
-    "conv3x3",
-    "dws5x5",
-    "identity",
-    "dil3x3",
-    "zero",
-    "conv5x5",
-    "dil5x5",
-    "dws3x3",
-    "conv3x3",
-  ];
   const shape = { stacks: [1, 1], resolution: 12, inChannels: 3, classes: 4 };
-  const plan = planNetwork(uboostSpace, shape, edgeOps);
+  const plan = planNetwork(uboostSpace, shape, everyOpEdges);
   const channels: Record<string, number> = { input: 3 };
   convLayers(plan).forEach((layer, i) => {
     channels[layer.slot] = 6 + 2 * (i % 2);
