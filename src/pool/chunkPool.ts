@@ -49,6 +49,12 @@ export interface RangeRun<Result> {
   maxInFlight: number;
   /** called once per successful range, in completion order; a throw stops the run */
   onResult: (range: RowRange, result: Result) => void;
+  /**
+   * Deliver results in the order the ranges were drawn instead, so what onResult writes does not
+   * depend on which worker finished first (a range that failed twice is passed over). At most
+   * 2 × maxInFlight ranges wait behind the oldest unfinished one.
+   */
+  inOrder?: boolean;
 }
 
 interface Attempt {
@@ -63,18 +69,24 @@ export function runRanges<Result>(run: RangeRun<Result>): Promise<FailedRange[]>
   let inFlight = 0;
   let exhausted = false;
   let stopped = false;
+  const order = run.inOrder ? inOrderDelivery(run) : undefined;
   const nextAttempt = (): Attempt | undefined => {
     const retry = retries.shift();
-    if (retry !== undefined || exhausted) return retry;
+    if (retry !== undefined || exhausted || order?.full()) return retry;
     const next = run.ranges.next();
     exhausted = next.done === true;
-    return exhausted ? undefined : { range: next.value, retry: false };
+    if (exhausted) return undefined;
+    order?.drawn(next.value);
+    return { range: next.value, retry: false };
   };
   return new Promise((resolve, reject) => {
     const settle = (attempt: Attempt, result: Result | undefined, error: unknown) => {
-      if (error === undefined) run.onResult(attempt.range, result as Result);
+      if (error === undefined) (order?.succeeded ?? run.onResult)(attempt.range, result as Result);
       else if (!attempt.retry) retries.push({ range: attempt.range, retry: true });
-      else failed.push({ ...attempt.range, error: (error as Error)?.message ?? String(error) });
+      else {
+        failed.push({ ...attempt.range, error: (error as Error)?.message ?? String(error) });
+        order?.failed(attempt.range);
+      }
     };
     const pump = () => {
       while (!stopped && inFlight < run.maxInFlight) {
@@ -101,4 +113,30 @@ export function runRanges<Result>(run: RangeRun<Result>): Promise<FailedRange[]>
     };
     pump();
   });
+}
+
+/** Holds finished ranges until every range drawn before them has finished or failed. */
+function inOrderDelivery<Result>(run: RangeRun<Result>) {
+  const waiting: RowRange[] = [];
+  const finished = new Map<RowRange, { result: Result } | "failed">();
+  const deliver = () => {
+    while (waiting.length > 0 && finished.has(waiting[0])) {
+      const range = waiting.shift() as RowRange;
+      const outcome = finished.get(range);
+      finished.delete(range);
+      if (outcome !== "failed") run.onResult(range, (outcome as { result: Result }).result);
+    }
+  };
+  return {
+    full: () => waiting.length >= 2 * run.maxInFlight,
+    drawn: (range: RowRange) => waiting.push(range),
+    succeeded: (range: RowRange, result: Result) => {
+      finished.set(range, { result });
+      deliver();
+    },
+    failed: (range: RowRange) => {
+      finished.set(range, "failed");
+      deliver();
+    },
+  };
 }

@@ -132,6 +132,8 @@ async function costPendingRows(
       pool,
       ranges: pendingRanges(done, chunkRowsFor(options, done.size - done.count, workers)),
       maxInFlight: 3 * workers,
+      // rows land in row order, so a sweep's file is the same bytes whatever the worker timing
+      inOrder: true,
       onResult: (range, chunk) => {
         if (output !== undefined) writeAll(output.fd, chunk.text);
         for (let row = range.start; row < range.end; row++) done.add(row);
