@@ -29,7 +29,7 @@ const stateFile = "state.json";
 
 /**
  * A fresh state, or the saved one on --resume. A folder that already holds a search is never
- * overwritten silently, and a resumed search must have the same settings.
+ * overwritten silently, and a resumed search must have the same settings and backend.
  */
 export function openSearchState(
   outDir: string,
@@ -47,6 +47,12 @@ export function openSearchState(
   if (JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
     throw new InputError(
       `--resume: the settings differ from the search in ${outDir} (${stateFile}); use the same flags`,
+    );
+  }
+  // Backends round differently: a search continued on another would end where no run ends.
+  if (saved.backend !== backend) {
+    throw new InputError(
+      `--resume: --backend differs from the search in ${outDir} (was ${saved.backend}, now ${backend}); pass --backend ${saved.backend}`,
     );
   }
   return saved;

@@ -61,6 +61,32 @@ describe("same seed, same bytes", () => {
     expect(metrics).not.toMatch(/seconds|PerSec|Share/);
   });
 
+  it("search --resume on another backend is refused, naming --backend", () => {
+    const arch = JSON.parse(readFileSync(join(dir, "search-1", "arch.json"), "utf8"));
+    const other = arch.settings.backend === "cpu" ? "wasm" : "cpu";
+    const out = join(dir, "search-1");
+    const { status, stderr } = runCli([
+      "search",
+      "--data",
+      data,
+      "--preset",
+      "smoke",
+      "--seed",
+      "0",
+      "--out",
+      out,
+      "--resume",
+      "--backend",
+      other,
+    ]);
+    expect(status).toBe(2);
+    // after the line naming the backend in use, one line of error and no stack trace
+    const error = stderr.trim().split("\n").slice(1);
+    expect(error).toHaveLength(1);
+    expect(error[0]).toContain("--resume: --backend differs");
+    expect(error[0]).toContain(`was ${arch.settings.backend}, now ${other}`);
+  });
+
   it("two train runs of one arch with seed 0: metrics and weights", () => {
     const runs = ["train-1", "train-2"].map((name) => {
       const result = train(join(dir, name));
