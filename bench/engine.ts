@@ -91,6 +91,16 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
   };
 }
 
+/**
+ * The engine's one-thread configs/s alone (part (a) of benchEngine, same configs and timing),
+ * for benchmarks that compare against it in the same run (bench sweep).
+ */
+export function benchEngineWasm(configs: number, seed: number): number {
+  const engine = createCostEngine();
+  generateConfigs(engine.reserve(configs), configs, seed);
+  return configs / timeWasm(engine, configs, () => {});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Configs
 

@@ -1,5 +1,11 @@
 /**
- * `uboost bench sweep`: the same sweep with 1 and with 2 workers, rows streamed to a temporary
+ * `uboost bench sweep`: rows/s of sweeps written to Parquet and to CSV beside the engine's
+ * one-thread configs/s, all in one run so a busy shared machine slows them alike (benchFormats).
+ * The systolic sweep is a one-layer family (c × f = 1..2048 × 1..2048, 4,194,304 rows by
+ * default): every row one engine config, so its rows/s over the engine's configs/s is what the
+ * batching, the reductions and the encoding cost. The sim sweep is benchSweepSpec's below.
+ *
+ * `uboost bench sweep --workers-speedup`: the same sweep with 1 and with 2 workers, rows streamed to a temporary
  * CSV as in real use, and the rows/s of each (wall clock of the whole run, pool start included). The workload is the zoo networks on 81 array
  * shapes (16..256 rows × 16..256 columns) under the cycle-level simulator: ~0.1 to 25 ms a row,
  * so the workers' simulation, not the main thread's appends, sets the pace.
@@ -10,13 +16,15 @@
  * saturated, so the second core's share taken by GC in the 1-worker run is what bounds the
  * ratio (near 2 / 1.08), not the pool.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSimConfig } from "../src/hw/simulator/config.js";
+import { parseFamily } from "../src/sweep/family.js";
 import type { SweepSpec } from "../src/sweep/grid.js";
 import { runSweep } from "../src/sweep/run.js";
 import { zooNames } from "../src/zoo/index.js";
+import { benchEngineWasm } from "./engine.js";
 
 export interface SweepBenchOptions {
   /** at least this many rows: the batch axis grows until the grid holds them */
@@ -96,4 +104,83 @@ export async function benchSweep(options: SweepBenchOptions): Promise<SweepBench
   const runs = [best.get(1), best.get(2)] as SweepBenchRun[];
   const speedup = runs[1].rowsPerSec / runs[0].rowsPerSec;
   return { rows, model, cores: availableParallelism(), runs, speedup };
+}
+
+export interface FormatBenchOptions {
+  /** rows of the systolic family sweep (rounded up to whole rows of the c × f square) */
+  systolicRows: number;
+  /** rows of the sim sweep */
+  simRows: number;
+  workers: number;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface FormatBenchRun {
+  sweep: "systolic" | "sim";
+  format: "parquet" | "csv";
+  rows: number;
+  seconds: number;
+  rowsPerSec: number;
+  /** rowsPerSec over the engine's one-thread configs/s */
+  engineRatio: number;
+  fileBytes: number;
+}
+
+export interface FormatBenchResult {
+  engineConfigsPerSec: number;
+  workers: number;
+  cores: number;
+  runs: FormatBenchRun[];
+}
+
+/** "conv:k=3,c=1..S,f=1..S,h=32,w=32" on one 128x128 array: S² one-layer rows. */
+export function systolicFamilySpec(rows: number): SweepSpec {
+  const side = Math.ceil(Math.sqrt(rows));
+  const family = parseFamily(`conv:k=3,c=1..${side},f=1..${side},h=32,w=32`);
+  return {
+    networks: [{ kind: "family", family }],
+    arrays: [{ rows: 128, cols: 128 }],
+    batches: [1],
+    model: "systolic",
+    hardware: defaultSimConfig,
+  };
+}
+
+export async function benchFormats(options: FormatBenchOptions): Promise<FormatBenchResult> {
+  const engineConfigsPerSec = benchEngineWasm(1_000_000, 1);
+  const sweeps = [
+    { sweep: "systolic" as const, spec: systolicFamilySpec(options.systolicRows) },
+    { sweep: "sim" as const, spec: benchSweepSpec(options.simRows, "sim") },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "uboost-bench-formats-"));
+  const runs: FormatBenchRun[] = [];
+  try {
+    for (const { sweep, spec } of sweeps) {
+      for (const format of ["parquet", "csv"] as const) {
+        const out = join(dir, `${sweep}.${format}`);
+        const stage = `${sweep} → ${format}`;
+        const result = await runSweep(spec, {
+          out,
+          workers: options.workers,
+          onProgress: ({ done, total }) => options.onProgress?.(stage, done, total),
+        });
+        if (result.failedRows > 0) throw new Error(`bench sweep: ${result.failedRows} rows failed`);
+        const fileBytes = statSync(out).size;
+        rmSync(out);
+        const rowsPerSec = result.costedRows / result.seconds;
+        runs.push({
+          sweep,
+          format,
+          rows: result.costedRows,
+          seconds: result.seconds,
+          rowsPerSec,
+          engineRatio: rowsPerSec / engineConfigsPerSec,
+          fileBytes,
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { engineConfigsPerSec, workers: options.workers, cores: availableParallelism(), runs };
 }

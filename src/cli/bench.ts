@@ -54,6 +54,9 @@ const benchEngineCommand = {
 
 interface BenchSweepArgs {
   rows: string;
+  simRows: string;
+  workers: string;
+  workersSpeedup: boolean;
   repeats: string;
   model: string;
   json: boolean;
@@ -61,50 +64,99 @@ interface BenchSweepArgs {
 
 const benchSweepCommand = {
   command: "sweep",
-  describe: "Rows/s of one sweep with 1 and with 2 workers, and their ratio",
+  describe:
+    "Rows/s of systolic and sim sweeps to Parquet and CSV beside the engine's configs/s (one run)",
   builder: (yargs: Argv) =>
     yargs
-      // Both timings include starting the pool; fitted over 8k and 20k rows, the 2-worker run
-      // pays ≈ 0.45 s more fixed start-up, which at 8k rows pulls its speed-up from ≈ 1.9 to 1.65.
       .option("rows", {
         type: "string",
-        default: "20000",
-        describe: "rows in the sweep (at least)",
+        default: "4194304",
+        describe: "rows of the systolic one-layer family sweep",
       })
+      .option("sim-rows", {
+        type: "string",
+        default: "20000",
+        describe: "rows of the sim sweep (zoo networks × 81 arrays × batches)",
+      })
+      .option("workers", { type: "string", default: "2", describe: "worker threads" })
+      .option("workers-speedup", {
+        type: "boolean",
+        default: false,
+        describe:
+          "instead: the sim sweep (--sim-rows, --model) with 1 and with 2 workers, and their ratio",
+      })
+      // Both timings include starting the pool; fitted over 8k and 20k rows, the 2-worker run
+      // pays ≈ 0.45 s more fixed start-up, which at 8k rows pulls its speed-up from ≈ 1.9 to 1.65.
       .option("repeats", {
         type: "string",
         default: "2",
-        describe: "passes; the best of each counts",
+        describe: "--workers-speedup passes; the best of each counts",
       })
-      .option("model", { type: "string", default: "sim", describe: "cost model of the rows" })
+      .option("model", {
+        type: "string",
+        default: "sim",
+        describe: "--workers-speedup: cost model of the rows",
+      })
       .option("json", { type: "boolean", default: false }),
   handler: async (args: BenchSweepArgs) => {
-    const rows = parsePositiveInteger(args.rows, "--rows");
-    costModelByName(args.model);
-    const { benchSweep } = await import("../../bench/sweep.js");
+    if (args.workersSpeedup) return benchWorkers(args);
+    const { benchFormats } = await import("../../bench/sweep.js");
     const bar = progressBar();
-    const result = await benchSweep({
-      rows,
-      repeats: parsePositiveInteger(args.repeats, "--repeats"),
-      model: args.model,
+    const result = await benchFormats({
+      systolicRows: parsePositiveInteger(args.rows, "--rows"),
+      simRows: parsePositiveInteger(args.simRows, "--sim-rows"),
+      workers: parsePositiveInteger(args.workers, "--workers"),
       onProgress: (stage, done, total) => bar.update(done, total, `bench sweep, ${stage}`),
     }).finally(() => bar.stop());
     if (args.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
-    const table = result.runs.map((run) => [
-      run.workers,
-      run.seconds.toFixed(2),
-      Math.round(run.rowsPerSec).toLocaleString("en-US"),
-      (run.rowsPerSec / result.runs[0].rowsPerSec).toFixed(2),
-      run.coresBusy.toFixed(2),
-    ]);
-    const head = ["workers", "seconds", "rows/s", "speed-up", "cores busy"];
+    const rate = (perSec: number) => Math.round(perSec).toLocaleString("en-US");
+    const table = [
+      ["engine, 1 thread", "-", "1,000,000", "-", rate(result.engineConfigsPerSec), "1.000", "-"],
+      ...result.runs.map((run) => [
+        `${run.sweep}, ${result.workers} workers`,
+        run.format,
+        run.rows.toLocaleString("en-US"),
+        run.seconds.toFixed(2),
+        rate(run.rowsPerSec),
+        run.engineRatio.toFixed(3),
+        `${(run.fileBytes / 2 ** 20).toFixed(1)} MiB`,
+      ]),
+    ];
+    const head = ["run", "file", "rows", "seconds", "rows/s", "× engine", "file size"];
     process.stdout.write(`${renderTable(head, table, 0)}\n`);
-    process.stdout.write(`${result.rows} rows, model ${result.model}, ${result.cores} cores\n`);
+    process.stdout.write(`${result.cores} cores; engine: configs/s\n`);
   },
 };
+
+async function benchWorkers(args: BenchSweepArgs): Promise<void> {
+  const rows = parsePositiveInteger(args.simRows, "--sim-rows");
+  costModelByName(args.model);
+  const { benchSweep } = await import("../../bench/sweep.js");
+  const bar = progressBar();
+  const result = await benchSweep({
+    rows,
+    repeats: parsePositiveInteger(args.repeats, "--repeats"),
+    model: args.model,
+    onProgress: (stage, done, total) => bar.update(done, total, `bench sweep, ${stage}`),
+  }).finally(() => bar.stop());
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const table = result.runs.map((run) => [
+    run.workers,
+    run.seconds.toFixed(2),
+    Math.round(run.rowsPerSec).toLocaleString("en-US"),
+    (run.rowsPerSec / result.runs[0].rowsPerSec).toFixed(2),
+    run.coresBusy.toFixed(2),
+  ]);
+  const head = ["workers", "seconds", "rows/s", "speed-up", "cores busy"];
+  process.stdout.write(`${renderTable(head, table, 0)}\n`);
+  process.stdout.write(`${result.rows} rows, model ${result.model}, ${result.cores} cores\n`);
+}
 
 interface BenchTrainArgs {
   backends?: string;

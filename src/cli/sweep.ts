@@ -7,6 +7,7 @@ import { costModelNames } from "../hw/models/index.js";
 import { renderSvg } from "../plot/render.js";
 import { sweepPlotSpec } from "../plot/sweepPlots.js";
 import { defaultWorkers } from "../pool/chunkPool.js";
+import { isPlottable } from "../sweep/curves.js";
 import { parseFamily } from "../sweep/family.js";
 import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
 import { runSweep, type SweepResult } from "../sweep/run.js";
@@ -41,7 +42,9 @@ export const sweepCommand = {
         type: "string",
         array: true,
         describe:
-          "one-layer networks over a range, e.g. conv:k=3,c=128,f=8..512,h=32,w=32 (repeatable)",
+          "one-layer networks over the cross product of ranges and lists, e.g. " +
+          "conv:k=1|3,c=8..512:8,f=8..512:8,h=32,w=32 (repeatable; members in the order the " +
+          "fields are written, the last fastest)",
       })
       .option("arrays", {
         type: "string",
@@ -56,7 +59,10 @@ export const sweepCommand = {
       })
       .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
       .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
-      .option("out", { type: "string", describe: "rows to FILE.csv or FILE.jsonl as they finish" })
+      .option("out", {
+        type: "string",
+        describe: "rows to FILE.parquet, FILE.csv or FILE.jsonl as they finish",
+      })
       .option("resume", {
         type: "boolean",
         default: false,
@@ -64,7 +70,7 @@ export const sweepCommand = {
       })
       .option("plot", {
         type: "string",
-        describe: "FILE.svg: family curves, or a utilization heatmap",
+        describe: "FILE.svg: a family's curves (one range) or heatmap (two), or networks × arrays",
       })
       .option("json", {
         type: "boolean",
@@ -78,6 +84,10 @@ export const sweepCommand = {
       .example(
         "$0 sweep --family conv:k=3,c=128,f=8..512,h=32,w=32 --arrays 128x128 --plot fig4.svg",
         "the paper's Fig. 4",
+      )
+      .example(
+        "$0 sweep --family conv:k=3,c=8..512:8,f=8..512:8,h=32,w=32 --arrays 128x128 --out cf.parquet --plot cf.svg",
+        "utilization over input × output channels, as Parquet and a heatmap",
       ),
   handler: async (args: SweepArgs) => {
     const spec = sweepSpecOf(args);
@@ -86,9 +96,7 @@ export const sweepCommand = {
         ? defaultWorkers()
         : parsePositiveInteger(args.workers, "--workers");
     if (args.resume && args.out === undefined) throw new InputError("--resume needs --out FILE");
-    if (args.plot !== undefined && extname(args.plot).toLowerCase() !== ".svg") {
-      throw new InputError(`--plot ${args.plot}: expected an .svg file`);
-    }
+    if (args.plot !== undefined) checkPlot(args.plot, spec);
     const bar = progressBar();
     let result: SweepResult;
     try {
@@ -135,6 +143,20 @@ function networkOf(name: string): SweepNetwork {
 
 function familyOf(spec: string): SweepNetwork {
   return { kind: "family", family: parseFamily(spec) };
+}
+
+/** A family is drawn over one or two ranges; more would need a plot per slice. */
+function checkPlot(plot: string, spec: SweepSpec): void {
+  if (extname(plot).toLowerCase() !== ".svg") {
+    throw new InputError(`--plot ${plot}: expected an .svg file`);
+  }
+  for (const network of spec.networks) {
+    if (network.kind === "family" && !isPlottable(network.family)) {
+      throw new InputError(
+        `--plot: family "${network.family.label}" varies more than two fields (a plot draws one or two)`,
+      );
+    }
+  }
 }
 
 function reportRun(result: SweepResult, args: SweepArgs): void {

@@ -32,7 +32,15 @@ export function networkTotal(
     cycles += layer.cycles;
   }
   const util = cycles > 0 ? macs / (cycles * array.rows * array.cols) : 1;
-  return { macs, cycles, runtimeMs: (cycles / clockHz) * 1e3, util };
+  return { macs, cycles, runtimeMs: runtimeMsOf(cycles, clockHz), util };
+}
+
+/**
+ * Runtime in ms as one correctly rounded division of exact operands, so exact values print
+ * exactly: 1,024 cycles at 1 GHz → 0.001024, where cycles / clock · 1e3 gives 0.0010240000000000002.
+ */
+export function runtimeMsOf(cycles: number, clockHz: number): number {
+  return (cycles * 1e3) / clockHz;
 }
 
 /** Runs every layer of a network through the engine on one array shape. */

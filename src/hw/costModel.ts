@@ -1,4 +1,4 @@
-import type { CostEngine } from "../engine/engine.js";
+import type { CostEngine, FoldTiming } from "../engine/engine.js";
 import type { LayerCostResult } from "../engine/reference.js";
 import type { Layer } from "../layers/layer.js";
 import type { BlackboxTable } from "./blackbox/table.js";
@@ -27,6 +27,13 @@ export interface CostModel {
   /** one line for --help and the README */
   summary: string;
   estimate(layers: readonly Layer[], hardware: SimConfig, context: ModelContext): LayerEstimate[];
+  /** cycles are always whole numbers (files then store them as integers) */
+  integerCycles?: boolean;
+  /**
+   * Set by the models the WASM engine computes, so a caller with many layers (a sweep) can fill
+   * one engine batch itself and read the columns back instead of calling estimate() per network.
+   */
+  engine?: { timing: FoldTiming; smooth: boolean };
 }
 
 /** Engine models also expose the smooth relaxation and its channel gradients. */

@@ -1,6 +1,7 @@
 /**
- * The sweep's two figures as Vega-Lite specs: utilization against a family's swept channel
- * count, exact and smooth (the paper's Fig. 4), and network utilization over array shapes.
+ * The sweep's figures as Vega-Lite specs: utilization against a family's swept channel count,
+ * exact and smooth (the paper's Fig. 4), utilization over a family's two swept fields (a
+ * heatmap, e.g. input × output channels), and network utilization over array shapes.
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { FamilyCurve } from "../sweep/curves.js";
@@ -25,7 +26,7 @@ const schema = "https://vega.github.io/schema/vega-lite/v6.json";
 export function utilizationCurveSpec(curves: FamilyCurve[], model: string): TopLevelSpec {
   const panels = [...new Set(curves.map(panelOf))];
   const values = curveValues(curves);
-  const fields = [...new Set(curves.map((curve) => curve.field))];
+  const fields = [...new Set(curves.map((curve) => curve.fields[0]))];
   const xTitle = fields.length === 1 ? (fieldTitles[fields[0]] ?? fields[0]) : fields.join(" / ");
   const arrays = [...new Set(curves.map((curve) => curve.array))];
   const hasSmooth = values.some((value) => value.model === "smooth");
@@ -46,7 +47,7 @@ export function utilizationCurveSpec(curves: FamilyCurve[], model: string): TopL
 function curveValues(curves: FamilyCurve[]) {
   return curves.flatMap((curve) =>
     curve.points.flatMap((point) => {
-      const common = { value: point.value, array: curve.array, panel: panelOf(curve) };
+      const common = { value: point.values[0], array: curve.array, panel: panelOf(curve) };
       const exact = { ...common, util: point.util, model: "exact" };
       if (point.smoothUtil === null) return [exact];
       return [exact, { ...common, util: point.smoothUtil, model: "smooth" }];
@@ -138,9 +139,71 @@ export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): 
   };
 }
 
-/** A family sweep draws its curves; a sweep of whole networks, the heatmap. */
+/**
+ * Exact utilization over a family's two swept fields: one panel per array (columns) and batch
+ * (rows); the field written first runs along x.
+ */
+export function familyHeatmapSpec(curves: FamilyCurve[], model: string): TopLevelSpec {
+  const [xField, yField] = curves[0].fields;
+  const values = curves.flatMap((curve) =>
+    curve.points.map((point) => ({
+      x: point.values[0],
+      y: point.values[1],
+      util: point.util,
+      array: curve.array,
+      panel: panelOf(curve),
+    })),
+  );
+  const arrays = [...new Set(curves.map((curve) => curve.array))];
+  const panels = [...new Set(curves.map(panelOf))];
+  const title = (field: string) => fieldTitles[field] ?? field;
+  return {
+    $schema: schema,
+    title: `Utilization over ${title(xField)} × ${title(yField)} (${model} model)`,
+    data: { values },
+    facet: {
+      column: { field: "array", type: "nominal", title: "array", sort: arrays },
+      row: { field: "panel", type: "nominal", title: null, sort: panels },
+    },
+    spec: {
+      width: 320,
+      height: 320,
+      mark: { type: "rect" },
+      encoding: {
+        x: { field: "x", type: "ordinal", title: title(xField), axis: { labelOverlap: true } },
+        y: {
+          field: "y",
+          type: "ordinal",
+          title: title(yField),
+          sort: "descending",
+          axis: { labelOverlap: true },
+        },
+        color: {
+          field: "util",
+          type: "quantitative",
+          title: "utilization",
+          scale: { domain: [0, 1], scheme: "viridis" },
+          legend: { format: "%" },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * A family sweep draws its curves (one swept field) or its heatmap (two); a sweep of whole
+ * networks, the network × array heatmap.
+ */
 export function sweepPlotSpec(result: SweepResult, model: string): TopLevelSpec {
-  return result.curves.length > 0
-    ? utilizationCurveSpec(result.curves, model)
-    : utilizationHeatmapSpec(result.summary.entries, model);
+  const curves = result.curves.filter((curve) => curve.fields.length === 1);
+  if (curves.length > 0) return utilizationCurveSpec(curves, model);
+  const planes = result.curves.filter((curve) => curve.fields.length === 2);
+  if (planes.length > 0) {
+    const fields = planes[0].fields.join();
+    return familyHeatmapSpec(
+      planes.filter((plane) => plane.fields.join() === fields),
+      model,
+    );
+  }
+  return utilizationHeatmapSpec(result.summary.entries, model);
 }

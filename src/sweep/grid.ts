@@ -9,7 +9,7 @@ import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
 import { zooNetwork } from "../zoo/index.js";
-import { familyLayer, familyMemberName, type LayerFamily } from "./family.js";
+import { familyLayer, type LayerFamily } from "./family.js";
 
 export type SweepNetwork =
   | { kind: "zoo"; name: string }
@@ -77,15 +77,8 @@ export function summaryCell(spec: SweepSpec, point: GridPoint): number {
   return (point.network * spec.arrays.length + point.array) * spec.batches.length + point.batch;
 }
 
-/** The name a row carries: zoo name, file path, or family member. */
-export function networkName(network: SweepNetwork, member: number): string {
-  if (network.kind === "zoo") return network.name;
-  if (network.kind === "file") return network.path;
-  return familyMemberName(network.family, member);
-}
-
-/** The summary's name: a family is summarized as one network. */
-export function groupName(network: SweepNetwork): string {
+/** The name rows and the summary give a network: zoo name, file path, or the family's spec. */
+export function networkName(network: SweepNetwork): string {
   if (network.kind === "zoo") return network.name;
   if (network.kind === "file") return network.path;
   return network.family.label;
@@ -105,7 +98,7 @@ export function validateGrid(spec: SweepSpec): void {
   if (spec.batches.length === 0) throw new InputError("sweep: --batches is empty");
   const names = new Set<string>();
   for (const network of spec.networks) {
-    const name = groupName(network);
+    const name = networkName(network);
     if (names.has(name)) throw new InputError(`sweep: network "${name}" is given twice`);
     names.add(name);
   }

@@ -1,11 +1,14 @@
 /**
- * --resume: reads the rows an earlier run wrote, in blocks (bounded memory for any file size),
- * and finds where the whole lines end, so a line cut off by a crash can be dropped.
+ * --resume of a CSV or JSON Lines file: reads the rows an earlier run wrote, in blocks (bounded
+ * memory for any file size), and finds where the whole lines end, so a line cut off by a crash
+ * can be dropped. (A Parquet file keeps its own record of whole row groups: parquetFile.ts.)
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { fileColumns, sweepAxes } from "./columns.js";
+import { fieldValue } from "./family.js";
 import { type GridPoint, gridPoint, gridSize, networkName, type SweepSpec } from "./grid.js";
-import { isCsvHeader, parseRow, type RowFormat, type SweepRow } from "./rowFormat.js";
+import { type ParsedRow, parseRow, type TextFormat } from "./rowFormat.js";
 
 const blockBytes = 1 << 20;
 const newline = 0x0a;
@@ -41,42 +44,81 @@ export function forEachWholeLine(
 }
 
 /**
- * Visits every row of an earlier run's output after checking that it is this sweep's row (same
- * network, array, batch and model at that index); returns the bytes of whole lines.
+ * Visits every row of an earlier run's text output after checking that it is this sweep's row
+ * (same network, array, batch, model and family values at that index); returns the bytes of
+ * whole lines.
  */
 export function readWrittenRows(
   path: string,
-  format: RowFormat,
+  format: TextFormat,
   spec: SweepSpec,
-  visit: (row: SweepRow, point: GridPoint) => void,
+  visit: (row: ParsedRow, point: GridPoint) => void,
 ): number {
   const total = gridSize(spec);
+  const columns = fileColumns(spec);
+  const header = columns.map((column) => column.name).join(",");
+  const axes = sweepAxes(spec);
   return forEachWholeLine(path, (line, lineNumber) => {
     const where = `${path} line ${lineNumber}`;
     if (format === "csv" && lineNumber === 1) {
-      if (!isCsvHeader(line)) throw new InputError(`${where}: not a uboost sweep CSV header`);
+      if (line !== header) {
+        throw new InputError(
+          `${where}: not this sweep's CSV header (expected ${header}; resume with the same flags)`,
+        );
+      }
       return;
     }
-    const row = parseRow(format, line, where);
-    if (row.row >= total) {
+    const row = parseRow(format, line, columns, where);
+    const index = row.row as number;
+    if (index >= total) {
       throw new InputError(
-        `${where}: row ${row.row} is beyond this sweep's ${total} rows (resume with the same flags)`,
+        `${where}: row ${index} is beyond this sweep's ${total} rows (resume with the same flags)`,
       );
     }
-    const point = gridPoint(spec, row.row);
-    const expected = expectedRow(spec, point);
-    const found = `${row.network} ${row.arrayRows}x${row.arrayCols} batch ${row.batch} ${row.model}`;
+    const point = gridPoint(spec, index);
+    const expected = describeRow(spec, point, axes, (axis) => expectedAxis(spec, point, axis));
+    const found = describeRow(
+      spec,
+      { network: -1, member: 0, array: 0, batch: 0 },
+      axes,
+      (axis) => row[axis] as number | null,
+      row,
+    );
     if (found !== expected) {
       throw new InputError(
-        `${where}: row ${row.row} is ${found}, but ${expected} in this sweep (resume with the same flags)`,
+        `${where}: row ${index} is ${found}, but ${expected} in this sweep (resume with the same flags)`,
       );
     }
     visit(row, point);
   });
 }
 
-function expectedRow(spec: SweepSpec, point: GridPoint): string {
+/** "resnet18 128x64 batch 8 systolic" (plus "c=64 f=128" for a family's member). */
+function describeRow(
+  spec: SweepSpec,
+  point: GridPoint,
+  axes: string[],
+  axisValue: (axis: string) => number | null,
+  row?: ParsedRow,
+): string {
+  const values = axes
+    .map((axis) => [axis, axisValue(axis)])
+    .filter(([, value]) => value !== null)
+    .map(([axis, value]) => ` ${axis}=${value}`)
+    .join("");
+  if (row !== undefined) {
+    return `${row.network} ${row.rows}x${row.cols} batch ${row.batch} ${row.model}${values}`;
+  }
   const { rows, cols } = spec.arrays[point.array];
-  const network = networkName(spec.networks[point.network], point.member);
-  return `${network} ${rows}x${cols} batch ${spec.batches[point.batch]} ${spec.model}`;
+  const network = networkName(spec.networks[point.network]);
+  return `${network} ${rows}x${cols} batch ${spec.batches[point.batch]} ${spec.model}${values}`;
+}
+
+function expectedAxis(spec: SweepSpec, point: GridPoint, axis: string): number | null {
+  const network = spec.networks[point.network];
+  if (network.kind !== "family") return null;
+  const { family } = network;
+  const index = family.fields.findIndex((field) => field.name === axis);
+  if (index < 0 || family.fields[index].values.length < 2) return null;
+  return fieldValue(family, index, point.member);
 }

@@ -1,70 +1,117 @@
 /**
- * A sweep row as text: CSV with a header, or JSON Lines. Every row is one line ending in "\n",
- * so a file cut off anywhere holds whole rows plus at most one partial last line.
+ * Sweep rows as text: CSV with a header, or JSON Lines, written from a chunk's columns. Every row
+ * is one line ending in "\n", so a file cut off anywhere holds whole rows plus at most one
+ * partial last line. Numbers print as JavaScript's shortest round-trip form, so a value that is
+ * exact (runtime of whole cycles at a round clock) prints exactly.
  */
+
 import { extname } from "node:path";
+import { runtimeMsOf } from "../engine/network.js";
 import { InputError } from "../errors.js";
+import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
+import { networkName, type SweepSpec } from "./grid.js";
 
-export type RowFormat = "csv" | "jsonl";
-
-/** Network totals of one grid row (smoothUtil only for the engine's models). */
-export interface SweepRow {
-  row: number;
-  network: string;
-  arrayRows: number;
-  arrayCols: number;
-  batch: number;
-  model: string;
-  macs: number;
-  cycles: number;
-  runtimeMs: number;
-  util: number;
-  smoothUtil: number | null;
-}
-
-export const sweepColumns = [
-  "row",
-  "network",
-  "array",
-  "rows",
-  "cols",
-  "batch",
-  "model",
-  "macs",
-  "cycles",
-  "runtimeMs",
-  "util",
-  "smoothUtil",
-] as const;
+export type RowFormat = "csv" | "jsonl" | "parquet";
+export type TextFormat = Exclude<RowFormat, "parquet">;
 
 export function rowFormatOf(path: string): RowFormat {
   const extension = extname(path).toLowerCase();
   if (extension === ".csv") return "csv";
   if (extension === ".jsonl" || extension === ".ndjson") return "jsonl";
-  throw new InputError(`--out ${path}: expected a .csv or .jsonl file`);
+  if (extension === ".parquet") return "parquet";
+  throw new InputError(`--out ${path}: expected a .parquet, .csv or .jsonl file`);
 }
 
-/** What a new file starts with. */
-export function fileHeader(format: RowFormat): string {
-  return format === "csv" ? `${sweepColumns.join(",")}\n` : "";
+/** What a new text file starts with. */
+export function fileHeader(format: TextFormat, spec: SweepSpec): string {
+  return format === "csv"
+    ? `${fileColumns(spec)
+        .map((column) => column.name)
+        .join(",")}\n`
+    : "";
 }
 
-export function formatRow(format: RowFormat, row: SweepRow): string {
-  const array = `${row.arrayRows}x${row.arrayCols}`;
-  if (format === "jsonl") {
-    const { row: index, network, arrayRows: rows, arrayCols: cols, batch, model } = row;
-    const { macs, cycles, runtimeMs, util, smoothUtil } = row;
-    const record = { row: index, network, array, rows, cols, batch, model };
-    return `${JSON.stringify({ ...record, macs, cycles, runtimeMs, util, smoothUtil })}\n`;
-  }
-  const cells = [row.row, csvField(row.network), array, row.arrayRows, row.arrayCols, row.batch];
-  cells.push(csvField(row.model), row.macs, row.cycles, row.runtimeMs, row.util);
-  cells.push(row.smoothUtil ?? "");
-  return `${cells.join(",")}\n`;
-}
-
-function csvField(text: string): string {
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The text of each (network, array, batch) between the row index and the first number, built
+ * once per sweep: `,network,array,rows,cols,batch,model` (CSV) or the JSON keys and values.
+ */
+function rowPrefixes(spec: SweepSpec, format: TextFormat): string[] {
+  const prefixes: string[] = [];
+  for (const network of spec.networks) {
+    const name = networkName(network);
+    for (const { rows, cols } of spec.arrays) {
+      for (const batch of spec.batches) {
+        const array = `${rows}x${cols}`;
+        prefixes.push(
+          format === "csv"
+            ? `,${csvField(name)},${array},${rows},${cols},${batch},${csvField(spec.model)}`
+            : `,"network":${JSON.stringify(name)},"array":"${array}","rows":${rows},"cols":${cols},"batch":${batch},"model":${JSON.stringify(spec.model)}`,
+        );
+      }
+    }
+  }
+  return prefixes;
+}
+
+/**
+ * A text writer for one sweep: formats a chunk's rows in one pass over its columns into one
+ * buffer (no array of lines to join, so little garbage for the collector).
+ */
+export function textRowWriter(
+  spec: SweepSpec,
+  format: TextFormat,
+): (rows: RowColumns) => Uint8Array {
+  const prefixes = rowPrefixes(spec, format);
+  const axisNames = sweepAxes(spec);
+  const { clockHz } = spec.hardware;
+  const perNetwork = spec.arrays.length * spec.batches.length;
+  const csv = format === "csv";
+  const open = csv ? "" : '{"row":';
+  const keys = csv
+    ? [",", ",", ",", ",", ","]
+    : [',"macs":', ',"cycles":', ',"runtimeMs":', ',"util":', ',"smoothUtil":'];
+  const axisKeys = axisNames.map((name) => (csv ? "," : `,${JSON.stringify(name)}:`));
+  const missing = csv ? "" : "null";
+  const close = csv ? "\n" : "}\n";
+  let buffer = Buffer.alloc(1 << 20);
+  return (rows) => {
+    let used = 0;
+    for (let i = 0; i < rows.count; i++) {
+      const cell =
+        rows.network[i] * perNetwork + rows.array[i] * spec.batches.length + rows.batch[i];
+      let line = open + (rows.start + i) + prefixes[cell];
+      for (let a = 0; a < axisKeys.length; a++) {
+        const value = rows.axes[a][i];
+        line += axisKeys[a] + (Number.isNaN(value) ? missing : value);
+      }
+      const cycles = rows.cycles[i];
+      const smooth = rows.smoothUtil[i];
+      line +=
+        keys[0] +
+        rows.macs[i] +
+        keys[1] +
+        cycles +
+        keys[2] +
+        runtimeMsOf(cycles, clockHz) +
+        keys[3] +
+        rows.util[i] +
+        keys[4] +
+        (Number.isNaN(smooth) ? missing : smooth) +
+        close;
+      // 3 bytes a UTF-16 unit is the most UTF-8 can take; names may hold any character
+      if (used + 3 * line.length > buffer.length) {
+        const grown = Buffer.alloc(Math.max(2 * buffer.length, used + 3 * line.length));
+        buffer.copy(grown, 0, 0, used);
+        buffer = grown;
+      }
+      used += buffer.write(line, used, "utf8");
+    }
+    return buffer.subarray(0, used);
+  };
 }
 
 /** One CSV line's fields (RFC 4180 quoting); lines never hold a raw newline here. */
@@ -88,12 +135,19 @@ function splitCsvLine(line: string): string[] {
   return fields;
 }
 
-export function isCsvHeader(line: string): boolean {
-  return line === sweepColumns.join(",");
-}
+/** A row read back: strings as written, numbers as numbers, empty cells as null. */
+export type ParsedRow = Record<string, string | number | null>;
 
-/** Parses one line written by formatRow; `where` names it in the error ("out.csv line 7"). */
-export function parseRow(format: RowFormat, line: string, where: string): SweepRow {
+/**
+ * Parses one line written by textRowWriter against the sweep's columns; `where` names it in the
+ * error ("out.csv line 7").
+ */
+export function parseRow(
+  format: TextFormat,
+  line: string,
+  columns: FileColumn[],
+  where: string,
+): ParsedRow {
   let raw: Record<string, unknown>;
   if (format === "jsonl") {
     try {
@@ -101,41 +155,37 @@ export function parseRow(format: RowFormat, line: string, where: string): SweepR
     } catch {
       throw new InputError(`${where}: not a JSON object`);
     }
+    if (raw === null || typeof raw !== "object")
+      throw new InputError(`${where}: not a JSON object`);
   } else {
     const fields = splitCsvLine(line);
-    if (fields.length !== sweepColumns.length) {
-      throw new InputError(`${where}: expected ${sweepColumns.length} fields`);
+    if (fields.length !== columns.length) {
+      throw new InputError(`${where}: expected ${columns.length} fields`);
     }
-    raw = Object.fromEntries(sweepColumns.map((column, i) => [column, fields[i]]));
+    raw = Object.fromEntries(columns.map((column, i) => [column.name, fields[i]]));
   }
-  return sweepRowOf(raw, where);
-}
-
-function sweepRowOf(raw: Record<string, unknown>, where: string): SweepRow {
-  const number = (column: string) => {
-    const value = Number(raw[column]);
-    if (raw[column] === "" || raw[column] === null || !Number.isFinite(value)) {
-      throw new InputError(`${where}, field ${column}: expected a number (got ${raw[column]})`);
+  const row: ParsedRow = {};
+  for (const { name, type, nullable } of columns) {
+    const value = raw[name];
+    if (type === "string") {
+      row[name] = String(value);
+      continue;
     }
-    return value;
-  };
-  const row = number("row");
-  if (!Number.isSafeInteger(row) || row < 0) {
+    if (value === "" || value === null || value === undefined) {
+      if (!nullable)
+        throw new InputError(`${where}, field ${name}: expected a number (got ${value})`);
+      row[name] = null;
+      continue;
+    }
+    const number = Number(value);
+    if (!Number.isFinite(number)) {
+      throw new InputError(`${where}, field ${name}: expected a number (got ${value})`);
+    }
+    row[name] = number;
+  }
+  const index = row.row as number;
+  if (!Number.isSafeInteger(index) || index < 0) {
     throw new InputError(`${where}, field row: expected a row index (got ${raw.row})`);
   }
-  const smooth = raw.smoothUtil;
-  return {
-    row,
-    network: String(raw.network),
-    arrayRows: number("rows"),
-    arrayCols: number("cols"),
-    batch: number("batch"),
-    model: String(raw.model),
-    macs: number("macs"),
-    cycles: number("cycles"),
-    runtimeMs: number("runtimeMs"),
-    util: number("util"),
-    smoothUtil:
-      smooth === "" || smooth === null || smooth === undefined ? null : number("smoothUtil"),
-  };
+  return row;
 }

@@ -19,10 +19,10 @@ import {
 } from "../pool/chunkPool.js";
 import {
   addCurvePoint,
-  type CurveSamples,
+  type CurvePoints,
+  curveSampler,
   type FamilyCurve,
   familyCurves,
-  isCurveSample,
 } from "./curves.js";
 import {
   gridPoint,
@@ -32,18 +32,20 @@ import {
   sweepRowLayers,
   validateGrid,
 } from "./grid.js";
+import type { EncodedRowGroup } from "./parquetChunk.js";
+import { type GroupRecord, openParquetSweepFile } from "./parquetFile.js";
 import { readWrittenRows } from "./resume.js";
-import { fileHeader, type RowFormat, rowFormatOf } from "./rowFormat.js";
+import { fileHeader, type RowFormat, rowFormatOf, type TextFormat } from "./rowFormat.js";
 import { addRow, mergeCells, type SummaryCells, type SweepSummary, summarize } from "./summary.js";
 import type { SweepChunkResult, SweepWorkerData } from "./worker.js";
 
 export interface SweepOptions {
-  /** a .csv or .jsonl file the rows are appended to as they finish */
+  /** a .parquet, .csv or .jsonl file the rows are appended to as they finish */
   out?: string;
   /** keep the rows already in `out` and cost only the others */
   resume?: boolean;
   workers?: number;
-  /** rows per task (default: 2,000, fewer when the grid is small) */
+  /** rows per task, and so per Parquet row group (default: 65,536, fewer when the grid is small) */
   chunkRows?: number;
   /** collect the families' utilization curves (for --plot) */
   curves?: boolean;
@@ -71,7 +73,8 @@ export interface SweepResult {
   curves: FamilyCurve[];
 }
 
-const defaultChunkRows = 2000;
+/** Large enough that a chunk's fixed costs (a pool message, an engine call, a row group's footer entry) vanish; 64 K rows of columns are a few MB. */
+const defaultChunkRows = 65536;
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
   const started = performance.now();
@@ -80,6 +83,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     done: new RowSet(gridSize(spec)),
     cells: new Map(),
     samples: new Map(),
+    isSample: options.curves ? curveSampler(spec) : () => false,
   };
   const output = options.out === undefined ? undefined : openOutput(spec, options, progress);
   const resumedRows = progress.done.count;
@@ -96,7 +100,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       curves: familyCurves(spec, progress.samples),
     };
   } finally {
-    if (output !== undefined) closeSync(output.fd);
+    output?.close();
   }
 }
 
@@ -104,12 +108,16 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
 interface SweepState {
   done: RowSet;
   cells: SummaryCells;
-  samples: CurveSamples;
+  samples: CurvePoints;
+  /** whether a family member's row is a plot sample (never without --plot) */
+  isSample: (network: number, member: number) => boolean;
 }
 
+/** The open output file: appends each chunk's encoded rows, then finishes the file. */
 interface SweepOutput {
-  fd: number;
   format: RowFormat;
+  write(range: RowRange, chunk: SweepChunkResult): void;
+  close(): void;
 }
 
 /** Runs the rows not yet done on a fresh pool; each finished chunk is written, then marked. */
@@ -135,7 +143,7 @@ async function costPendingRows(
       // rows land in row order, so a sweep's file is the same bytes whatever the worker timing
       inOrder: true,
       onResult: (range, chunk) => {
-        if (output !== undefined) writeAll(output.fd, chunk.text);
+        output?.write(range, chunk);
         for (let row = range.start; row < range.end; row++) done.add(row);
         mergeCells(cells, chunk.cells);
         addCurveSamples(spec, samples, chunk.curve);
@@ -187,50 +195,73 @@ function validateSweep(spec: SweepSpec): void {
 function chunkRowsFor(options: SweepOptions, pendingRows: number, workers: number): number {
   if (options.chunkRows !== undefined) return options.chunkRows;
   // Small grids of heavy rows (sim on whole networks) still spread over every worker.
-  return Math.max(1, Math.min(defaultChunkRows, Math.ceil(pendingRows / (32 * workers))));
+  return Math.max(1, Math.min(defaultChunkRows, Math.ceil(pendingRows / (8 * workers))));
 }
 
-/** Opens `out` for appending: resumes it (dropping a partial last line) or starts it with a header. */
+/** Opens `out`: resumes it (keeping its whole rows) or starts it. */
 function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): SweepOutput {
   const path = options.out as string;
   const format = rowFormatOf(path);
-  if (existsSync(path) && statSync(path).size > 0) {
-    if (!options.resume) {
-      throw new InputError(`--out ${path} exists: add --resume to continue it, or remove it`);
-    }
-    truncateSync(path, keepWrittenRows(path, format, spec, options.curves ?? false, state));
+  const existing = existsSync(path) && statSync(path).size > 0;
+  if (existing && !options.resume) {
+    throw new InputError(`--out ${path} exists: add --resume to continue it, or remove it`);
   }
+  if (format === "parquet") return openParquetOutput(path, spec, existing, state);
+  if (existing) truncateSync(path, keepWrittenRows(path, format, spec, state));
   const fd = openSync(path, "a");
-  if (statSync(path).size === 0) writeAll(fd, fileHeader(format));
-  return { fd, format };
+  if (statSync(path).size === 0) writeAll(fd, Buffer.from(fileHeader(format, spec)));
+  return {
+    format,
+    write: (_range, chunk) => writeAll(fd, chunk.encoded as Uint8Array),
+    close: () => closeSync(fd),
+  };
 }
 
-/** Marks the rows already in `path` done and counts them in; returns the bytes of whole lines. */
+function openParquetOutput(
+  path: string,
+  spec: SweepSpec,
+  existing: boolean,
+  state: SweepState,
+): SweepOutput {
+  const file = openParquetSweepFile(path, spec, existing, (record) => {
+    for (let row = record.start; row < record.end; row++) state.done.add(row);
+    mergeCells(state.cells, record.cells);
+    addCurveSamples(spec, state.samples, record.curve);
+  });
+  return {
+    format: "parquet",
+    write(range, chunk) {
+      const record: GroupRecord = { ...range, cells: chunk.cells, curve: chunk.curve };
+      file.append(chunk.encoded as EncodedRowGroup, record);
+    },
+    close: () => file.close(),
+  };
+}
+
+/** Marks the rows already in a text `path` done and counts them in; returns the bytes of whole lines. */
 function keepWrittenRows(
   path: string,
-  format: RowFormat,
+  format: TextFormat,
   spec: SweepSpec,
-  curves: boolean,
-  { done, cells, samples }: SweepState,
+  { done, cells, samples, isSample }: SweepState,
 ): number {
   return readWrittenRows(path, format, spec, (row, point) => {
-    if (done.has(row.row)) return;
-    done.add(row.row);
-    addRow(cells, summaryCell(spec, point), row.macs, row.cycles, row.util);
-    if (curves && isCurveSample(spec.networks[point.network], point.member)) {
-      addCurvePoint(samples, spec, point, row.util, row.smoothUtil);
-    }
+    if (done.has(row.row as number)) return;
+    done.add(row.row as number);
+    const { macs, cycles, util, smoothUtil } = row as Record<string, number>;
+    addRow(cells, summaryCell(spec, point), macs, cycles, util);
+    if (isSample(point.network, point.member))
+      addCurvePoint(samples, spec, point, util, smoothUtil);
   });
 }
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
+function writeAll(fd: number, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length; ) {
     written += writeSync(fd, bytes, written, bytes.length - written);
   }
 }
 
-function addCurveSamples(spec: SweepSpec, samples: CurveSamples, curve: number[]): void {
+function addCurveSamples(spec: SweepSpec, samples: CurvePoints, curve: number[]): void {
   for (let i = 0; i < curve.length; i += 3) {
     const smoothUtil = Number.isNaN(curve[i + 2]) ? null : curve[i + 2];
     addCurvePoint(samples, spec, gridPoint(spec, curve[i]), curve[i + 1], smoothUtil);

@@ -3,7 +3,10 @@
  * counting as one network) rather than per row, so it stays small for any number of rows.
  * Workers total their chunk; the main thread merges chunk totals and resumed rows.
  */
-import { type GridPoint, groupName, networkCount, type SweepSpec, summaryCell } from "./grid.js";
+
+import { runtimeMsOf } from "../engine/network.js";
+import type { RowColumns } from "./columns.js";
+import { type GridPoint, networkCount, networkName, type SweepSpec, summaryCell } from "./grid.js";
 
 export interface CellTotals {
   rows: number;
@@ -32,6 +35,30 @@ export function addRow(
   totals.cycles += cycles;
   totals.minUtil = Math.min(totals.minUtil, util);
   totals.maxUtil = Math.max(totals.maxUtil, util);
+}
+
+/** Totals a chunk's rows into their cells (a run of rows mostly stays in one cell). */
+export function addChunkRows(spec: SweepSpec, cells: SummaryCells, rows: RowColumns): void {
+  let cell = -1;
+  let totals: CellTotals | undefined;
+  for (let i = 0; i < rows.count; i++) {
+    const rowCell =
+      (rows.network[i] * spec.arrays.length + rows.array[i]) * spec.batches.length + rows.batch[i];
+    const util = rows.util[i];
+    if (rowCell !== cell || totals === undefined) {
+      cell = rowCell;
+      totals = cells.get(cell);
+      if (totals === undefined) {
+        totals = { rows: 0, macs: 0, cycles: 0, minUtil: util, maxUtil: util };
+        cells.set(cell, totals);
+      }
+    }
+    totals.rows += 1;
+    totals.macs += rows.macs[i];
+    totals.cycles += rows.cycles[i];
+    if (util < totals.minUtil) totals.minUtil = util;
+    if (util > totals.maxUtil) totals.maxUtil = util;
+  }
 }
 
 export function mergeCells(cells: SummaryCells, chunk: Iterable<[number, CellTotals]>): void {
@@ -99,14 +126,14 @@ export function summarize(spec: SweepSpec, cells: SummaryCells): SweepSummary {
         if (totals === undefined) return;
         const pes = shape.rows * shape.cols;
         const entry: SummaryEntry = {
-          network: groupName(network),
+          network: networkName(network),
           array: `${shape.rows}x${shape.cols}`,
           batch,
           rows: totals.rows,
           expectedRows: networkCount(network),
           macs: totals.macs,
           cycles: totals.cycles,
-          runtimeMs: (totals.cycles / spec.hardware.clockHz) * 1e3,
+          runtimeMs: runtimeMsOf(totals.cycles, spec.hardware.clockHz),
           util: totals.cycles > 0 ? totals.macs / (totals.cycles * pes) : 1,
           minUtil: totals.minUtil,
           maxUtil: totals.maxUtil,

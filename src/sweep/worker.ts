@@ -1,31 +1,23 @@
 /**
- * The sweep's piscina worker: costs a chunk of consecutive grid rows and returns them as text
- * (so the main thread only appends strings), with the chunk's summary totals and curve samples.
- * Each thread keeps its cost model context (the WASM engine) and the networks it has loaded.
+ * The sweep's piscina worker: costs a chunk of consecutive grid rows into columns (costRows.ts),
+ * totals them for the summary, and encodes them for the output file (a Parquet row group, or
+ * CSV / JSON Lines text), so the main thread only appends. Each thread keeps its cost model
+ * context (the WASM engine), the networks it has loaded and its encoders.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { workerData } from "piscina";
-import { networkTotal } from "../engine/network.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
-import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
-import type { SimConfig } from "../hw/simulator/config.js";
-import type { Layer } from "../layers/layer.js";
-import { isCurveSample } from "./curves.js";
-import {
-  type GridPoint,
-  gridPoint,
-  networkName,
-  type SweepSpec,
-  summaryCell,
-  sweepRowLayers,
-} from "./grid.js";
-import { formatRow, type RowFormat } from "./rowFormat.js";
-import { addRow, type CellTotals, type SummaryCells } from "./summary.js";
+import { costRows, rowCoster } from "./costRows.js";
+import { curveSampler } from "./curves.js";
+import type { SweepSpec } from "./grid.js";
+import type { EncodedRowGroup } from "./parquetChunk.js";
+import { type RowFormat, textRowWriter } from "./rowFormat.js";
+import { addChunkRows, type CellTotals, type SummaryCells } from "./summary.js";
 
 export interface SweepWorkerData {
   spec: SweepSpec;
-  /** null: no output file, so no text to build */
+  /** null: no output file, so nothing to encode */
   format: RowFormat | null;
   curves: boolean;
 }
@@ -37,77 +29,43 @@ export interface SweepChunk {
 }
 
 export interface SweepChunkResult {
-  text: string;
+  /** CSV or JSON Lines text (UTF-8), or a Parquet row group; null without an output file */
+  encoded: Uint8Array | EncodedRowGroup | null;
   cells: [number, CellTotals][];
   /** curve samples as (row, util, smoothUtil or NaN) triples */
   curve: number[];
 }
 
 const { spec, format, curves } = workerData as SweepWorkerData;
-const model = costModelByName(spec.model);
-const context = modelContext({
-  blackboxTable: spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath),
-});
-const hardwareByArray: SimConfig[] = spec.arrays.map((shape) => ({
-  ...spec.hardware,
-  arrayRows: shape.rows,
-  arrayCols: shape.cols,
-}));
-/** zoo and file networks by (network, batch); family members are one layer, built per row */
-const loaded = new Map<number, Layer[]>();
+const coster = rowCoster(
+  spec,
+  costModelByName(spec.model),
+  modelContext({
+    blackboxTable: spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath),
+  }),
+);
+// parquet-wasm and Arrow load only where a Parquet file is written
+const encode =
+  format === "parquet"
+    ? (await import("./parquetChunk.js")).parquetRowGroupEncoder(spec)
+    : format === null
+      ? () => null
+      : textRowWriter(spec, format);
+const isSample = curveSampler(spec);
 
 export default function costChunk(chunk: SweepChunk): SweepChunkResult {
   crashHookForTests(chunk);
+  const rows = costRows(coster, chunk.start, chunk.end - chunk.start);
   const cells: SummaryCells = new Map();
+  addChunkRows(spec, cells, rows);
   const curve: number[] = [];
-  let text = "";
-  for (let row = chunk.start; row < chunk.end; row++) {
-    const point = gridPoint(spec, row);
-    const { macs, cycles, util, smoothUtil } = costRow(point);
-    addRow(cells, summaryCell(spec, point), macs, cycles, util);
-    if (curves && isCurveSample(spec.networks[point.network], point.member)) {
-      curve.push(row, util, smoothUtil ?? Number.NaN);
+  if (curves) {
+    for (let i = 0; i < rows.count; i++) {
+      if (isSample(rows.network[i], rows.member[i]))
+        curve.push(rows.start + i, rows.util[i], rows.smoothUtil[i]);
     }
-    if (format === null) continue;
-    const { rows: arrayRows, cols: arrayCols } = spec.arrays[point.array];
-    const network = networkName(spec.networks[point.network], point.member);
-    const batch = spec.batches[point.batch];
-    const runtimeMs = (cycles / spec.hardware.clockHz) * 1e3;
-    text += formatRow(format, {
-      ...{ row, network, arrayRows, arrayCols, batch, model: spec.model },
-      ...{ macs, cycles, runtimeMs, util, smoothUtil },
-    });
   }
-  return { text, cells: [...cells], curve };
-}
-
-function costRow(point: GridPoint) {
-  const hardware = hardwareByArray[point.array];
-  const estimates = model.estimate(layersOf(point), hardware, context);
-  const array = { rows: hardware.arrayRows, cols: hardware.arrayCols };
-  const { macs, cycles, util } = networkTotal(estimates, array, hardware.clockHz);
-  return { macs, cycles, util, smoothUtil: smoothUtilOf(estimates, macs, array.rows * array.cols) };
-}
-
-/** The engine's models also give the smooth relaxation: ΣMACs / (Σ smooth cycles · PEs). */
-function smoothUtilOf(estimates: LayerEstimate[], macs: number, pes: number): number | null {
-  if (estimates.length === 0 || !("engine" in estimates[0])) return null;
-  let smoothCycles = 0;
-  for (const estimate of estimates)
-    smoothCycles += (estimate as EngineEstimate).engine.smoothCycles;
-  return smoothCycles > 0 ? macs / (smoothCycles * pes) : 1;
-}
-
-function layersOf(point: GridPoint): Layer[] {
-  const network = spec.networks[point.network];
-  const batch = spec.batches[point.batch];
-  if (network.kind === "family") return sweepRowLayers(network, point.member, batch);
-  const key = point.network * spec.batches.length + point.batch;
-  const cached = loaded.get(key);
-  if (cached !== undefined) return cached;
-  const layers = sweepRowLayers(network, 0, batch);
-  loaded.set(key, layers);
-  return layers;
+  return { encoded: encode(rows), cells: [...cells], curve };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchSweep, benchSweepSpec } from "../../bench/sweep.js";
+import { benchFormats, benchSweep, benchSweepSpec, systolicFamilySpec } from "../../bench/sweep.js";
 import { gridSize } from "../../src/sweep/grid.js";
 
 describe("benchSweep", () => {
@@ -19,5 +19,23 @@ describe("benchSweep", () => {
       expect(run.coresBusy).toBeGreaterThan(0);
     }
     expect(result.speedup).toBeCloseTo(result.runs[1].rowsPerSec / result.runs[0].rowsPerSec, 12);
+  });
+
+  it("times systolic and sim sweeps to Parquet and CSV beside the engine's configs/s", async () => {
+    expect(gridSize(systolicFamilySpec(1000))).toBe(32 * 32);
+    const result = await benchFormats({ systolicRows: 400, simRows: 100, workers: 2 });
+    expect(result.runs.map((run) => `${run.sweep} ${run.format}`)).toEqual([
+      "systolic parquet",
+      "systolic csv",
+      "sim parquet",
+      "sim csv",
+    ]);
+    expect(result.engineConfigsPerSec).toBeGreaterThan(0);
+    for (const run of result.runs) {
+      expect(run.rows).toBe(run.sweep === "systolic" ? 400 : gridSize(benchSweepSpec(100, "sim")));
+      expect(run.rowsPerSec).toBeCloseTo(run.rows / run.seconds, 6);
+      expect(run.engineRatio).toBeCloseTo(run.rowsPerSec / result.engineConfigsPerSec, 12);
+      expect(run.fileBytes).toBeGreaterThan(run.rows * 8);
+    }
   });
 });

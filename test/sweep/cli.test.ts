@@ -70,6 +70,29 @@ describe("uboost sweep", () => {
     expect(svg).toContain("mobilenetv2");
   });
 
+  it("--plot of a two-range family draws its utilization heatmap; rows go to Parquet", () => {
+    const plot = join(dir, "cf.svg");
+    const out = join(dir, "cf.parquet");
+    const { status, stderr } = runCli([
+      "sweep",
+      "--family",
+      "conv:k=3,c=8..64:8,f=8..64:8,h=32,w=32",
+      "--arrays",
+      "32x32,64x64",
+      "--out",
+      out,
+      "--plot",
+      plot,
+    ]);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(/^128 rows in/);
+    const svg = readFileSync(plot, "utf8");
+    expect(svg).toContain("Utilization over input channels c × output channels f");
+    // 8 × 8 cells in each of the two arrays' panels
+    expect(svg.match(/aria-roledescription="rect mark"/g) ?? []).toHaveLength(128);
+    expect(readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
+  });
+
   const bad: [string[], RegExp][] = [
     [["--nets", "resnet18", "--model", "tpu"], /--model: unknown cost model "tpu"/],
     [["--nets", "resnet51"], /--nets: "resnet51" is neither a file nor a zoo network/],
@@ -85,11 +108,18 @@ describe("uboost sweep", () => {
     [["--nets", "resnet18", "--batches", "-4"], /--batches: must be a positive integer/],
     [
       ["--family", "conv:k=3,c=128,f=512..8,h=32,w=32"],
-      /--family ".*": range 512..8: need 1 ≤ FROM ≤ TO/,
+      /--family ".*": f=512..8: range 512..8: need 1 ≤ FROM ≤ TO/,
     ],
     [["--family", "conv:k=3,c=128,h=32,w=32"], /--family ".*": one field must be a range/],
     [["--nets", "resnet18", "--workers", "0"], /--workers: must be a positive integer/],
-    [["--nets", "resnet18", "--out", join(dir, "rows.txt")], /expected a \.csv or \.jsonl file/],
+    [
+      ["--nets", "resnet18", "--out", join(dir, "rows.txt")],
+      /expected a \.parquet, \.csv or \.jsonl file/,
+    ],
+    [
+      ["--family", "conv:k=1|3,c=8..16,f=8..16,h=4,w=4", "--plot", join(dir, "p.svg")],
+      /--plot: family ".*" varies more than two fields/,
+    ],
     [["--nets", "resnet18", "--resume"], /--resume needs --out FILE/],
     [["--nets", "resnet18", "--model", "blackbox"], /--model blackbox needs --table FILE/],
     [[], /give --nets and\/or --family/],

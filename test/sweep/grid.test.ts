@@ -2,7 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
-import { familyLayer, familyMemberName, parseFamily } from "../../src/sweep/family.js";
+import { engineKindOf } from "../../src/layers/layer.js";
+import { emptyRowColumns, fileColumns } from "../../src/sweep/columns.js";
+import {
+  familyEngineMap,
+  familyLayer,
+  fieldValue,
+  parseFamily,
+  varyingFields,
+} from "../../src/sweep/family.js";
 import {
   gridIndex,
   gridPoint,
@@ -12,7 +20,7 @@ import {
   type SweepSpec,
   summaryCell,
 } from "../../src/sweep/grid.js";
-import { formatRow, parseRow, type SweepRow } from "../../src/sweep/rowFormat.js";
+import { parseRow, textRowWriter } from "../../src/sweep/rowFormat.js";
 
 const network = fc.oneof(
   fc.constantFrom<SweepNetwork>({ kind: "zoo", name: "resnet18" }, { kind: "file", path: "a.csv" }),
@@ -86,10 +94,10 @@ describe("sweep grid", () => {
 });
 
 describe("parseFamily", () => {
-  it("sweeps one field: f = 8..512 is 505 one-layer networks named by their values", () => {
+  it("sweeps one field: f = 8..512 is 505 one-layer networks", () => {
     const family = parseFamily("conv:k=3,c=128,f=8..512,h=32,w=32");
     expect(family.count).toBe(505);
-    expect(familyMemberName(family, 128)).toBe("conv k=3 c=128 f=136 h=32 w=32");
+    expect(varyingFields(family).map((field) => field.name)).toEqual(["f"]);
     expect(familyLayer(family, 128, 4)).toMatchObject({
       type: "conv",
       k1: 3,
@@ -102,25 +110,67 @@ describe("parseFamily", () => {
     });
   });
 
+  it("is the cross product of its ranges and lists, the field written last fastest", () => {
+    const family = parseFamily("conv:k=1|3|5,c=8..24:8,f=16|32,h=4,w=4");
+    expect(family.count).toBe(3 * 3 * 2);
+    const members = Array.from({ length: family.count }, (_, m) => familyLayer(family, m, 1));
+    expect(members.map(({ k1, c, f }) => [k1, c, f])).toEqual(
+      [1, 3, 5].flatMap((k) => [8, 16, 24].flatMap((c) => [16, 32].map((f) => [k, c, f]))),
+    );
+    expect(members.every(({ k1, k2 }) => k1 === k2)).toBe(true);
+    // items of a list may be ranges
+    expect(parseFamily("conv:c=1..3|8,h=1,w=1").fields[0].values).toEqual([1, 2, 3, 8]);
+  });
+
   it("takes a step, and a dwconv family over c keeps f = c", () => {
     const family = parseFamily("dwconv:k=3,c=16..64:16,h=7,w=7");
     expect(family.count).toBe(4);
     expect(familyLayer(family, 3, 1)).toMatchObject({ c: 64, f: 64 });
   });
 
+  it("the engine map a worker fills from gives every member's familyLayer values", () => {
+    const specs = fc.record({
+      type: fc.constantFrom("conv", "dwconv", "fc", "dws"),
+      k: fc.constantFrom("", "k=1|3,", "k1=2..4,k2=3,", "k2=1|5,"),
+      c: fc.constantFrom("c=8..40:16", "c=3", "c=4|7"),
+      f: fc.constantFrom("", ",f=9..11", ",f=5"),
+    });
+    fc.assert(
+      fc.property(specs, ({ type, k, c, f }) => {
+        const text = `${type}:${k}${c}${type === "dwconv" ? "" : f},h=2..3,w=5`;
+        const family = parseFamily(text);
+        const map = familyEngineMap(family);
+        for (let member = 0; member < family.count; member++) {
+          const layer = familyLayer(family, member, 1);
+          const fields = map.sources.map((from) =>
+            from >= 0 ? fieldValue(family, from, member) : -from,
+          );
+          expect(fields).toEqual([layer.k1, layer.k2, layer.c, layer.f, layer.h, layer.w]);
+          expect(map.kind).toBe(engineKindOf[layer.type]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   const bad: [string, RegExp][] = [
     ["conv", /expected TYPE:FIELD=VALUE/],
     ["conv:k=3,c=128,h=32,w=32", /one field must be a range/],
-    ["conv:c=8..16,f=8..16,h=1,w=1", /only one field may be a range/],
     ["conv:c=16..8,h=1,w=1", /need 1 ≤ FROM ≤ TO/],
     ["conv:c=0..8,h=1,w=1", /need 1 ≤ FROM ≤ TO/],
     ["conv:c=8..16,h=-1,w=1", /h=-1: expected a positive integer/],
+    [
+      "conv:c=8|x,h=1,w=1",
+      /c=8\|x: expected a positive integer, a range FROM..TO\[:STEP\] or a list/,
+    ],
+    ["conv:c=8|8,h=1,w=1", /a value is listed twice/],
     ["conv:c=8..16,q=1,h=1,w=1", /unknown field "q"/],
     ["conv:k=3,k1=3,c=8..16,h=1,w=1", /field k1 is given twice/],
     ["conv:c=8..16,h", /expected FIELD=VALUE/],
     ["conx:c=8..16,h=1,w=1", /unknown layer type "conx"/],
     ["conv:c=8..16,w=1", /field h: must be a positive integer/],
     ["dwconv:c=8..16,f=8,h=1,w=1", /f must equal c/],
+    ["dwconv:c=8|16,f=8|16,h=1,w=1", /f must equal c/],
   ];
   for (const [text, message] of bad) {
     it(`rejects ${text}`, () => {
@@ -131,26 +181,51 @@ describe("parseFamily", () => {
 });
 
 describe("row format", () => {
-  const row: SweepRow = {
-    row: 7,
-    network: 'odd, "quoted" name.csv',
-    arrayRows: 128,
-    arrayCols: 64,
-    batch: 2,
+  const rowSpec: SweepSpec = {
+    networks: [
+      { kind: "file", path: 'odd, "quoted" name.csv' },
+      { kind: "family", family: parseFamily("conv:c=8..9,f=3|4,h=1,w=1") },
+    ],
+    arrays: [{ rows: 128, cols: 64 }],
+    batches: [2],
     model: "systolic",
-    macs: 1e9,
-    cycles: 12345,
-    runtimeMs: 0.012345,
-    util: 0.5,
-    smoothUtil: null,
+    hardware: { ...defaultSimConfig, clockHz: 1e9 },
   };
+  const rows = emptyRowColumns(7, 2, 2);
+  rows.network.set([0, 1]);
+  rows.member.set([0, 3]);
+  rows.axes[0].set([Number.NaN, 9]);
+  rows.axes[1].set([Number.NaN, 4]);
+  rows.macs.set([1e9, 36]);
+  rows.cycles.set([1024, 12345]);
+  rows.util.set([0.5, 0.1]);
+  rows.smoothUtil.set([Number.NaN, 0.25]);
+
   it.each(["csv", "jsonl"] as const)("%s rows read back as written, one line each", (format) => {
-    const line = formatRow(format, row);
-    expect(line.endsWith("\n")).toBe(true);
-    expect(line.slice(0, -1)).not.toContain("\n");
-    expect(parseRow(format, line.slice(0, -1), "x")).toEqual(row);
-    expect(
-      parseRow(format, formatRow(format, { ...row, smoothUtil: 0.25 }).trim(), "x").smoothUtil,
-    ).toBe(0.25);
+    const text = new TextDecoder().decode(textRowWriter(rowSpec, format)(rows));
+    const lines = text.split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines).toHaveLength(2);
+    const columns = fileColumns(rowSpec);
+    const [first, second] = lines.map((line) => parseRow(format, line, columns, "x"));
+    expect(first).toEqual({
+      row: 7,
+      network: 'odd, "quoted" name.csv',
+      array: "128x64",
+      rows: 128,
+      cols: 64,
+      batch: 2,
+      model: "systolic",
+      c: null,
+      f: null,
+      macs: 1e9,
+      cycles: 1024,
+      runtimeMs: 0.001024,
+      util: 0.5,
+      smoothUtil: null,
+    });
+    expect(second).toMatchObject({ row: 8, network: "conv:c=8..9,f=3|4,h=1,w=1", c: 9, f: 4 });
+    // 1,024 cycles at 1 GHz print as the exact 0.001024 ms, not 0.0010240000000000002
+    expect(text).toContain(format === "csv" ? ",1024,0.001024," : '"runtimeMs":0.001024,');
   });
 });

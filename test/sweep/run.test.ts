@@ -6,9 +6,10 @@ import { networkTotal } from "../../src/engine/network.js";
 import { InputError } from "../../src/errors.js";
 import { costModels, modelContext } from "../../src/hw/models/index.js";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
+import { fileColumns } from "../../src/sweep/columns.js";
 import { parseFamily } from "../../src/sweep/family.js";
 import { gridSize, type SweepSpec } from "../../src/sweep/grid.js";
-import { parseRow, type RowFormat } from "../../src/sweep/rowFormat.js";
+import { parseRow, type TextFormat } from "../../src/sweep/rowFormat.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { zooNetwork } from "../../src/zoo/index.js";
 
@@ -35,16 +36,16 @@ const spec: SweepSpec = {
 const total = gridSize(spec);
 const options = { workers: 2, chunkRows: 16 };
 
-function readRows(path: string, format: RowFormat) {
+function readRows(path: string, format: TextFormat, of: SweepSpec = spec) {
   const lines = readFileSync(path, "utf8").split("\n");
   expect(lines.pop()).toBe(""); // every row ends in a newline
   if (format === "csv") lines.shift();
-  return lines.map((line, i) => parseRow(format, line, `line ${i}`));
+  return lines.map((line, i) => parseRow(format, line, fileColumns(of), `line ${i}`));
 }
 
 /** Every grid row exactly once. */
-function expectEveryRowOnce(path: string, format: RowFormat) {
-  const rows = readRows(path, format).map((row) => row.row);
+function expectEveryRowOnce(path: string, format: TextFormat) {
+  const rows = readRows(path, format).map((row) => row.row as number);
   expect(rows).toHaveLength(total);
   expect(new Set(rows).size).toBe(total);
   expect(Math.max(...rows)).toBe(total - 1);
@@ -78,8 +79,8 @@ describe("runSweep", () => {
     const want = directCost(zooNetwork("resnet18", 8), 128, 128);
     expect(byRow.get(3)).toMatchObject({
       network: "resnet18",
-      arrayRows: 128,
-      arrayCols: 128,
+      rows: 128,
+      cols: 128,
       batch: 8,
       ...want,
     });
@@ -206,7 +207,7 @@ describe("runSweep", () => {
       }),
     ).rejects.toThrow(/given twice/);
     await expect(runSweep(spec, { out: join(dir, "rows.txt") })).rejects.toThrow(
-      /expected a .csv or .jsonl file/,
+      /expected a .parquet, .csv or .jsonl file/,
     );
     await expect(runSweep({ ...spec, arrays: [{ rows: 0, cols: 8 }] })).rejects.toThrow(
       /arrayRows: must be a positive integer/,

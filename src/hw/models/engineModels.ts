@@ -9,6 +9,8 @@ import type { CostModel, EngineEstimate } from "../costModel.js";
 function engineModel(summary: string, timing: FoldTiming, smooth: boolean): CostModel {
   return {
     summary,
+    integerCycles: !smooth,
+    engine: { timing, smooth },
     estimate(layers, hardware, context): EngineEstimate[] {
       const array = { rows: hardware.arrayRows, cols: hardware.arrayCols };
       const { layers: costs } = costNetwork(context.engine(), layers, array, hardware.clockHz, {
