@@ -4,13 +4,13 @@
  * network totals are reductions over the output columns: no object per row or per layer. Other
  * models (the simulator, roofline, ...) cost row by row through CostModel.estimate.
  */
-import type { CostEngine } from "../engine/engine.js";
+import type { CostEngine, EngineBatch } from "../engine/engine.js";
 import { networkTotal } from "../engine/network.js";
 import type { CostModel, EngineEstimate, ModelContext } from "../hw/costModel.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { engineKindOf, type Layer } from "../layers/layer.js";
 import { emptyRowColumns, type RowColumns, sweepAxes } from "./columns.js";
-import { type FamilyEngineMap, familyEngineMap, fieldValue, type LayerFamily } from "./family.js";
+import { type FamilyEngineMap, familyEngineMap, type LayerFamily } from "./family.js";
 import { type GridPoint, gridPoint, networkCount, type SweepSpec, sweepRowLayers } from "./grid.js";
 
 /** What a thread keeps between chunks: its model, engine, loaded networks and family maps. */
@@ -71,17 +71,43 @@ function fillGridColumns(coster: RowCoster, columns: RowColumns): void {
     stepPoint(spec, point);
   }
   for (const axis of columns.axes) axis.fill(Number.NaN);
-  coster.families.forEach((entry, network) => {
-    if (entry === undefined) return;
-    entry.axisOf.forEach((axis, field) => {
-      if (axis < 0) return;
-      const into = columns.axes[axis];
-      for (let i = 0; i < columns.count; i++) {
-        if (columns.network[i] === network)
-          into[i] = fieldValue(entry.family, field, columns.member[i]);
-      }
+  forEachNetworkRun(columns, (network, from, to) => {
+    const entry = coster.families[network];
+    entry?.axisOf.forEach((axis, field) => {
+      if (axis >= 0)
+        fillFieldValues(entry.family, field, columns.member, from, to, columns.axes[axis], from);
     });
   });
+}
+
+/** Calls `visit` for each run [from, to) of consecutive rows of one network. */
+function forEachNetworkRun(
+  columns: RowColumns,
+  visit: (network: number, from: number, to: number) => void,
+): void {
+  for (let from = 0; from < columns.count; ) {
+    const network = columns.network[from];
+    let to = from + 1;
+    while (to < columns.count && columns.network[to] === network) to++;
+    visit(network, from, to);
+    from = to;
+  }
+}
+
+/** Field `field`'s value of the members of rows [from, to), into `into` from `at` on. */
+function fillFieldValues(
+  family: LayerFamily,
+  field: number,
+  member: Float64Array,
+  from: number,
+  to: number,
+  into: Float64Array,
+  at: number,
+): void {
+  const { values, stride } = family.fields[field];
+  const length = values.length;
+  for (let i = from; i < to; i++)
+    into[at + i - from] = values[Math.floor(member[i] / stride) % length];
 }
 
 /** The next grid row: batch fastest, then array, then member, then network. */
@@ -100,7 +126,6 @@ function costOnEngine(
   columns: RowColumns,
   settings: NonNullable<CostModel["engine"]>,
 ): void {
-  const { spec } = coster;
   const engine = coster.context.engine();
   const layerCounts = new Int32Array(columns.count);
   let engineRows = 0;
@@ -110,8 +135,22 @@ function costOnEngine(
   }
   fillEngine(coster, columns, engine, engineRows);
   engine.evaluate(engineRows, { timing: settings.timing });
-  const out = engine.reserve(engineRows);
+  reduceToRows(coster, columns, engine.reserve(engineRows), layerCounts, settings.smooth);
+}
+
+/**
+ * Network totals from the engine's output columns: each row's layers are consecutive engine
+ * rows. Totals as networkTotal: ΣMACs / (Σcycles · PEs), 1 for a network that costs nothing.
+ */
+function reduceToRows(
+  coster: RowCoster,
+  columns: RowColumns,
+  out: EngineBatch,
+  layerCounts: Int32Array,
+  smooth: boolean,
+): void {
   const { macs, cycles, util, smoothUtil } = columns;
+  const pes = coster.spec.arrays.map((shape) => shape.rows * shape.cols);
   let layer = 0;
   for (let i = 0; i < columns.count; i++) {
     let rowMacs = 0;
@@ -122,18 +161,19 @@ function costOnEngine(
       exactCycles += out.cycles[layer];
       smoothCycles += out.smoothCycles[layer];
     }
-    const shape = spec.arrays[columns.array[i]];
-    const pes = shape.rows * shape.cols;
-    const rowCycles = settings.smooth ? smoothCycles : exactCycles;
+    const rowPes = pes[columns.array[i]];
+    const rowCycles = smooth ? smoothCycles : exactCycles;
     macs[i] = rowMacs;
     cycles[i] = rowCycles;
-    // as networkTotal: ΣMACs / (Σcycles · PEs), 1 for a network that costs nothing
-    util[i] = rowCycles > 0 ? rowMacs / (rowCycles * pes) : 1;
-    smoothUtil[i] = smoothCycles > 0 ? rowMacs / (smoothCycles * pes) : 1;
+    util[i] = rowCycles > 0 ? rowMacs / (rowCycles * rowPes) : 1;
+    smoothUtil[i] = smoothCycles > 0 ? rowMacs / (smoothCycles * rowPes) : 1;
   }
 }
 
-/** Every layer of every row into the engine's input columns. */
+/**
+ * Every layer of every row into the engine's input columns: a family's run of rows column by
+ * column (a constant field is one fill), a whole network's layers row by row.
+ */
 function fillEngine(
   coster: RowCoster,
   columns: RowColumns,
@@ -142,41 +182,41 @@ function fillEngine(
 ): void {
   const { spec } = coster;
   const batch = engine.reserve(engineRows);
-  const { kind, k1, k2, c, f, h, w, arrayRows, arrayCols } = batch;
-  const source = [k1, k2, c, f, h, w];
+  const inputs = [batch.k1, batch.k2, batch.c, batch.f, batch.h, batch.w];
+  const arrayRows = spec.arrays.map((shape) => shape.rows);
+  const arrayCols = spec.arrays.map((shape) => shape.cols);
   let row = 0;
-  for (let i = 0; i < columns.count; i++) {
-    const shape = spec.arrays[columns.array[i]];
-    const batchSize = spec.batches[columns.batch[i]];
-    const network = columns.network[i];
+  forEachNetworkRun(columns, (network, from, to) => {
     const entry = coster.families[network];
     if (entry !== undefined) {
-      const member = columns.member[i];
-      kind[row] = entry.map.kind;
-      for (let input = 0; input < 6; input++) {
-        const from = entry.map.sources[input];
-        source[input][row] = from >= 0 ? fieldValue(entry.family, from, member) : -from;
+      batch.kind.fill(entry.map.kind, row, row + to - from);
+      entry.map.sources.forEach((source, input) => {
+        if (source < 0) inputs[input].fill(-source, row, row + to - from);
+        else fillFieldValues(entry.family, source, columns.member, from, to, inputs[input], row);
+      });
+      for (let i = from; i < to; i++, row++) {
+        batch.batch[row] = spec.batches[columns.batch[i]];
+        batch.arrayRows[row] = arrayRows[columns.array[i]];
+        batch.arrayCols[row] = arrayCols[columns.array[i]];
       }
-      batch.batch[row] = batchSize;
-      arrayRows[row] = shape.rows;
-      arrayCols[row] = shape.cols;
-      row++;
-      continue;
+      return;
     }
-    for (const layer of layersOf(coster, columns, i)) {
-      kind[row] = engineKindOf[layer.type];
-      k1[row] = layer.k1;
-      k2[row] = layer.k2;
-      c[row] = layer.c;
-      f[row] = layer.f;
-      h[row] = layer.h;
-      w[row] = layer.w;
-      batch.batch[row] = layer.batch;
-      arrayRows[row] = shape.rows;
-      arrayCols[row] = shape.cols;
-      row++;
+    for (let i = from; i < to; i++) {
+      for (const layer of layersOf(coster, columns, i)) {
+        batch.kind[row] = engineKindOf[layer.type];
+        batch.k1[row] = layer.k1;
+        batch.k2[row] = layer.k2;
+        batch.c[row] = layer.c;
+        batch.f[row] = layer.f;
+        batch.h[row] = layer.h;
+        batch.w[row] = layer.w;
+        batch.batch[row] = layer.batch;
+        batch.arrayRows[row] = arrayRows[columns.array[i]];
+        batch.arrayCols[row] = arrayCols[columns.array[i]];
+        row++;
+      }
     }
-  }
+  });
 }
 
 function costRowByRow(coster: RowCoster, columns: RowColumns): void {

@@ -42,18 +42,26 @@ export interface EncodedRowGroup {
   keyValueMetadata: FileMetaData["key_value_metadata"];
 }
 
-/** Chunk statistics (min/max per column chunk), no page index; LZ4 is cheap beside the engine. */
-function writerProperties() {
-  return new WriterPropertiesBuilder()
+/**
+ * LZ4 (cheap beside the engine, halves the file), dictionaries for the three string columns
+ * only, and min/max statistics only where a reader prunes row groups by them: the row index and
+ * the family axes. Measured on 65,536-row chunks, one thread: a numeric column costs ~0.3 ms
+ * plain, ~0.8 ms with LZ4, ~1.6 ms with LZ4 and statistics; a dictionary string ~5 ms.
+ */
+function writerProperties(statisticsColumns: string[]) {
+  let builder = new WriterPropertiesBuilder()
     .setCompression(Compression.LZ4_RAW)
     .setDictionaryEnabled(false)
     .setColumnDictionaryEnabled("network", true)
     .setColumnDictionaryEnabled("array", true)
     .setColumnDictionaryEnabled("model", true)
-    .setStatisticsEnabled(EnabledStatistics.Chunk)
+    .setStatisticsEnabled(EnabledStatistics.None)
     .setMaxRowGroupSize(2 ** 31 - 1)
-    .setCreatedBy("uboost sweep")
-    .build();
+    .setCreatedBy("uboost sweep");
+  for (const column of statisticsColumns) {
+    builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.Chunk);
+  }
+  return builder.build();
 }
 
 /** An encoder for one sweep's chunks (its string dictionaries are built once). */
@@ -69,7 +77,7 @@ export function parquetRowGroupEncoder(spec: SweepSpec): (rows: RowColumns) => E
     const table = arrowTable(spec, columns, rows, { networkNames, arrayNames, modelName });
     const file = writeParquet(
       ParquetTable.fromIPCStream(tableToIPC(table, "stream")),
-      writerProperties(),
+      writerProperties(["row", ...sweepAxes(spec)]),
     );
     return rowGroupOf(file);
   };

@@ -78,19 +78,32 @@ export function textRowWriter(
   const missing = csv ? "" : "null";
   const close = csv ? "\n" : "}\n";
   let buffer = Buffer.alloc(1 << 20);
+  let used = 0;
+  // Lines gather in a string that goes to the buffer every few hundred rows: one UTF-8
+  // conversion call per batch of lines instead of per line.
+  const flush = (text: string) => {
+    // 3 bytes a UTF-16 unit is the most UTF-8 can take; names may hold any character
+    if (used + 3 * text.length > buffer.length) {
+      const grown = Buffer.alloc(Math.max(2 * buffer.length, used + 3 * text.length));
+      buffer.copy(grown, 0, 0, used);
+      buffer = grown;
+    }
+    used += buffer.write(text, used, "utf8");
+  };
   return (rows) => {
-    let used = 0;
+    used = 0;
+    let text = "";
     for (let i = 0; i < rows.count; i++) {
       const cell =
         rows.network[i] * perNetwork + rows.array[i] * spec.batches.length + rows.batch[i];
-      let line = open + (rows.start + i) + prefixes[cell];
+      text += open + (rows.start + i) + prefixes[cell];
       for (let a = 0; a < axisKeys.length; a++) {
         const value = rows.axes[a][i];
-        line += axisKeys[a] + (Number.isNaN(value) ? missing : value);
+        text += axisKeys[a] + (Number.isNaN(value) ? missing : value);
       }
       const cycles = rows.cycles[i];
       const smooth = rows.smoothUtil[i];
-      line +=
+      text +=
         keys[0] +
         rows.macs[i] +
         keys[1] +
@@ -102,15 +115,14 @@ export function textRowWriter(
         keys[4] +
         (Number.isNaN(smooth) ? missing : smooth) +
         close;
-      // 3 bytes a UTF-16 unit is the most UTF-8 can take; names may hold any character
-      if (used + 3 * line.length > buffer.length) {
-        const grown = Buffer.alloc(Math.max(2 * buffer.length, used + 3 * line.length));
-        buffer.copy(grown, 0, 0, used);
-        buffer = grown;
+      if ((i & 255) === 255) {
+        flush(text);
+        text = "";
       }
-      used += buffer.write(line, used, "utf8");
     }
-    return buffer.subarray(0, used);
+    flush(text);
+    // a copy of just the text: a view would send the whole buffer to the main thread
+    return new Uint8Array(buffer.subarray(0, used));
   };
 }
 
