@@ -77,6 +77,10 @@ export function textRowWriter(
   const axisKeys = axisNames.map((name) => (csv ? "," : `,${JSON.stringify(name)}:`));
   const missing = csv ? "" : "null";
   const close = csv ? "\n" : "}\n";
+  // Numbers and keys are ASCII; names usually are too, and then latin1 (one byte a unit, no
+  // encoding work) writes the same bytes as UTF-8.
+  const ascii = prefixes.every((prefix) => Buffer.byteLength(prefix) === prefix.length);
+  const encoding = ascii ? "latin1" : "utf8";
   let buffer = Buffer.alloc(1 << 20);
   let used = 0;
   // Lines gather in a string that goes to the buffer every few hundred rows: one UTF-8
@@ -88,7 +92,7 @@ export function textRowWriter(
       buffer.copy(grown, 0, 0, used);
       buffer = grown;
     }
-    used += buffer.write(text, used, "utf8");
+    used += buffer.write(text, used, encoding);
   };
   return (rows) => {
     used = 0;

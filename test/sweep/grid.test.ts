@@ -183,7 +183,7 @@ describe("parseFamily", () => {
 describe("row format", () => {
   const rowSpec: SweepSpec = {
     networks: [
-      { kind: "file", path: 'odd, "quoted" name.csv' },
+      { kind: "file", path: 'odd, "quoted" namé.csv' },
       { kind: "family", family: parseFamily("conv:c=8..9,f=3|4,h=1,w=1") },
     ],
     arrays: [{ rows: 128, cols: 64 }],
@@ -210,7 +210,7 @@ describe("row format", () => {
     const [first, second] = lines.map((line) => parseRow(format, line, columns, "x"));
     expect(first).toEqual({
       row: 7,
-      network: 'odd, "quoted" name.csv',
+      network: 'odd, "quoted" namé.csv',
       array: "128x64",
       rows: 128,
       cols: 64,
