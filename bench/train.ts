@@ -100,7 +100,13 @@ function oneEdgeSpace(ops: SearchSpace["ops"]): SearchSpace {
   return { ops, inputs: ["x_p", "x_pp"], nodes: ["t1"], edges: [["x_p", "t1"]] };
 }
 
-const shape = { stacks: Array(cellCount).fill(1), resolution: imageSize, inChannels: 3, classes };
+const shape = {
+  layout: Array(cellCount).fill(true),
+  resolution: imageSize,
+  inChannels: 3,
+  stemChannels: channels,
+  classes,
+};
 
 /** (a) as an arch file: the one edge is a 3×3 conv; every layer 64 wide. */
 function plainArch(): ArchFile {
@@ -108,7 +114,7 @@ function plainArch(): ArchFile {
   const edges = [{ from: "x_p", to: "t1", op: "conv3x3", probabilities: { conv3x3: 1 } }];
   const plan = planNetwork(space, shape, ["conv3x3"]);
   const slots = convLayers(plan).map((layer) => ({ slot: layer.slot, channels }));
-  return { format: "uboost-arch/1", space, shape, edges, channels: slots };
+  return { format: "uboost-arch/2", space, shape, edges, channels: slots };
 }
 
 interface Net {

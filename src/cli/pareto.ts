@@ -33,7 +33,9 @@ interface ParetoArgs {
   "beta-all": boolean;
   "measure-batch"?: string;
   channels?: string;
-  stacks?: string;
+  "micro-layout"?: string;
+  "channel-layout"?: string;
+  resolution?: string;
   backend?: string;
   space?: string;
   table?: string;
@@ -81,7 +83,15 @@ export const paretoCommand = {
         describe: `batch the final networks are simulated at (default: ${paperMeasure.batch})`,
       })
       .option("channels", { type: "string", describe: "channel options MIN:MAX:STEP" })
-      .option("stacks", { type: "string", describe: "cells per stage (default: preset's)" })
+      .option("micro-layout", {
+        type: "string",
+        describe: "micro stage cells, 1 = a max-pool after (default: preset's)",
+      })
+      .option("channel-layout", {
+        type: "string",
+        describe: "channel stage and final network cells, as --micro-layout",
+      })
+      .option("resolution", { type: "string", describe: "input px (default: preset's)" })
       .option("backend", { type: "string", describe: "tfjs backend: tensorflow | wasm | cpu" })
       .option("space", { type: "string", describe: "search space JSON file" })
       .option("table", { type: "string", describe: "blackbox table (for the blackbox model)" })

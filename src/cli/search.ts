@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
-import { type SearchArgs, withSearchOptions } from "./searchFlags.js";
+import { InputError } from "../errors.js";
+import { type SearchArgs, searchSettings, withSearchOptions } from "./searchFlags.js";
 
 export const searchCommand = {
   command: "search",
@@ -7,6 +8,11 @@ export const searchCommand = {
   builder: (yargs: Argv) =>
     withSearchOptions(yargs)
       .option("table", { type: "string", describe: "blackbox table (for --hw-model blackbox)" })
+      .option("plan", {
+        type: "boolean",
+        default: false,
+        describe: "print each stage's cells, stem and head without training (no --data needed)",
+      })
       .example(
         "$0 search --data data/cifar10-mini --preset demo --out runs/demo",
         "the 5-minute demo",
@@ -14,8 +20,18 @@ export const searchCommand = {
       .example(
         "$0 search --data DIR --hw-model flops --lambda 0.5 --out runs/flops",
         "the FLOPs baseline",
-      ),
-  // The search pulls in tfjs; other commands start faster without it.
-  handler: async (args: SearchArgs & { table?: string }) =>
-    (await import("./searchRun.js")).runSearchCommand(args),
+      )
+      .example("$0 search --plan --preset imagenet100", "the layout at 128 px, without training"),
+  // The search pulls in tfjs; other commands (and --plan) start faster without it.
+  handler: async (args: SearchArgs & { table?: string }) => {
+    if (args.plan) return (await import("./searchPlan.js")).printSearchPlan(args);
+    if (args.data === undefined) throw new InputError("--data: required (a dataset folder)");
+    if (args.out === undefined) throw new InputError("--out: required (an output folder)");
+    searchSettings(args); // bad flags fail here, before tfjs loads
+    return (await import("./searchRun.js")).runSearchCommand({
+      ...args,
+      data: args.data,
+      out: args.out,
+    });
+  },
 };

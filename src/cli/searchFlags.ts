@@ -1,21 +1,21 @@
 /** `uboost search`'s flags and the settings they give (also used by `uboost pareto`). */
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
+import { layoutResolutions, parseLayout } from "../model/layout.js";
 import { searchModelNames } from "../search/costSurface.js";
 import {
   costTermNames,
   type PresetName,
   parseChannelRange,
   parseCostTerms,
-  parseStacks,
   presetByName,
   presetNames,
   type SearchSettings,
 } from "../search/settings.js";
-import { parseArrayShape } from "./options.js";
+import { parseArrayShape, parsePositiveInteger } from "./options.js";
 
 export interface SearchArgs {
-  data: string;
+  data?: string;
   preset: string;
   "hw-model": string;
   "cost-terms"?: string;
@@ -23,19 +23,25 @@ export interface SearchArgs {
   lambda?: string;
   beta?: string;
   channels?: string;
-  stacks?: string;
+  "micro-layout"?: string;
+  "channel-layout"?: string;
+  resolution?: string;
   seed: string;
   workers?: string;
   backend?: string;
   space?: string;
-  out: string;
+  out?: string;
   resume: boolean;
   json: boolean;
+  plan?: boolean;
 }
 
 export function withSearchOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option("data", { type: "string", demandOption: true, describe: "CIFAR-10 binary folder" })
+    .option("data", {
+      type: "string",
+      describe: "CIFAR-10 binary folder or ImageNet-style folder (train/, val/)",
+    })
     .option("preset", { type: "string", default: "paper", describe: `${presetNames.join(" | ")}` })
     .option("hw-model", {
       type: "string",
@@ -56,9 +62,17 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe: "channel options MIN:MAX:STEP (default: the preset's)",
     })
-    .option("stacks", {
+    .option("micro-layout", {
       type: "string",
-      describe: "cells per stage, a max-pool after each (default 1,1,1)",
+      describe: "micro stage: one 0/1 per cell, 1 = a 2×2 max-pool after it (paper: 1,1,1)",
+    })
+    .option("channel-layout", {
+      type: "string",
+      describe: "channel stage and final network, as --micro-layout (paper: 1,0,0,1,0,0,1,0,0)",
+    })
+    .option("resolution", {
+      type: "string",
+      describe: "input height = width in px (default: the preset's; CIFAR-10 32)",
     })
     .option("seed", { type: "string", default: "0" })
     .option("backend", {
@@ -66,7 +80,7 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
       describe: "tfjs backend: tensorflow | wasm | cpu (default: fastest)",
     })
     .option("space", { type: "string", describe: "search space JSON file (default: the paper's)" })
-    .option("out", { type: "string", demandOption: true, describe: "output folder" })
+    .option("out", { type: "string", describe: "output folder" })
     .option("resume", {
       type: "boolean",
       default: false,
@@ -99,6 +113,21 @@ export function searchSettings(args: SearchArgs): SearchSettings {
   const seed = Number(args.seed);
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new InputError(`--seed: must be an integer >= 0 (got "${args.seed}")`);
+  const resolution =
+    args.resolution === undefined
+      ? preset.resolution
+      : parsePositiveInteger(args.resolution, "--resolution");
+  const microLayout =
+    args["micro-layout"] !== undefined
+      ? parseLayout(args["micro-layout"], "--micro-layout")
+      : preset.microLayout;
+  const channelLayout =
+    args["channel-layout"] !== undefined
+      ? parseLayout(args["channel-layout"], "--channel-layout")
+      : preset.channelLayout;
+  // Both stages must fit the input before any data is read or file written.
+  layoutResolutions(resolution, microLayout, "--micro-layout");
+  layoutResolutions(resolution, channelLayout, "--channel-layout");
   return {
     ...preset,
     preset: args.preset as PresetName,
@@ -110,6 +139,8 @@ export function searchSettings(args: SearchArgs): SearchSettings {
     seed,
     array: args.array ? parseArrayShape(args.array) : preset.array,
     channels: args.channels ? parseChannelRange(args.channels) : preset.channels,
-    stacks: args.stacks ? parseStacks(args.stacks) : preset.stacks,
+    resolution,
+    microLayout,
+    channelLayout,
   };
 }

@@ -5,23 +5,15 @@ import { modelContext } from "../hw/models/index.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { describeCell } from "../search/describe.js";
 import { runSearch, type SearchOutcome } from "../search/run.js";
-import type { SearchSettings } from "../search/settings.js";
+import { trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { count, percent, renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
 import { type SearchArgs, searchSettings } from "./searchFlags.js";
 
-/** CIFAR-10 as the preset wants it: a validation split, fewer images and a smaller resolution. */
-export function searchData(args: { data: string }, settings: SearchSettings) {
-  return loadTrainingData(args.data, {
-    resolution: settings.resolution,
-    imagesPerClass: settings.imagesPerClass,
-    validationFraction: 0.1,
-    seed: settings.seed,
-  });
-}
-
-export async function runSearchCommand(args: SearchArgs & { table?: string }): Promise<void> {
+export async function runSearchCommand(
+  args: SearchArgs & { data: string; out: string; table?: string },
+): Promise<void> {
   const settings = searchSettings(args);
   const space = args.space ? readSearchSpace(args.space) : uboostSpace;
   if (settings.hwModel === "blackbox" && args.table === undefined) {
@@ -34,7 +26,8 @@ export async function runSearchCommand(args: SearchArgs & { table?: string }): P
   process.stderr.write(
     `uboost search: tfjs backend ${backend}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
   );
-  const data = await searchData(args, settings);
+  // The data as the preset wants it: a validation split, fewer images, its resolution.
+  const data = await loadTrainingData(args.data, trainingDataOptions(settings));
   const bar = progressBar();
   let lastCost = "";
   const outcome = await runSearch({

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
 import { readArchFile } from "../model/archFile.js";
+import type { SearchSettings } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { hasCheckpoint } from "../train/checkpoint.js";
 import {
@@ -31,11 +32,15 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));
   }
   process.stderr.write(`uboost train: tfjs backend ${backend}\n`);
+  // The search's data rules travel in arch.json (ImageNet-100's classes and crops).
+  const searched = arch.settings as Partial<SearchSettings> | undefined;
   const data = await loadTrainingData(args.data, {
     resolution: arch.shape.resolution,
     imagesPerClass: settings.imagesPerClass,
     validationFraction: 0.1,
     seed: settings.seed,
+    classSubset: searched?.classSubset,
+    augmentation: searched?.augmentation,
   });
   const bar = progressBar();
   const result = await trainNetwork(arch, data, {

@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { readJsonFile } from "../files/readFile.js";
+import { layoutResolutions } from "./layout.js";
 import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./plan.js";
 import { type SearchSpace, validateSearchSpace } from "./space.js";
 
@@ -9,10 +10,11 @@ import { type SearchSpace, validateSearchSpace } from "./space.js";
  * network (`uboost train --arch`). Edges list every op's probability; channels every option's.
  */
 export interface ArchFile {
-  format: "uboost-arch/1";
+  /** 2: the shape is a cell layout with a fixed stem (1 had stages of cells) */
+  format: "uboost-arch/2";
   space: SearchSpace;
+  /** the final network: the channel stage's layout */
   shape: NetworkShape;
-  stemChannels?: number;
   edges: { from: string; to: string; op: string; probabilities: Record<string, number> }[];
   channels: { slot: string; channels: number; probabilities?: Record<string, number> }[];
   settings?: Record<string, unknown>;
@@ -32,26 +34,32 @@ export function archNetwork(arch: ArchFile): {
     arch.shape,
     arch.edges.map((edge) => edge.op),
   );
-  const channels: Record<string, number> = { input: arch.shape.inChannels };
+  const channels: Record<string, number> = {};
   for (const entry of arch.channels) channels[entry.slot] = entry.channels;
   return { plan, channels };
 }
 
 export function readArchFile(path: string): ArchFile {
   const raw = readJsonFile(path) as Partial<ArchFile>;
+  if (raw.format !== "uboost-arch/2") {
+    throw new InputError(
+      `${path}, field format: expected "uboost-arch/2" (got ${JSON.stringify(raw.format)}); search again to rebuild it`,
+    );
+  }
   const space = validateSearchSpace(raw.space, `${path}, field space`);
   const shape = raw.shape as NetworkShape | undefined;
   const positive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
   if (
     !shape ||
-    !Array.isArray(shape.stacks) ||
-    !shape.stacks.every(positive) ||
-    ![shape.resolution, shape.inChannels, shape.classes].every(positive)
+    !Array.isArray(shape.layout) ||
+    !shape.layout.every((pool) => typeof pool === "boolean") ||
+    ![shape.resolution, shape.inChannels, shape.stemChannels, shape.classes].every(positive)
   ) {
     throw new InputError(
-      `${path}, field shape: expected {stacks: [n, …], resolution, inChannels, classes} of positive integers`,
+      `${path}, field shape: expected {layout: [true|false, …], resolution, inChannels, stemChannels, classes} (positive integers)`,
     );
   }
+  layoutResolutions(shape.resolution, shape.layout, `${path}, field shape.layout`);
   if (!Array.isArray(raw.edges) || raw.edges.length !== space.edges.length) {
     throw new InputError(
       `${path}, field edges: expected one entry per edge of the space (${space.edges.length})`,

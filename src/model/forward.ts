@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { batchNorm, type StatisticsLog } from "./batchNorm.js";
+import { type BatchNormParams, batchNorm, type StatisticsLog } from "./batchNorm.js";
 import { conv2d } from "./ops/conv2d.js";
 import { depthwiseConv2d } from "./ops/depthwiseConv2d.js";
 import { maxPool } from "./ops/maxPool.js";
@@ -24,36 +24,45 @@ export function forward(
   images: tf.Tensor4D,
   options: ForwardOptions,
 ): tf.Tensor2D {
-  const stem = convForward(params.convs.get(plan.stem.name) as ConvParams, images, options);
+  const stemParams = params.convs.get(plan.stem.name) as ConvParams;
+  const stem = pool(convForward(stemParams, images, options));
   let previous = stem;
   let beforePrevious = stem;
   for (const cell of plan.cells) {
     let output = cellForward(space, cell, params, previous, beforePrevious, options);
     beforePrevious = previous;
-    if (cell.poolAfter) output = maxPool(output, { size: 2, pad: "valid" });
+    if (cell.poolAfter) output = pool(output);
     previous = output;
   }
-  const pooled = tf.mean(previous, [1, 2]) as tf.Tensor2D;
-  return tf.add(tf.matMul(pooled, params.classifier.weights), params.classifier.bias);
+  const flat = tf.reshape(previous, [previous.shape[0], -1]) as tf.Tensor2D;
+  return tf.add(tf.matMul(flat, params.classifier.weights), params.classifier.bias);
 }
 
+const pool = (x: tf.Tensor4D) => maxPool(x, { size: 2, pad: "valid" });
+
 /**
- * conv (or depthwise then 1×1) → BN → ReLU. In the channel search the slot's DMask multiplies the
- * conv output before BN and ReLU, as in the authors' Dmask layer.
+ * conv → BN → ReLU, or (dws) depthwise → BN → ReLU → 1×1 → BN → ReLU. In the channel search the
+ * slot's DMask multiplies the (pointwise) conv output before BN and ReLU, as in the authors' Dmask
+ * layer.
  */
 function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
   const { stride, dilation, type } = params.planned;
+  const bnRelu = (y: tf.Tensor4D, bn: BatchNormParams) =>
+    tf.relu(batchNorm(y, bn, options.statistics));
   // Our conv ops: their gradients are forward convs, fast on wasm and defined for dilation 2.
   const convolved =
     type === "dws"
       ? conv2d(
-          depthwiseConv2d(x, params.depthwise as tf.Tensor4D, { dilation }),
+          bnRelu(
+            depthwiseConv2d(x, params.depthwise as tf.Tensor4D, { dilation }),
+            params.depthwiseBn as BatchNormParams,
+          ),
           params.pointwise as tf.Tensor4D,
         )
       : conv2d(x, params.filter as tf.Tensor4D, { strides: stride, dilation });
   const mask = options.masks?.get(params.planned.slot);
   const masked = mask ? (tf.mul(convolved, mask) as tf.Tensor4D) : convolved;
-  return tf.relu(batchNorm(masked, params.bn, options.statistics));
+  return bnRelu(masked, params.bn);
 }
 
 function cellForward(
@@ -81,7 +90,7 @@ function cellForward(
         ? mixedEdge(space, cell, edge, source, params, options)
         : chosenEdge(cell, edge, source, params, options);
     });
-    if (terms.length > 0) states.set(node, equalizedSum(cell, node, terms, params));
+    if (terms.length > 0) states.set(node, equalizedSum(cell, node, terms, params, options));
   }
   return states.get(cellOutput(space)) as tf.Tensor4D;
 }
@@ -127,17 +136,22 @@ function chosenEdge(
   return { edge, value };
 }
 
-/** A node sums its inputs; narrower ones are widened by their 1×1 equalizing conv first. */
+/**
+ * A node sums its inputs; narrower ones are first widened by their 1×1 equalizing
+ * conv → BN → ReLU.
+ */
 function equalizedSum(
   cell: CellPlan,
   node: string,
   terms: { edge: number; value: tf.Tensor4D }[],
   params: NetworkParams,
+  options: ForwardOptions,
 ) {
   return tf.addN(
     terms.map(({ edge, value }) => {
       const equalizer = params.equalizers.get(equalizerName(cell.index, node, edge));
-      return equalizer ? conv2d(value, equalizer) : value;
+      if (!equalizer) return value;
+      return tf.relu(batchNorm(conv2d(value, equalizer.filter), equalizer.bn, options.statistics));
     }),
   );
 }

@@ -1,21 +1,37 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BatchNormParams, createBatchNorm } from "./batchNorm.js";
-import { equalizerSpecs, type NetworkPlan, type PlannedConv, widthOf } from "./plan.js";
+import {
+  equalizerSpecs,
+  fixedWidths,
+  type NetworkPlan,
+  type PlannedConv,
+  widthOf,
+} from "./plan.js";
 import { tfSeed } from "./tfSeed.js";
 
-/** A conv layer's weights: a k×k filter, or a depthwise filter then a 1×1 one (dws). */
+/**
+ * A block's weights: a k×k filter and its BN, or (dws) a depthwise filter with its own BN, then
+ * a 1×1 filter with `bn`.
+ */
 export interface ConvParams {
   planned: PlannedConv;
   filter?: tf.Variable<tf.Rank.R4>;
   depthwise?: tf.Variable<tf.Rank.R4>;
+  depthwiseBn?: BatchNormParams;
   pointwise?: tf.Variable<tf.Rank.R4>;
+  bn: BatchNormParams;
+}
+
+/** A node's 1×1 equalizing conv → BN → ReLU. */
+export interface EqualizerParams {
+  filter: tf.Variable<tf.Rank.R4>;
   bn: BatchNormParams;
 }
 
 /** Every variable of a network built from a plan, addressable by layer name. */
 export interface NetworkParams {
   convs: Map<string, ConvParams>;
-  equalizers: Map<string, tf.Variable<tf.Rank.R4>>;
+  equalizers: Map<string, EqualizerParams>;
   classifier: { weights: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
   /** every variable by a stable key ("cell0.edge3.filter"), for checkpoints and saved models */
   named: Map<string, tf.Variable>;
@@ -58,14 +74,16 @@ function variableFactory(seed: number) {
 }
 
 /**
- * Creates the variables. `channels` gives every slot's width (the widest option during the
- * channel search, the chosen counts for the final network); "input" is the image channels.
+ * Creates the variables. `channels` gives every searched slot's width (the widest option during
+ * the channel search, the chosen counts for the final network); the image's and the stem's
+ * widths come from the plan.
  */
 export function createParams(
   plan: NetworkPlan,
-  channels: Record<string, number>,
+  searched: Record<string, number>,
   seed: number,
 ): NetworkParams {
+  const channels = { ...searched, ...fixedWidths(plan) };
   const make = variableFactory(seed);
   const convs = new Map<string, ConvParams>();
   for (const layer of [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)]) {
@@ -78,24 +96,29 @@ export function createParams(
     };
     if (layer.type === "dws") {
       params.depthwise = make.heNormal(`${layer.name}.depthwise`, [k, k, c, 1], k * k);
+      params.depthwiseBn = createBatchNorm(`${layer.name}.depthwise_bn`, c, make.variable);
       params.pointwise = make.heNormal(`${layer.name}.pointwise`, [1, 1, c, f], c);
     } else {
       params.filter = make.heNormal(`${layer.name}.filter`, [k, k, c, f], k * k * c);
     }
     convs.set(layer.name, params);
   }
-  const equalizers = new Map<string, tf.Variable<tf.Rank.R4>>();
+  const equalizers = new Map<string, EqualizerParams>();
   for (const cell of plan.cells) {
     for (const { name, c, f } of equalizerSpecs(cell, channels)) {
-      equalizers.set(name, make.heNormal(name, [1, 1, c, f], c));
+      equalizers.set(name, {
+        filter: make.heNormal(`${name}.filter`, [1, 1, c, f], c),
+        bn: createBatchNorm(name, f, make.variable),
+      });
     }
   }
-  const headWidth = widthOf(plan.headInput, channels);
+  // Flatten: the classifier reads every position of the last cell's output.
+  const features = plan.headSize * plan.headSize * widthOf(plan.headInput, channels);
   const classifier = {
     weights: make.normal<tf.Rank.R2>(
       "classifier.weights",
-      [headWidth, plan.classes],
-      Math.sqrt(1 / headWidth),
+      [features, plan.classes],
+      Math.sqrt(1 / features),
     ),
     bias: make.variable("classifier.bias", tf.zeros([plan.classes]) as tf.Tensor1D),
   };

@@ -1,23 +1,31 @@
 import type { Layer, LayerTypeName } from "../layers/layer.js";
+import { type CellLayout, layoutResolutions } from "./layout.js";
 import { cellOutput, type OpEntry, type SearchSpace } from "./space.js";
 
-/** The macro-architecture around the searched cell (paper §5). */
+/** The network around the searched cell: the stem, a stage's cell layout, the classifier. */
 export interface NetworkShape {
-  /** cells per stage; a 2×2 max-pool follows every stage (CIFAR-10: [1, 1, 1]) */
-  stacks: number[];
+  /** per cell, whether a 2×2 max-pool follows it (see layout.ts) */
+  layout: CellLayout;
   /** input height = width */
   resolution: number;
   inChannels: number;
+  /** the stem conv's output channels (fixed, never searched) */
+  stemChannels: number;
   classes: number;
 }
 
 /**
- * Widths are named slots: "stem", "cell2.pre_p", "cell2.edge4" (one per layer whose output
- * channels are searched). A tensor's width is the max over a set of slots: a node summing edges
- * of different widths is as wide as its widest input (narrower ones go through a 1×1 conv).
+ * Widths are named slots: "cell2.pre_p", "cell2.edge4" (one per layer whose output channels the
+ * search sets), plus the fixed "input" and "stem". A tensor's width is the max over a set of
+ * slots: a node summing edges of different widths is as wide as its widest input (narrower ones
+ * go through a 1×1 conv).
  */
 export type WidthSet = string[];
 
+/**
+ * One block of the network. Every conv (3×3, 5×5, dilated, the pre-convs, the stem) is
+ * conv → BN → ReLU; "dws" is depthwise → BN → ReLU → pointwise 1×1 → BN → ReLU.
+ */
 export interface PlannedConv {
   name: string;
   slot: string;
@@ -35,7 +43,7 @@ export interface PlannedConv {
 
 export interface CellPlan {
   index: number;
-  /** output size of the cell (before its max-pool) */
+  /** the cell's resolution: its input x_p's and its output's (before its max-pool) */
   size: number;
   /** x_pp is at twice the resolution of x_p: its pre layer has stride 2 */
   reducePrevious: boolean;
@@ -51,9 +59,12 @@ export interface CellPlan {
 }
 
 export interface NetworkPlan {
+  /** 3×3 conv → BN → ReLU at the input resolution, then a 2×2 max-pool */
   stem: PlannedConv;
+  inChannels: number;
+  stemChannels: number;
   cells: CellPlan[];
-  /** width and size of what the classifier reads */
+  /** width and size of what the classifier flattens */
   headInput: WidthSet;
   headSize: number;
   classes: number;
@@ -61,31 +72,42 @@ export interface NetworkPlan {
 
 /**
  * Lays out the network. `edgeOps[e]` fixes edge e's op; `undefined` keeps every candidate op on
- * every edge (the microarchitecture supernet, whose widths are all fixed anyway).
+ * every edge (the microarchitecture supernet, whose widths are all fixed anyway). Every cell of
+ * the layout is the same cell (the one the micro stage found).
  */
 export function planNetwork(
   space: SearchSpace,
   shape: NetworkShape,
   edgeOps?: string[],
 ): NetworkPlan {
+  const sizes = layoutResolutions(shape.resolution, shape.layout, "layout");
   const stem = conv("stem", "stem", "conv", 3, 1, 1, shape.resolution, ["input"]);
   const cells: CellPlan[] = [];
-  let size = shape.resolution;
-  let previous: { width: WidthSet; size: number } = { width: ["stem"], size };
+  // What the next cell reads as x_p and x_pp, and at which size (after any pool).
+  let previous: { width: WidthSet; size: number } = { width: ["stem"], size: sizes.cells[0] };
   let beforePrevious = previous;
-  let index = 0;
-  shape.stacks.forEach((cellsInStage) => {
-    for (let i = 0; i < cellsInStage; i++, index++) {
-      const poolAfter = i === cellsInStage - 1;
-      const cell = planCell(space, index, size, previous, beforePrevious, poolAfter, edgeOps);
-      cells.push(cell);
-      beforePrevious = previous;
-      previous = { width: cell.nodeWidths[cell.output], size };
-    }
-    size = Math.floor(size / 2);
-    previous = { ...previous, size };
+  shape.layout.forEach((poolAfter, index) => {
+    const size = sizes.cells[index];
+    const cell = planCell(space, index, size, previous, beforePrevious, poolAfter, edgeOps);
+    cells.push(cell);
+    beforePrevious = previous;
+    const width = cell.nodeWidths[cell.output];
+    previous = { width, size: poolAfter ? size / 2 : size };
   });
-  return { stem, cells, headInput: previous.width, headSize: size, classes: shape.classes };
+  return {
+    stem,
+    inChannels: shape.inChannels,
+    stemChannels: shape.stemChannels,
+    cells,
+    headInput: previous.width,
+    headSize: sizes.head,
+    classes: shape.classes,
+  };
+}
+
+/** The widths no search sets: the image channels and the stem's. */
+export function fixedWidths(plan: NetworkPlan): Record<string, number> {
+  return { input: plan.inChannels, stem: plan.stemChannels };
 }
 
 function conv(
@@ -215,43 +237,47 @@ export function widthOf(set: WidthSet, channels: Record<string, number>): number
 }
 
 /**
- * The plan as concrete layers for the cost models and the simulator, with integer widths.
- * Node inputs narrower than the node get the 1×1 equalizing conv the final network has.
+ * The plan as concrete layers for the cost models and the simulator, with integer widths, one
+ * record per block: the stem and its pool, each cell's blocks (a separable conv is one "dws"
+ * record, depthwise + pointwise), a 1×1 equalizing conv for every node input narrower than its
+ * node, the cell's pool, and the classifier over the flattened head.
  */
 export function planLayers(
   plan: NetworkPlan,
   channels: Record<string, number>,
   batch: number,
 ): Layer[] {
-  const withInput = { ...channels, input: channels.input ?? 3 };
-  const layers: Layer[] = [toLayer(plan.stem, withInput, batch)];
+  const widths = { ...channels, ...fixedWidths(plan) };
+  const stemPool = freeLayer("stem.pool", 2, plan.stemChannels, plan.stem.size / 2, batch);
+  const layers: Layer[] = [toLayer(plan.stem, widths, batch), stemPool];
   for (const cell of plan.cells) {
-    for (const planned of cell.layers) layers.push(toLayer(planned, withInput, batch));
-    layers.push(...equalizers(cell, withInput, batch));
+    for (const planned of cell.layers) layers.push(toLayer(planned, widths, batch));
+    layers.push(...equalizers(cell, widths, batch));
     if (cell.poolAfter) {
-      const width = widthOf(cell.nodeWidths[cell.output], withInput);
-      const out = Math.floor(cell.size / 2);
-      layers.push(freeLayer(`cell${cell.index}.pool`, 2, width, out, batch));
+      const width = widthOf(cell.nodeWidths[cell.output], widths);
+      layers.push(freeLayer(`cell${cell.index}.pool`, 2, width, cell.size / 2, batch));
     }
   }
-  const headWidth = widthOf(plan.headInput, withInput);
-  layers.push(freeLayer("gap", plan.headSize, headWidth, 1, batch));
-  layers.push(classifierLayer(plan, headWidth, batch));
+  layers.push(classifierLayer(plan, widthOf(plan.headInput, widths), batch));
   return layers;
 }
 
-/** The layers with weights, in order: stem, each cell's pre layers and edge ops. */
+/**
+ * The layers whose output width the search sets, in order: each cell's pre layers and edge ops
+ * (the stem's width is fixed).
+ */
 export function convLayers(plan: NetworkPlan): PlannedConv[] {
-  return [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)];
+  return plan.cells.flatMap((cell) => cell.layers);
 }
 
+/** Flatten + one linear layer: it reads headSize² × width features (no global pooling). */
 export function classifierLayer(plan: NetworkPlan, width: number, batch: number): Layer {
   return {
     name: "classifier",
     type: "fc",
     k1: 1,
     k2: 1,
-    c: width,
+    c: plan.headSize * plan.headSize * width,
     f: plan.classes,
     h: 1,
     w: 1,

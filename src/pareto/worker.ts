@@ -12,7 +12,7 @@ import { modelContext } from "../hw/models/index.js";
 import type { SearchSpace } from "../model/space.js";
 import type { RowRange } from "../pool/chunkPool.js";
 import { runSearch } from "../search/run.js";
-import type { SearchSettings } from "../search/settings.js";
+import { type SearchSettings, trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { type ParetoTask, taskDir } from "./tasks.js";
 
@@ -56,14 +56,10 @@ export default async function runTask({ start }: RowRange): Promise<TaskRunResul
 
 /** The splits as `uboost search` makes them (its validation split depends on the seed). */
 function trainingData(settings: SearchSettings): Promise<TrainingData> {
-  const key = `${settings.seed}:${settings.resolution}:${settings.imagesPerClass}`;
+  const options = trainingDataOptions(settings);
+  const key = JSON.stringify(options);
   if (loaded?.key !== key) {
-    const data = loadTrainingData(job.dataDir, {
-      resolution: settings.resolution,
-      imagesPerClass: settings.imagesPerClass,
-      validationFraction: 0.1,
-      seed: settings.seed,
-    });
+    const data = loadTrainingData(job.dataDir, options);
     loaded = { key, data };
   }
   return loaded.data;

@@ -6,7 +6,14 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { InputError } from "../errors.js";
 import type { Layer } from "../layers/layer.js";
-import { type NetworkPlan, type NetworkShape, planLayers, planNetwork } from "../model/plan.js";
+import { channelLayout } from "../model/layout.js";
+import {
+  convLayers,
+  type NetworkPlan,
+  type NetworkShape,
+  planLayers,
+  planNetwork,
+} from "../model/plan.js";
 import { hasWeights, opNames, type SearchSpace } from "../model/space.js";
 
 /** Output channels a slot may take: min, min + step, …, up to max. */
@@ -16,11 +23,12 @@ export interface ChannelRange {
   step: number;
 }
 
-/** CIFAR-10 as in the paper's §5 search: one cell per stage, 32×32 input, 10 classes. */
+/** CIFAR-10's final network as the authors build it: 9 cells, 32×32 input, 10 classes. */
 export const cifarShape: NetworkShape = {
-  stacks: [1, 1, 1],
+  layout: channelLayout,
   resolution: 32,
   inChannels: 3,
+  stemChannels: 128,
   classes: 10,
 };
 export const defaultChannels: ChannelRange = { min: 64, max: 280, step: 8 };
@@ -67,7 +75,7 @@ export function slotsOf(space: SearchSpace, shape: NetworkShape): string[] {
     shape,
     space.edges.map(() => weighted),
   );
-  return [plan.stem.slot, ...plan.cells.flatMap((cell) => cell.layers.map((layer) => layer.slot))];
+  return convLayers(plan).map((layer) => layer.slot);
 }
 
 /**
@@ -104,7 +112,7 @@ export function sampleArchitectures(
 }
 
 function hasDeadNode(space: SearchSpace, shape: NetworkShape, edgeOps: string[]): boolean {
-  const [cell] = planNetwork(space, { ...shape, stacks: [1] }, edgeOps).cells;
+  const [cell] = planNetwork(space, { ...shape, layout: [false] }, edgeOps).cells;
   return Object.values(cell.nodeWidths).some((width) => width.length === 0);
 }
 
@@ -207,7 +215,7 @@ export function proxyLatencyFeatures(proxyMs: ArrayLike<number>): Float32Array[]
 }
 
 function usedSlots(plan: NetworkPlan): Set<string> {
-  return new Set([plan.stem.slot, ...plan.cells.flatMap((cell) => cell.layers.map((l) => l.slot))]);
+  return new Set(convLayers(plan).map((layer) => layer.slot));
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type CellPlan,
   classifierLayer,
   convLayers,
+  fixedWidths,
   type NetworkPlan,
   type PlannedConv,
   toLayer,
@@ -218,10 +219,12 @@ interface CostedLayer {
 function referenceLayout(
   space: SearchSpace,
   plan: NetworkPlan,
-  channels: Record<string, number>,
+  given: Record<string, number>,
   batch: number,
   searched?: readonly string[],
 ): { costed: CostedLayer[]; structure: CostStructure; equalizedSlot: (string | undefined)[] } {
+  // The image's and the stem's widths are the plan's.
+  const channels = { ...given, ...fixedWidths(plan) };
   const costed: CostedLayer[] = [];
   const structure: CostStructure = { blockOf: [], groupOf: [], cellOf: [] };
   const equalizedSlot: (string | undefined)[] = [];
@@ -309,11 +312,15 @@ function splitSeparable(layer: Layer): Layer[] {
   ];
 }
 
-/** Every conv and the classifier (pools are free), with their planned convs for op weights. */
+/**
+ * The stem, every conv and the classifier (pools are free), with their planned convs for op
+ * weights (the classifier's stands in as the stem's, unweighted).
+ */
 function costedLayers(plan: NetworkPlan, channels: Record<string, number>, batch: number) {
-  const planned = convLayers(plan);
-  const convs = planned.map((layer) => toLayer(layer, channels, batch));
-  const classifier = classifierLayer(plan, widthOf(plan.headInput, channels), batch);
+  const planned = [plan.stem, ...convLayers(plan)];
+  const widths = { ...channels, ...fixedWidths(plan) };
+  const convs = planned.map((layer) => toLayer(layer, widths, batch));
+  const classifier = classifierLayer(plan, widthOf(plan.headInput, widths), batch);
   return {
     layers: [...convs, classifier],
     weighted: [...planned, { ...plan.stem, edge: undefined, op: undefined }],
@@ -338,30 +345,38 @@ function networkChannelCost(
     hardwareBatch,
   );
   const bridge = costBridge(surface, layers, hardware);
-  // Constants after the slots: the image channels, 0 (padding for max), the class count.
+  // Constants after the slots: the image channels, 0 (padding for max), the class count, the
+  // stem's fixed width.
   const input = slots.length;
   const pad = slots.length + 1;
   const classes = slots.length + 2;
-  const index = (slot: string) => (slot === "input" ? input : slots.indexOf(slot));
-  const sources: WidthSet[] = [...convLayers(plan).map((l) => l.input), plan.headInput];
+  const stem = slots.length + 3;
+  const index = (slot: string) =>
+    slot === "input" ? input : slot === "stem" ? stem : slots.indexOf(slot);
+  const convs = [plan.stem, ...convLayers(plan)];
+  const sources: WidthSet[] = [...convs.map((l) => l.input), plan.headInput];
   const widestSet = Math.max(...sources.map((set) => set.length));
   const inputIndex = sources.map((set) => [
     ...set.map(index),
     ...Array(widestSet - set.length).fill(pad),
   ]);
   const inputColumns = Array.from({ length: widestSet }, (_, k) => inputIndex.map((row) => row[k]));
-  const outputIndex = [...convLayers(plan).map((l) => index(l.slot)), classes];
+  const outputIndex = [...convs.map((l) => index(l.slot)), classes];
   const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
   const weights = Array(layers.length).fill(1);
+  // The classifier flattens its input: headSize² features per channel.
+  const inScale = tf.tensor1d([...convs.map(() => 1), plan.headSize * plan.headSize]);
   return {
     bridge,
     evaluate: (channelWeights) => {
       const softCounts = tf.matMul(channelWeights, optionValues).reshape([-1]);
-      const extended = tf.concat([softCounts, tf.tensor1d([inChannels, 0, plan.classes])]);
+      const constants = [inChannels, 0, plan.classes, plan.stemChannels];
+      const extended = tf.concat([softCounts, tf.tensor1d(constants)]);
       const candidates = inputColumns.map((column) =>
         selectByIndex(extended as tf.Tensor1D, column),
       );
-      const cIn = tf.max(tf.stack(candidates, 1), 1) as tf.Tensor1D;
+      const widestIn = tf.max(tf.stack(candidates, 1), 1);
+      const cIn = tf.mul(widestIn, inScale) as tf.Tensor1D;
       const fOut = selectByIndex(extended as tf.Tensor1D, outputIndex);
       return networkTerms(bridge(cIn, fOut), tf.tensor1d(weights));
     },

@@ -22,6 +22,7 @@ import {
   saveSearchState,
 } from "./searchState.js";
 import { channelOptions, type SearchSettings } from "./settings.js";
+import { stageShapes } from "./stagePlan.js";
 import { createChannelStage } from "./stages/channel.js";
 import { createMicroStage } from "./stages/micro.js";
 import { runStage, type SearchStage } from "./stages/runStage.js";
@@ -80,12 +81,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   save();
   const hardware = searchHardware(settings);
   const surface = costSurface(settings.hwModel, hardware, options.context);
-  const shape: NetworkShape = {
-    stacks: settings.stacks,
-    resolution: data.resolution,
-    inChannels: 3,
-    classes: data.classes,
-  };
+  const shapes = stageShapes(settings, data.classes);
   const run = {
     settings,
     data,
@@ -97,7 +93,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   };
 
   if (!state.micro) {
-    const stage = createMicroStage(space, shape, settings, surface, hardware);
+    const stage = createMicroStage(space, shapes.micro, settings, surface, hardware);
     try {
       const engineShare = await runStage(stage, {
         ...run,
@@ -114,7 +110,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   if (!state.channel) {
     const stage = createChannelStage(
       space,
-      shape,
+      shapes.channel,
       state.micro.edgeOps,
       settings,
       surface,
@@ -138,7 +134,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     save();
   }
 
-  const arch = archFileOf(space, shape, settings, state);
+  const arch = archFileOf(space, shapes.channel, settings, state);
   writeArchFile(join(outDir, "arch.json"), arch);
   const trained = await trainFinal(arch, options, state);
   const { plan, channels } = archNetwork(arch);
@@ -218,7 +214,7 @@ function archFileOf(
   const slots = Object.keys(channel.channels);
   const options = channelOptions(settings.channels);
   return {
-    format: "uboost-arch/1",
+    format: "uboost-arch/2",
     space,
     shape,
     edges: space.edges.map(([from, to], edge) => ({

@@ -1,4 +1,8 @@
+import type { ClassSubset } from "../data/imageFolder.js";
+import type { Augmentation } from "../data/imageSet.js";
+import type { TrainingDataOptions } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
+import { type CellLayout, channelLayout, microLayout } from "../model/layout.js";
 
 /** Everything a search run depends on; stored in arch.json and checked on --resume. */
 export interface SearchSettings {
@@ -12,9 +16,17 @@ export interface SearchSettings {
   channels: ChannelRange;
   /** fixed width of every searched conv during the microarchitecture stage */
   microChannels: number;
+  /** the stem conv's output channels (not searched; the reference's 128) */
   stemChannels: number;
-  stacks: number[];
+  /** per cell of the micro stage: a 2×2 max-pool after it */
+  microLayout: CellLayout;
+  /** per cell of the channel stage and of the final network */
+  channelLayout: CellLayout;
   seed: number;
+  /** image folders: every class, or ImageNet-100's subset of ImageNet's 1000 */
+  classSubset: ClassSubset;
+  /** training augmentation besides the flip */
+  augmentation: Augmentation;
   /** images per class taken from the training data (0: all) */
   imagesPerClass: number;
   resolution: number;
@@ -41,6 +53,18 @@ export interface ChannelRange {
   min: number;
   max: number;
   step: number;
+}
+
+/** How the search (and its final training) reads `--data` under these settings. */
+export function trainingDataOptions(settings: SearchSettings): TrainingDataOptions {
+  return {
+    resolution: settings.resolution,
+    imagesPerClass: settings.imagesPerClass,
+    validationFraction: 0.1,
+    seed: settings.seed,
+    classSubset: settings.classSubset,
+    augmentation: settings.augmentation,
+  };
 }
 
 export function channelOptions(range: ChannelRange): number[] {
@@ -78,7 +102,7 @@ export function parseCostTerms(name: string): CostTermsName {
   return name as CostTermsName;
 }
 
-export const presetNames = ["paper", "demo", "smoke"] as const;
+export const presetNames = ["paper", "demo", "smoke", "imagenet100"] as const;
 export type PresetName = (typeof presetNames)[number];
 
 type PresetDefaults = Omit<SearchSettings, "preset" | "hwModel" | "seed">;
@@ -98,8 +122,11 @@ const paper: PresetDefaults = {
   array: { rows: 128, cols: 128 },
   channels: { min: 64, max: 280, step: 8 },
   microChannels: 128,
-  stemChannels: 64,
-  stacks: [1, 1, 1],
+  stemChannels: 128,
+  microLayout,
+  channelLayout,
+  classSubset: "all",
+  augmentation: "pad-crop",
   imagesPerClass: 0,
   resolution: 32,
   batch: 64,
@@ -143,7 +170,9 @@ const smoke: PresetDefaults = {
   channels: { min: 4, max: 12, step: 4 },
   microChannels: 8,
   stemChannels: 8,
-  stacks: [1, 1],
+  // 8 px: the stem's pool leaves 4, so two pools in each stage (4, 2 | 4, 2, 2).
+  microLayout: [true, true],
+  channelLayout: [true, false, true],
   imagesPerClass: 10,
   resolution: 8,
   batch: 20,
@@ -153,7 +182,27 @@ const smoke: PresetDefaults = {
   finalBatch: 20,
 };
 
-export const presets: Record<PresetName, PresetDefaults> = { paper, demo, smoke };
+/**
+ * ImageNet-100 as the reference runs it: ImageNet-style folders read at 128 px, random-resized
+ * crops, classes 0, 10, …, 990 of ImageNet, the paper's layouts (cells at 64 … 8 px), 70 final
+ * epochs (the authors' run_imagenet100.py), and the final training at their defaults (batch 256,
+ * peak lr 0.1), which that script does not override.
+ */
+const imagenet100: PresetDefaults = {
+  ...paper,
+  resolution: 128,
+  classSubset: "imagenet100",
+  augmentation: "resized-crop",
+  finalEpochs: 70,
+  finalBatch: 256,
+  finalLr: 0.1,
+};
+
+export const presets: Record<PresetName, PresetDefaults> = { paper, demo, smoke, imagenet100 };
+
+/** The class count the preset's data has, for plans made before any data is read. */
+export const presetClasses = (settings: Pick<SearchSettings, "classSubset">) =>
+  settings.classSubset === "imagenet100" ? 100 : 10;
 
 /**
  * The λ values (per ms) a preset's Pareto study sweeps when no --lambdas is given. paper: those of
@@ -164,6 +213,7 @@ export const studyLambdas: Record<PresetName, readonly number[]> = {
   paper: [0.1, 0.5, 1, 5],
   demo: [0.1, 1],
   smoke: [1],
+  imagenet100: [1],
 };
 
 export function presetByName(name: string): PresetDefaults {
@@ -171,14 +221,6 @@ export function presetByName(name: string): PresetDefaults {
     throw new InputError(`--preset: unknown preset "${name}" (known: ${presetNames.join(", ")})`);
   }
   return presets[name as PresetName];
-}
-
-export function parseStacks(spec: string): number[] {
-  const parts = spec.split(",").map((part) => part.trim());
-  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) < 1)) {
-    throw new InputError(`--stacks: expected cells per stage such as 1,1,1 (got "${spec}")`);
-  }
-  return parts.map(Number);
 }
 
 /** Gumbel-softmax temperature: τ starts at 1.0 and decays ×0.95 per epoch, floor 0.001. */

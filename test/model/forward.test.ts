@@ -3,14 +3,13 @@ import { describe, expect, it } from "vitest";
 import { discardStatistics, type StatisticsLog } from "../../src/model/batchNorm.js";
 import { forward } from "../../src/model/forward.js";
 import { createParams, disposeParams, trainableVariables } from "../../src/model/params.js";
-import { planNetwork } from "../../src/model/plan.js";
+import { convLayers, planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
 import { everyOpEdges } from "./fixtures.js";
 
-const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
+const shape = { layout: [true, true], resolution: 8, inChannels: 3, stemChannels: 8, classes: 10 };
 const images = () => tf.randomNormal([4, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
-const slotsOf = (plan: ReturnType<typeof planNetwork>) =>
-  [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)].map((l) => l.slot);
+const slotsOf = (plan: ReturnType<typeof planNetwork>) => convLayers(plan).map((l) => l.slot);
 
 describe("network model", () => {
   it("the microarchitecture supernet mixes every op on every edge and trains all of them", () => {

@@ -1,37 +1,57 @@
 import { describe, expect, it } from "vitest";
 import { totalMacs } from "../../src/layers/macs.js";
-import { planLayers, planNetwork } from "../../src/model/plan.js";
+import { channelLayout, microLayout } from "../../src/model/layout.js";
+import { convLayers, planLayers, planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
 import { deriveChannels, deriveEdgeOps, outputIsDead } from "../../src/search/derive.js";
 
-const shape = { stacks: [1, 1, 1], resolution: 32, inChannels: 3, classes: 10 };
+const shape = {
+  layout: microLayout,
+  resolution: 32,
+  inChannels: 3,
+  stemChannels: 16,
+  classes: 10,
+};
 const allConv = uboostSpace.edges.map(() => "conv3x3");
 
-describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
-  it("lays out the CIFAR-10 setting: three cells at 32, 16, 8 with strided x_pp pre layers", () => {
+describe("network plan (the reference's macro-architecture)", () => {
+  it("micro stage: stem at 32 pooled to 16, cells at 16, 8, 4, strided x_pp after a pool", () => {
     const plan = planNetwork(uboostSpace, shape, allConv);
-    expect(plan.cells.map((cell) => cell.size)).toEqual([32, 16, 8]);
+    expect(plan.stem).toMatchObject({ k: 3, size: 32, input: ["input"] });
+    expect(plan.cells.map((cell) => cell.size)).toEqual([16, 8, 4]);
+    expect(plan.cells.map((cell) => cell.poolAfter)).toEqual([true, true, true]);
     expect(plan.cells.map((cell) => cell.reducePrevious)).toEqual([false, true, true]);
     expect(plan.cells[1].layers[1]).toMatchObject({
       name: "cell1.pre_pp",
       stride: 2,
       input: ["stem"],
-      size: 16,
+      size: 8,
     });
     // pre_p, pre_pp and one conv per edge
     expect(plan.cells[0].layers).toHaveLength(2 + 9);
-    expect(plan.headSize).toBe(4);
+    expect(plan.headSize).toBe(2);
   });
 
-  it("several cells per stage (ImageNet-style stacks): only a cell right after a pool reduces x_pp", () => {
-    const plan = planNetwork(uboostSpace, { ...shape, stacks: [2, 2] }, allConv);
-    expect(plan.cells.map((cell) => [cell.size, cell.reducePrevious, cell.poolAfter])).toEqual([
-      [32, false, false],
-      [32, false, true],
-      [16, true, false],
-      [16, false, true],
+  it("channel stage and final network: 9 cells at 16, 8, 8, 8, 4, 4, 4, 2, 2", () => {
+    const plan = planNetwork(uboostSpace, { ...shape, layout: channelLayout }, allConv);
+    expect(plan.cells.map((cell) => cell.size)).toEqual([16, 8, 8, 8, 4, 4, 4, 2, 2]);
+    // x_pp is at twice x_p's resolution right after each pool: cells 1, 4 and 7
+    expect(plan.cells.map((cell) => cell.reducePrevious)).toEqual([
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
     ]);
-    expect(plan.headSize).toBe(8);
+    expect(plan.cells[4].layers[1]).toMatchObject({
+      stride: 2,
+      input: plan.cells[2].nodeWidths.t3,
+    });
+    expect(plan.headSize).toBe(2);
   });
 
   it("in the supernet every edge carries every weighted op", () => {
@@ -41,32 +61,35 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
     expect(plan.cells[0].nodeWidths.t1).toContain("cell0.pre_p");
   });
 
-  it("concrete layers: MACs of a uniform 3×3 network counted by hand", () => {
+  it("concrete layers: stem + pool, cells + pools, flatten + linear; MACs counted by hand", () => {
     const plan = planNetwork(uboostSpace, shape, allConv);
-    const slots = [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)].map(
-      (layer) => layer.slot,
-    );
-    const channels = Object.fromEntries(slots.map((slot) => [slot, 16]));
+    // the stem's width is the plan's (16), never a searched slot
+    expect(convLayers(plan).some((layer) => layer.slot === "stem")).toBe(false);
+    const channels = Object.fromEntries(convLayers(plan).map((layer) => [layer.slot, 16]));
     const layers = planLayers(plan, channels, 1);
+    expect(layers.slice(0, 2).map((layer) => [layer.name, layer.type, layer.h])).toEqual([
+      ["stem", "conv", 32],
+      ["stem.pool", "pool", 16],
+    ]);
+    expect(layers.filter((layer) => layer.type === "pool").map((layer) => layer.h)).toEqual([
+      16, 8, 4, 2,
+    ]);
     const macs = totalMacs(layers);
-    // stem 32²·9·3·16; per cell 11 convs of 9·16·16 at size² (pre_pp of cells 1, 2 included)
+    // stem 32²·9·3·16; per cell 11 convs of 9·16·16 at size²; classifier 2·2·16 → 10
     const expected =
-      32 * 32 * 9 * 3 * 16 + 11 * 9 * 16 * 16 * (32 * 32 + 16 * 16 + 8 * 8) + 16 * 10;
+      32 * 32 * 9 * 3 * 16 + 11 * 9 * 16 * 16 * (16 * 16 + 8 * 8 + 4 * 4) + 2 * 2 * 16 * 10;
     expect(macs).toBe(expected);
-    expect(layers.at(-1)).toMatchObject({ type: "fc", c: 16, f: 10 });
+    expect(layers.at(-1)).toMatchObject({ name: "classifier", type: "fc", c: 64, f: 10 });
   });
 
   it("nodes summing edges of different widths get 1×1 equalizing convs", () => {
-    const plan = planNetwork(uboostSpace, { ...shape, stacks: [1] }, allConv);
-    const slots = [plan.stem, ...plan.cells.flatMap((cell) => cell.layers)].map(
-      (layer) => layer.slot,
-    );
-    const channels = Object.fromEntries(slots.map((slot) => [slot, 16]));
+    const plan = planNetwork(uboostSpace, { ...shape, layout: [false] }, allConv);
+    const channels = Object.fromEntries(convLayers(plan).map((layer) => [layer.slot, 16]));
     channels["cell0.edge0"] = 24; // x_p → t1 wider than x_pp → t1 (16)
     const layers = planLayers(plan, channels, 1);
     const eq = layers.filter((layer) => layer.name.includes(".eq_"));
     expect(eq).toEqual([
-      expect.objectContaining({ name: "cell0.t1.eq_edge3", k1: 1, c: 16, f: 24 }),
+      expect.objectContaining({ name: "cell0.t1.eq_edge3", k1: 1, c: 16, f: 24, h: 16 }),
     ]);
   });
 
@@ -81,7 +104,11 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
         ["wide", "2"],
       ] as [string, string][],
     };
-    const plan = planNetwork(space, { ...shape, stacks: [1] }, ["conv3x3", "conv3x3", "conv3x3"]);
+    const plan = planNetwork(space, { ...shape, layout: [true] }, [
+      "conv3x3",
+      "conv3x3",
+      "conv3x3",
+    ]);
     const channels = {
       stem: 16,
       "cell0.pre_p": 16,
@@ -92,7 +119,17 @@ describe("network plan (paper §5: stem, cells with max-pool, GAP, fc)", () => {
     };
     const layers = planLayers(plan, channels, 1);
     expect(layers.find((layer) => layer.name === "cell0.pool")).toMatchObject({ c: 8, f: 8 });
-    expect(layers.at(-1)).toMatchObject({ type: "fc", c: 8 });
+    // the classifier flattens the 8 × 8 pooled output of the 8-wide node "2"
+    expect(layers.at(-1)).toMatchObject({ type: "fc", c: 8 * 8 * 8 });
+  });
+
+  it("refuses a layout whose pools leave an odd side or go below 1 px", () => {
+    expect(() => planNetwork(uboostSpace, { ...shape, resolution: 24 }, allConv)).toThrow(
+      "layout: the 2×2 max-pool after cell 3 gets 3 px, which 2 does not divide (input 24 px)",
+    );
+    expect(() =>
+      planNetwork(uboostSpace, { ...shape, resolution: 8, layout: [true, true, true] }, allConv),
+    ).toThrow("layout: the 2×2 max-pool after cell 3 would take 1 px below 1 px (input 8 px)");
   });
 });
 

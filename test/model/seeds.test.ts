@@ -6,9 +6,10 @@ import { uboostSpace } from "../../src/model/space.js";
 import { tfSeed } from "../../src/model/tfSeed.js";
 
 const plan = planNetwork(uboostSpace, {
-  stacks: [1, 1],
+  layout: [true, true],
   resolution: 8,
   inChannels: 3,
+  stemChannels: 8,
   classes: 10,
 });
 const channels = Object.fromEntries([

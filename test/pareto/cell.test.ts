@@ -6,13 +6,13 @@ import { cellDot, cellGraph } from "../../src/pareto/cell.js";
 
 /** x_p → t1 conv3x3, x_pp → t3 identity, t1 → t3 dws3x3; every edge into t2 is zero, so t2 is dead and its conv5x5 into t3 goes too. */
 const ops = ["conv3x3", "zero", "zero", "zero", "zero", "identity", "zero", "dws3x3", "conv5x5"];
-const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
+const shape = { layout: [true, true], resolution: 8, inChannels: 3, stemChannels: 8, classes: 10 };
 
 function arch(): ArchFile {
   const plan = planNetwork(uboostSpace, shape, ops);
   const channels = convLayers(plan).map((layer, i) => ({ slot: layer.slot, channels: 8 + 4 * i }));
   return {
-    format: "uboost-arch/1",
+    format: "uboost-arch/2",
     space: uboostSpace,
     shape,
     edges: uboostSpace.edges.map(([from, to], i) => ({ from, to, op: ops[i], probabilities: {} })),

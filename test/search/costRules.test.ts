@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
 import type { Layer } from "../../src/layers/layer.js";
-import { convLayers, planNetwork } from "../../src/model/plan.js";
+import { convLayers, fixedWidths, planNetwork } from "../../src/model/plan.js";
 import type { SearchSpace } from "../../src/model/space.js";
 import { networkTerms, referenceTerms } from "../../src/search/costRules.js";
 import type { CostSurface } from "../../src/search/costSurface.js";
@@ -62,7 +62,13 @@ const space: SearchSpace = {
     ["x_pp", "t1"],
   ],
 };
-const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
+const shape = {
+  layout: [true, true],
+  resolution: 8,
+  inChannels: 3,
+  stemChannels: 8,
+  classes: 10,
+};
 const read = (terms: { latencyMs: tf.Scalar; util: tf.Scalar }) => [
   terms.latencyMs.dataSync()[0],
   terms.util.dataSync()[0],
@@ -158,7 +164,7 @@ describe("reference cost terms on a planned cell", () => {
     const cost = channelCost(
       space,
       network,
-      { slots, options: [4, 8], fixed: { input: 3 } },
+      { slots, options: [4, 8], fixed: fixedWidths(network) },
       tableSurface(seen),
       hardware,
       64,
@@ -175,7 +181,7 @@ describe("reference cost terms on a planned cell", () => {
     expect(utilization).toBeCloseTo(2 * 0.5, 5);
     const layers = Object.fromEntries(seen[0].map((layer) => [layer.name, [layer.c, layer.f]]));
     expect(layers).toEqual({
-      // cell 0 reads the stem, a searched slot: the top width
+      // cell 0 reads the stem, fixed at 8 here
       "cell0.pre_p": [8, 7],
       "cell0.pre_pp": [8, 7],
       "cell0.edge0.depthwise": [7, 7],

@@ -8,7 +8,7 @@ import { costSurface } from "../../src/search/costSurface.js";
 import { channelCost, microCost } from "../../src/search/costTerms.js";
 
 const hardware = { ...defaultSimConfig, arrayRows: 16, arrayCols: 16 };
-const shape = { stacks: [1, 1], resolution: 8, inChannels: 3, classes: 10 };
+const shape = { layout: [true, true], resolution: 8, inChannels: 3, stemChannels: 8, classes: 10 };
 const context = modelContext();
 const surface = costSurface("systolic", hardware, context);
 const ops = Object.keys(uboostSpace.ops);

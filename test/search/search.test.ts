@@ -4,10 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../src/data/trainingData.js";
 import { modelContext } from "../../src/hw/models/index.js";
+import { archNetwork, readArchFile } from "../../src/model/archFile.js";
+import { planNetwork } from "../../src/model/plan.js";
 import { uboostSpace } from "../../src/model/space.js";
 import { projectRoot } from "../../src/projectRoot.js";
 import { runSearch } from "../../src/search/run.js";
 import { presets, type SearchSettings } from "../../src/search/settings.js";
+import { stageShapes } from "../../src/search/stagePlan.js";
 import { runCli } from "../cli/runCli.js";
 
 const data = join(projectRoot(), "data", "cifar10-mini");
@@ -75,6 +78,33 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
     ]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
+    // arch.json describes the channel stage's network: its layout (smoke: 4, 2, 2 px), its cell
+    const state = JSON.parse(readFileSync(join(out, "state.json"), "utf8"));
+    const { plan } = archNetwork(readArchFile(join(out, "arch.json")));
+    const shapes = stageShapes(state.settings, 10);
+    expect(plan).toEqual(planNetwork(uboostSpace, shapes.channel, state.micro.edgeOps));
+    expect(plan.cells.map((cell) => cell.size)).toEqual([4, 2, 2]);
+    // and `uboost train --arch` builds the very network the search trained last: same weights
+    const trained = join(out, "train");
+    const train = runCli([
+      "train",
+      "--arch",
+      join(out, "arch.json"),
+      "--data",
+      data,
+      "--epochs",
+      "1",
+      "--images-per-class",
+      "2",
+      "--out",
+      trained,
+    ]);
+    expect(train.status, train.stderr).toBe(0);
+    const weights = (dir: string) =>
+      JSON.parse(
+        readFileSync(join(dir, "model", "model.json"), "utf8"),
+      ).weightsManifest[0].weights.map((w: { name: string; shape: number[] }) => [w.name, w.shape]);
+    expect(weights(trained)).toEqual(weights(join(out, "final")));
     rmSync(out, { recursive: true });
   });
 

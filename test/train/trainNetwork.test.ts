@@ -11,7 +11,7 @@ import { projectRoot } from "../../src/projectRoot.js";
 import { selectBackend } from "../../src/train/backend.js";
 import { type TrainOptions, trainNetwork } from "../../src/train/trainNetwork.js";
 
-const shape = { stacks: [1, 1], resolution: 16, inChannels: 3, classes: 10 };
+const shape = { layout: [true, true], resolution: 16, inChannels: 3, stemChannels: 8, classes: 10 };
 const edgeOps = [
   "conv3x3",
   "dws3x3",
@@ -25,7 +25,7 @@ const edgeOps = [
 ];
 const plan = planNetwork(uboostSpace, shape, edgeOps);
 const arch: ArchFile = {
-  format: "uboost-arch/1",
+  format: "uboost-arch/2",
   space: uboostSpace,
   shape,
   edges: uboostSpace.edges.map(([from, to], edge) => ({

@@ -19,7 +19,13 @@ beforeAll(async () => {
 it("fits a fixed batch with every op type, leaking no tensors", () => {
   // Two stages (a stride-2 pre layer and max-pools), every op of the space on some edge, and
   // unequal widths so nodes need 1×1 equalizers.
-  const shape = { stacks: [1, 1], resolution: 12, inChannels: 3, classes: 4 };
+  const shape = {
+    layout: [true, false],
+    resolution: 12,
+    inChannels: 3,
+    stemChannels: 6,
+    classes: 4,
+  };
   const plan = planNetwork(uboostSpace, shape, everyOpEdges);
   const channels: Record<string, number> = { input: 3 };
   convLayers(plan).forEach((layer, i) => {

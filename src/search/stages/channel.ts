@@ -7,7 +7,13 @@ import {
   type NetworkParams,
   trainableVariables,
 } from "../../model/params.js";
-import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "../../model/plan.js";
+import {
+  convLayers,
+  fixedWidths,
+  type NetworkPlan,
+  type NetworkShape,
+  planNetwork,
+} from "../../model/plan.js";
 import type { SearchSpace } from "../../model/space.js";
 import type { CostSurface } from "../costSurface.js";
 import { type ChannelCost, channelCost } from "../costTerms.js";
@@ -59,7 +65,7 @@ export function createChannelStage(
   const cost = channelCost(
     space,
     plan,
-    { slots, options, fixed: { input: shape.inChannels } },
+    { slots, options, fixed: fixedWidths(plan) },
     surface,
     hardware,
     settings.hardwareBatch,
