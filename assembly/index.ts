@@ -49,7 +49,7 @@ export function evaluate(
   count: i32,
   base: usize,
   capacity: i32,
-  terms: i32,
+  terms: f64,
   offset: f64,
   sharpness: f64,
   v: f64,
@@ -128,7 +128,7 @@ export function evaluate(
 /** S(x) for one point (tests and plots); its slope S'(x) is left in `lastSmoothSlope`. */
 export let lastSmoothSlope: f64 = 0.0;
 
-export function smoothCeilAt(x: f64, terms: i32, offset: f64, sharpness: f64, v: f64): f64 {
+export function smoothCeilAt(x: f64, terms: f64, offset: f64, sharpness: f64, v: f64): f64 {
   configureSmoothCeil(terms, offset, sharpness, v);
   smoothCeil(x);
   lastSmoothSlope = smoothSlope;

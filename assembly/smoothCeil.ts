@@ -3,8 +3,13 @@
 // Terms with x - i >= 2 or <= -2 are clamped to the constants `high` and `low`, so only the
 // (at most five) indices with |x - i| <= 2 need exp: S and S' cost O(1) instead of O(N).
 // The clamp's derivative is taken as 1 on the closed interval [-2, 2], as autograd does.
+// N = +∞ counts every saturated term however large x is: with a finite N, S stops at about N
+// and utilization k1k2cf / (s1·s2·S·S) climbs above 1 once k1k2c/s1 passes N. The low-clamped
+// tail (K / (C + e^{2B})^{1/v} ≈ 7e-37 a term) is then left out, since infinitely many of
+// them would diverge; with the authors' N = 300 it adds under 3e-34, below f64 resolution of S.
 
-let terms: i32 = 300;
+let terms: f64 = Infinity;
+let countLowTail: bool = false;
 let offset: f64 = 0.2; // C
 let sharpness: f64 = 20.0; // B
 let exponent: f64 = 2.0; // p = 1/v
@@ -23,8 +28,9 @@ function invPow(base: f64): f64 {
   return Math.pow(base, -exponent);
 }
 
-export function configureSmoothCeil(n: i32, c: f64, b: f64, v: f64): void {
+export function configureSmoothCeil(n: f64, c: f64, b: f64, v: f64): void {
   terms = n;
+  countLowTail = isFinite(n);
   offset = c;
   sharpness = b;
   exponent = 1.0 / v;
@@ -37,7 +43,7 @@ export function configureSmoothCeil(n: i32, c: f64, b: f64, v: f64): void {
 @inline
 export function smoothCeil(x: f64): void {
   const first = Math.ceil(x - 2.0);
-  if (exponent == 2.0 && first >= 0.0 && first + 3.0 < <f64>terms) {
+  if (exponent == 2.0 && first >= 0.0 && first + 3.0 < terms) {
     smoothCeilFourTerms(x, first);
   } else {
     smoothCeilWindow(x);
@@ -66,7 +72,7 @@ function smoothCeilFourTerms(x: f64, first: f64): void {
   const nearSlope = f64x2.mul(f64x2.mul(nearTerm, slopeFactor), f64x2.mul(near, nearInverse));
   const farSlope = f64x2.mul(f64x2.mul(farTerm, slopeFactor), f64x2.mul(far, farInverse));
   const slopeSum = f64x2.add(nearSlope, farSlope);
-  const saturatedLow = <f64>terms - first - 4.0;
+  const saturatedLow = countLowTail ? terms - first - 4.0 : 0.0;
   smoothValue =
     first * high +
     saturatedLow * low +
@@ -77,11 +83,11 @@ function smoothCeilFourTerms(x: f64, first: f64): void {
 
 /** Any x and any v: sums the active window |x − i| <= 2 term by term. */
 function smoothCeilWindow(x: f64): void {
-  const n = <f64>terms;
+  const n = terms;
   const first = Math.max(0.0, Math.ceil(x - 2.0)); // first index with x - i <= 2
   const last = Math.min(n - 1.0, Math.floor(x + 2.0)); // last index with x - i >= -2
   const saturatedHigh = Math.min(n, first);
-  const saturatedLow = Math.max(0.0, n - 1.0 - Math.max(last, first - 1.0));
+  const saturatedLow = countLowTail ? Math.max(0.0, n - 1.0 - Math.max(last, first - 1.0)) : 0.0;
   let value = saturatedHigh * high + saturatedLow * low;
   let slope = 0.0;
   let e = Math.exp(-sharpness * (x - first));

@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { networkTotal } from "../engine/network.js";
+import { type SmoothCeilParams, uncappedSmoothCeil } from "../engine/smoothCeilParams.js";
 import { InputError } from "../errors.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
@@ -30,6 +31,7 @@ interface CostArgs extends HardwareArgs {
   batch: string;
   model: string;
   table?: string;
+  smoothTerms: string;
   json: boolean;
 }
 
@@ -60,6 +62,11 @@ export const costCommand = {
         describe: `cost model: ${costModelNames.join(", ")}`,
       })
       .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
+      .option("smooth-terms", {
+        type: "string",
+        default: "all",
+        describe: "steps N of the smooth ceiling: all, or 300 as in the authors' code",
+      })
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 cost --net resnet50 --array 128x128", "per-layer cost of ResNet-50")
       .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer")
@@ -69,13 +76,20 @@ export const costCommand = {
     const model = costModelByName(args.model);
     const layers = selectLayers(args, parsePositiveInteger(args.batch, "--batch"));
     const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
-    const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable }));
+    const smooth = parseSmoothTerms(args.smoothTerms);
+    const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable, smooth }));
     const text = args.json
       ? JSON.stringify(costJson(layers, hardware, estimates))
       : costTable(layers, hardware, estimates);
     process.stdout.write(`${text}\n`);
   },
 };
+
+/** "all" counts every step (no saturation); a number caps S at N steps as the authors' code does. */
+function parseSmoothTerms(value: string): SmoothCeilParams {
+  if (value === "all") return uncappedSmoothCeil;
+  return { ...uncappedSmoothCeil, terms: parsePositiveInteger(value, "--smooth-terms") };
+}
 
 function selectLayers(args: CostArgs, batch: number): Layer[] {
   const sources = [args.layers, args.net, args.type].filter((source) => source !== undefined);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../projectRoot.js";
-import { paperSmoothCeil, type SmoothCeilParams } from "./smoothCeilParams.js";
+import { type SmoothCeilParams, uncappedSmoothCeil } from "./smoothCeilParams.js";
 
 /** Column order of the WASM batch (assembly/index.ts reads the same indices). */
 const inputColumns = ["k1", "k2", "c", "f", "h", "w", "batch", "arrayRows", "arrayCols"] as const;
@@ -95,13 +95,13 @@ export function createCostEngine(): CostEngine {
       batch = makeViews(wasm.memory.buffer, base, capacity);
       return batch;
     },
-    evaluate(count, { smooth = paperSmoothCeil, timing = "uboost" } = {}) {
+    evaluate(count, { smooth = uncappedSmoothCeil, timing = "uboost" } = {}) {
       if (count > batch.capacity) throw new RangeError(`evaluate(${count}) beyond reserve()`);
       const { terms, offset, sharpness, v } = smooth;
       const pipelined = timing === "pipelined";
       wasm.evaluate(count, base, batch.capacity, terms, offset, sharpness, v, pipelined);
     },
-    smoothCeil(x, smooth = paperSmoothCeil) {
+    smoothCeil(x, smooth = uncappedSmoothCeil) {
       const { terms, offset, sharpness, v } = smooth;
       const value = wasm.smoothCeilAt(x, terms, offset, sharpness, v);
       return { value, slope: wasm.lastSmoothSlope.value };

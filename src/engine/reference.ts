@@ -32,16 +32,20 @@ export interface ReferenceRow {
   arrayCols: number;
 }
 
-/** S(x) and S'(x) by the direct N-term sum; clamp'(t) = 1 on the closed interval [-2, 2]. */
+/**
+ * S(x) and S'(x) by the direct N-term sum; clamp'(t) = 1 on the closed interval [-2, 2]. With
+ * N = +∞ the sum runs up to the last term not clamped low (i ≤ x + 2).
+ */
 export function smoothCeilDirect(
   x: number,
   params: SmoothCeilParams,
 ): { value: number; slope: number } {
   const { terms, offset, sharpness, v } = params;
   const scale = offset ** (1 / v);
+  const count = Number.isFinite(terms) ? terms : Math.max(0, Math.floor(x + 2) + 1);
   let value = 0;
   let slope = 0;
-  for (let i = 0; i < terms; i++) {
+  for (let i = 0; i < count; i++) {
     const t = Math.min(2, Math.max(-2, x - i));
     const e = Math.exp(-sharpness * t);
     value += scale / (offset + e) ** (1 / v);

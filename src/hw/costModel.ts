@@ -1,5 +1,6 @@
 import type { CostEngine, FoldTiming } from "../engine/engine.js";
 import type { LayerCostResult } from "../engine/reference.js";
+import type { SmoothCeilParams } from "../engine/smoothCeilParams.js";
 import type { Layer } from "../layers/layer.js";
 import type { BlackboxTable } from "./blackbox/table.js";
 import type { SimConfig } from "./simulator/config.js";
@@ -17,6 +18,8 @@ export interface ModelContext {
   engine: () => CostEngine;
   /** the measurements --model blackbox looks layers up in (--table) */
   blackboxTable?: BlackboxTable;
+  /** the smooth ceiling's constants (default: the authors' without a cap on N) */
+  smooth?: SmoothCeilParams;
 }
 
 /**

@@ -9,6 +9,7 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { adaptationSplit } from "./adaSplit.js";
 import { spearman } from "./srcc.js";
+import { standardizedLogs } from "./statistics.js";
 
 export interface AdaProxyOptions {
   /** target measurements to adapt with, e.g. [5, 10, 20, 50] */
@@ -72,10 +73,7 @@ export function pretrainPredictor(
   options: AdaProxyOptions,
 ): ProxyPredictor {
   const settings = { ...defaults, ...options };
-  const logs = Array.from(proxyMs, Math.log);
-  const mean = logs.reduce((sum, v) => sum + v, 0) / logs.length;
-  const logScale = Math.sqrt(logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / logs.length) || 1;
-  const proxyScores = Float32Array.from(logs, (v) => (v - mean) / logScale);
+  const { scores: proxyScores, scale: logScale } = standardizedLogs(proxyMs);
   const features = tf.tensor2d(stack(featureRows), [featureRows.length, featureRows[0].length]);
   const mlp = initMlp([featureRows[0].length, ...settings.hidden, 1], settings.seed);
   const rng = xoroshiro128plus(settings.seed);

@@ -15,6 +15,7 @@ import {
   planNetwork,
 } from "../model/plan.js";
 import { hasWeights, opNames, type SearchSpace } from "../model/space.js";
+import { standardizedLogs } from "./statistics.js";
 
 /** Output channels a slot may take: min, min + step, …, up to max. */
 export interface ChannelRange {
@@ -208,10 +209,7 @@ export function architectureFeatures(sample: SampleSpace, archs: Architectures):
  * The predictor then starts as the proxy itself and can only learn a re-ranking of it.
  */
 export function proxyLatencyFeatures(proxyMs: ArrayLike<number>): Float32Array[] {
-  const logs = Array.from(proxyMs, Math.log);
-  const mean = logs.reduce((sum, v) => sum + v, 0) / logs.length;
-  const scale = Math.sqrt(logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / logs.length) || 1;
-  return logs.map((v) => Float32Array.of((v - mean) / scale));
+  return Array.from(standardizedLogs(proxyMs).scores, (score) => Float32Array.of(score));
 }
 
 function usedSlots(plan: NetworkPlan): Set<string> {

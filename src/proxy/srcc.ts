@@ -4,6 +4,7 @@
  * rule of scipy.stats.spearmanr; simple-statistics' sampleRankCorrelation breaks ties by sort
  * order instead, which invents an order among equal latencies, hence this file.
  */
+import { shiftedMean } from "./statistics.js";
 
 /** 1-based ranks; a run of equal values gets the mean of its positions. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
@@ -27,12 +28,8 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) throw new Error(`pearson: lengths differ (${x.length} ≠ ${y.length})`);
   const n = x.length;
-  let meanX = 0;
-  let meanY = 0;
-  for (let i = 0; i < n; i++) {
-    meanX += x[i] / n;
-    meanY += y[i] / n;
-  }
+  const meanX = shiftedMean(x);
+  const meanY = shiftedMean(y);
   let covariance = 0;
   let varianceX = 0;
   let varianceY = 0;
@@ -43,6 +40,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
     varianceX += dx * dx;
     varianceY += dy * dy;
   }
+  if (varianceX === 0 || varianceY === 0) return Number.NaN;
   return covariance / Math.sqrt(varianceX * varianceY);
 }
 

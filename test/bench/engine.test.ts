@@ -8,7 +8,7 @@ import {
   type ReferenceRow,
   referenceLayerCost,
 } from "../../src/engine/reference.js";
-import { paperSmoothCeil } from "../../src/engine/smoothCeilParams.js";
+import { authorsSmoothCeil } from "../../src/engine/smoothCeilParams.js";
 import { EngineKind } from "../../src/layers/layer.js";
 
 describe("benchEngine", () => {
@@ -78,9 +78,9 @@ describe("tfjsLayerCosts", () => {
     "matches the reference row by row on the %s backend",
     async (backend) => {
       expect(await tf.setBackend(backend)).toBe(true);
-      const got = tfjsLayerCosts(tf, columnsOf(rows), paperSmoothCeil);
+      const got = tfjsLayerCosts(tf, columnsOf(rows), authorsSmoothCeil);
       rows.forEach((r, i) => {
-        const want = referenceLayerCost(r, paperSmoothCeil);
+        const want = referenceLayerCost(r, authorsSmoothCeil);
         for (const key of Object.keys(want) as (keyof LayerCostResult)[]) {
           const scale = Math.max(Math.abs(want[key]), gradientScale(key, want, r), 1e-30);
           expect(Math.abs(got[key][i] - want[key]) / scale, `${key} row ${i}`).toBeLessThan(1e-4);
@@ -93,7 +93,7 @@ describe("tfjsLayerCosts", () => {
 
   it("releases every tensor it makes", async () => {
     const before = tf.memory().numTensors;
-    tfjsLayerCosts(tf, columnsOf(rows), paperSmoothCeil);
+    tfjsLayerCosts(tf, columnsOf(rows), authorsSmoothCeil);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -92,7 +92,31 @@ describe("uboost cost", () => {
     expect(JSON.parse(stdout).total.macs / 1e9).toBeCloseTo(4.09, 2);
   });
 
+  it("smooth util stays below 1 past 300 row folds; --smooth-terms 300 shows the authors' cap", () => {
+    const conv = ["cost", "--type", "conv", "--k", "3", "--c", "512", "--f", "512", "--array"];
+    const smoothUtil = (extra: string[]) => {
+      const { status, stdout } = runCli([...conv, "8x8", "--h", "7", "--w", "7", ...extra]);
+      expect(status).toBe(0);
+      return JSON.parse(stdout).layers[0].smooth.util;
+    };
+    // 576 row folds and 64 column folds: S(n) ≈ n + 0.04/1.44 at an integer n (to 2e-8)
+    const ceilingLag = 0.04 / 1.44;
+    expect(smoothUtil(["--json"])).toBeCloseTo(
+      (576 * 64) / ((576 + ceilingLag) * (64 + ceilingLag)),
+      9,
+    );
+    // N = 300 saturates at 300 row folds: 576 / 300 ≈ 1.92
+    expect(smoothUtil(["--json", "--smooth-terms", "300"])).toBeCloseTo(
+      (576 * 64) / (300 * (64 + ceilingLag)),
+      6,
+    );
+  });
+
   const bad: [string[], RegExp][] = [
+    [
+      ["cost", "--net", "resnet18", "--smooth-terms", "0"],
+      /--smooth-terms: must be a positive integer/,
+    ],
     [["cost", "--net", "resnet51"], /--net: "resnet51" is neither a file nor a zoo network/],
     [["cost", "--net", "resnet18", "--array", "128x"], /--array: expected ROWSxCOLS/],
     [

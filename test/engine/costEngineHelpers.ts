@@ -10,7 +10,11 @@ export function engineSmoothCeil(x: number, params?: SmoothCeilParams) {
 }
 
 /** Runs rows through the WASM engine in one batch and reads every output back. */
-export function engineCost(rows: ReferenceRow[], timing: FoldTiming = "uboost"): LayerCostResult[] {
+export function engineCost(
+  rows: ReferenceRow[],
+  timing: FoldTiming = "uboost",
+  smooth?: SmoothCeilParams,
+): LayerCostResult[] {
   const batch = engine.reserve(rows.length);
   rows.forEach((row, i) => {
     batch.kind[i] = row.kind;
@@ -24,7 +28,7 @@ export function engineCost(rows: ReferenceRow[], timing: FoldTiming = "uboost"):
     batch.arrayRows[i] = row.arrayRows;
     batch.arrayCols[i] = row.arrayCols;
   });
-  engine.evaluate(rows.length, { timing });
+  engine.evaluate(rows.length, { timing, smooth });
   return rows.map((_, i) => ({
     macs: batch.macs[i],
     cycles: batch.cycles[i],

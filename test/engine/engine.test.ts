@@ -7,7 +7,11 @@ import {
   referenceLayerCost,
   smoothCeilDirect,
 } from "../../src/engine/reference.js";
-import { paperSmoothCeil } from "../../src/engine/smoothCeilParams.js";
+import {
+  authorsSmoothCeil,
+  type SmoothCeilParams,
+  uncappedSmoothCeil,
+} from "../../src/engine/smoothCeilParams.js";
 import { EngineKind } from "../../src/layers/layer.js";
 import { convRow, engineCost, engineSmoothCeil } from "./costEngineHelpers.js";
 
@@ -53,36 +57,57 @@ function gradientScale(key: keyof LayerCostResult, want: LayerCostResult, row: R
 describe("engine vs reference", () => {
   it("agrees on random mixed batches, with the paper's and the pipelined fold timing", () => {
     const timingArb = fc.constantFrom<FoldTiming>("uboost", "pipelined");
+    const smoothArb = fc.constantFrom<SmoothCeilParams>(uncappedSmoothCeil, authorsSmoothCeil);
     fc.assert(
-      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 40 }), timingArb, (rows, timing) => {
-        const got = engineCost(rows, timing);
-        rows.forEach((row, i) => {
-          const want = referenceLayerCost(row, paperSmoothCeil, timing);
-          for (const key of Object.keys(want) as (keyof LayerCostResult)[]) {
-            if (!close(got[i][key], want[key], 1e-11, gradientScale(key, want, row))) {
-              throw new Error(
-                `${key}: engine ${got[i][key]} reference ${want[key]} ${JSON.stringify(row)}`,
-              );
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 40 }),
+        timingArb,
+        smoothArb,
+        (rows, timing, smooth) => {
+          const got = engineCost(rows, timing, smooth);
+          rows.forEach((row, i) => {
+            const want = referenceLayerCost(row, smooth, timing);
+            for (const key of Object.keys(want) as (keyof LayerCostResult)[]) {
+              if (!close(got[i][key], want[key], 1e-11, gradientScale(key, want, row))) {
+                throw new Error(
+                  `${key}: engine ${got[i][key]} reference ${want[key]} ${JSON.stringify(row)}`,
+                );
+              }
             }
-          }
-        });
-      }),
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
 describe("smooth ceiling", () => {
-  it("O(1) evaluation agrees with the direct N-term sum to 1e-12 relative", () => {
+  it("O(1) evaluation agrees with the direct sum to 1e-12 relative, N = 300 and N = ∞", () => {
+    const cases = fc.oneof(
+      fc.tuple(fc.double({ min: -5, max: 320, noNaN: true }), fc.constant(authorsSmoothCeil)),
+      fc.tuple(fc.double({ min: -5, max: 5000, noNaN: true }), fc.constant(uncappedSmoothCeil)),
+    );
     fc.assert(
-      fc.property(fc.double({ min: -5, max: 320, noNaN: true }), (x) => {
-        const fast = engineSmoothCeil(x);
-        const direct = smoothCeilDirect(x, paperSmoothCeil);
+      fc.property(cases, ([x, params]) => {
+        const fast = engineSmoothCeil(x, params);
+        const direct = smoothCeilDirect(x, params);
         expect(close(fast.value, direct.value, 1e-12)).toBe(true);
         expect(close(fast.slope, direct.slope, 1e-12)).toBe(true);
       }),
       { numRuns: 2000 },
     );
+  });
+  it("without a cap S keeps rounding up past the authors' N = 300, where theirs saturates", () => {
+    for (const n of [299, 300, 576, 4608, 1e6, 1e12]) {
+      expect(engineSmoothCeil(n + 0.5).value).toBeCloseTo(n + 1, 3);
+    }
+    // the authors' S stops at N: past it every term is saturated high
+    expect(engineSmoothCeil(576, authorsSmoothCeil).value).toBeCloseTo(300, 6);
+    // below N the two agree to f64 resolution (the cap only adds the ~7e-37 low-clamped tail)
+    for (const x of [0, 0.3, 1.7, 42.5, 250]) {
+      expect(engineSmoothCeil(x).value).toBe(engineSmoothCeil(x, authorsSmoothCeil).value);
+    }
   });
   it("agrees for other constants too (v = 1/3, N = 50, C = 0.5, B = 10)", () => {
     const params = { terms: 50, offset: 0.5, sharpness: 10, v: 1 / 3 };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { referenceLayerCost } from "../../src/engine/reference.js";
-import { paperSmoothCeil } from "../../src/engine/smoothCeilParams.js";
+import { authorsSmoothCeil } from "../../src/engine/smoothCeilParams.js";
 import { InputError } from "../../src/errors.js";
 import { defaultSimConfig, type SimConfig } from "../../src/hw/simulator/config.js";
 import { gemmsOf } from "../../src/hw/simulator/gemm.js";
@@ -202,7 +202,7 @@ describe("invariants over random layers and arrays", () => {
         expect(sim.breakdown.memoryStall).toBe(0);
         expect(sim.computeCycles).toBe(scaleSimLayerCycles(layer, rows, cols));
         const row = { ...layer, kind: engineKindOf[layer.type], arrayRows: rows, arrayCols: cols };
-        const paper = referenceLayerCost(row, paperSmoothCeil);
+        const paper = referenceLayerCost(row, authorsSmoothCeil);
         expect(sim.computeCycles).toBeGreaterThanOrEqual(paper.cycles);
       }),
       { numRuns: 300 },

@@ -70,6 +70,23 @@ describe("AdaProxy", () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
+  it("gives no SRCC (NaN) against a target whose latencies are all equal", () => {
+    const small = { sampleCounts: [10], seed: 4, pretrainSteps: 20, fineTuneSteps: 5 };
+    const features = architectureFeatures(sample, archs).slice(0, 60);
+    const predictor = pretrainPredictor(features, proxy.subarray(0, 60), small);
+    const [point] = adaptationCurve(predictor, new Float64Array(60).fill(0.1), small);
+    disposePredictor(predictor);
+    expect(point.before).toBeNaN();
+    expect(point.after).toBeNaN();
+  });
+
+  it("scores a constant proxy 0 everywhere (σ exactly 0, not rounding noise)", () => {
+    for (const n of [7, 30, 101]) {
+      const features = proxyLatencyFeatures(new Array<number>(n).fill(0.3));
+      expect(features.every((row) => row[0] === 0)).toBe(true);
+    }
+  });
+
   it("falls back to the proxy's latency as the only feature", () => {
     const features = proxyLatencyFeatures([1, Math.E, Math.E ** 2]);
     expect(features.map((row) => row.length)).toEqual([1, 1, 1]);

@@ -106,6 +106,27 @@ describe("uboost proxy --latencies", () => {
     expect(result.adaProxy.features).toBe("proxy latency");
   });
 
+  it("gives a device whose latencies are all equal null SRCC and null AdaProxy figures", () => {
+    // 30 rows: Σ rank/30 does not add up to the rank exactly, the variance must still be 0
+    const lines = Array.from({ length: 30 }, (_, i) => `n${i},${1 + ((i * 7) % 30)},0.1`);
+    const path = write("constant.csv", `arch,a,k\n${lines.join("\n")}\n`);
+    const { status, stdout } = runCli([
+      "proxy",
+      "--latencies",
+      path,
+      "--ada-samples",
+      "5",
+      "--json",
+    ]);
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.srcc).toEqual([
+      [1, null],
+      [null, null],
+    ]);
+    expect(result.adaProxy.targets).toEqual([{ device: "k", before: null, after: [null] }]);
+  });
+
   it("decodes architecture ids into predictor features", () => {
     const sample = { space: uboostSpace, shape: cifarShape, channels: defaultChannels, batch: 64 };
     const archs = sampleArchitectures(sample, 40, 5);

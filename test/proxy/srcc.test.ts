@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { averageRanks, spearman, srccMatrix } from "../../src/proxy/srcc.js";
+import { shiftedMean } from "../../src/proxy/statistics.js";
 
 describe("Spearman rank correlation", () => {
   it("averages the ranks of ties", () => {
@@ -61,5 +62,26 @@ describe("Spearman rank correlation", () => {
     expect(matrix[0][1]).toBeCloseTo(-0.2, 12);
     expect(matrix[2][0]).toBeNaN();
     expect(matrix[2][2]).toBeNaN();
+  });
+
+  it("is NaN for a constant column of any length and value (mean rounding left no variance)", () => {
+    // Σ rank/n rounds for n = 7, 10, 30…: the old mean left a variance of ~1e-30 and r = ±1 or 0
+    const column = fc.tuple(
+      fc.integer({ min: 2, max: 300 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    );
+    fc.assert(
+      fc.property(
+        column,
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 2 }),
+        ([n, v], y) => {
+          const constant = new Array<number>(n).fill(v);
+          const other = Array.from({ length: n }, (_, i) => y[i % y.length] + i);
+          expect(spearman(constant, other)).toBeNaN();
+          expect(srccMatrix([other, constant])[0][1]).toBeNaN();
+          expect(shiftedMean(constant)).toBe(v);
+        },
+      ),
+    );
   });
 });

@@ -15,6 +15,7 @@ function engineModel(summary: string, timing: FoldTiming, smooth: boolean): Cost
       const array = { rows: hardware.arrayRows, cols: hardware.arrayCols };
       const { layers: costs } = costNetwork(context.engine(), layers, array, hardware.clockHz, {
         timing,
+        smooth: context.smooth,
       });
       return costs.map((cost) => ({
         macs: cost.macs,

@@ -1,4 +1,5 @@
 import { type CostEngine, createCostEngine } from "../../engine/engine.js";
+import type { SmoothCeilParams } from "../../engine/smoothCeilParams.js";
 import { InputError } from "../../errors.js";
 import type { BlackboxTable } from "../blackbox/table.js";
 import type { CostModel, ModelContext } from "../costModel.js";
@@ -38,7 +39,9 @@ export function costModelByName(name: string, flag = "--model"): CostModel {
 }
 
 /** A context whose WASM engine is instantiated on first use and then reused. */
-export function modelContext(options: { blackboxTable?: BlackboxTable } = {}): ModelContext {
+export function modelContext(
+  options: { blackboxTable?: BlackboxTable; smooth?: SmoothCeilParams } = {},
+): ModelContext {
   let engine: CostEngine | undefined;
-  return { engine: () => (engine ??= createCostEngine()), blackboxTable: options.blackboxTable };
+  return { engine: () => (engine ??= createCostEngine()), ...options };
 }
