@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
+import { checkOutputFile } from "../files/outputPath.js";
 import { buildBlackboxTable } from "../hw/blackbox/build.js";
 import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
 import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
@@ -48,6 +49,7 @@ const blackboxBuildCommand = {
         ? defaultWorkers()
         : parsePositiveInteger(args.workers, "--workers");
     const out = args.out ?? `blackbox-${hardware.arrayRows}x${hardware.arrayCols}.json`;
+    checkOutputFile(out, "--out");
     const grid = measurementGrid({ maxChannels, batches, channelStep });
     const started = performance.now();
     const bar = progressBar();

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { loadCifar10 } from "../data/cifar10.js";
 import { InputError } from "../errors.js";
+import { checkOutputFolder } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { type MeasureSettings, measureText, paperMeasure } from "../pareto/measure.js";
@@ -115,6 +116,7 @@ export const paretoCommand = {
   handler: async (args: ParetoArgs) => {
     if (args.summarize !== undefined) return summarizeResults(args.summarize, args.json);
     const out = required(args.out, "--out");
+    checkOutputFolder(out, "--out");
     const measure = { batch: measureBatchOf(args) };
     const grid = gridOf(args);
     const spec = await studySpec(args, grid, measure, required(args.data, "--data"), out);

@@ -1,7 +1,9 @@
+import { totalmem } from "node:os";
 import { extname } from "node:path";
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
+import { checkOutputFile } from "../files/outputPath.js";
 import { costModelNames } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
@@ -22,6 +24,7 @@ import {
   proxyLatencyFeatures,
   type SampleSpace,
   sampleArchitectures,
+  studyBytesPerSample,
 } from "../proxy/sample.js";
 import { proxyStudy, type StudyResult } from "../proxy/study.js";
 import { count, renderTable } from "./format.js";
@@ -130,6 +133,7 @@ export const proxyCommand = {
     if (args.plot !== undefined && extname(args.plot).toLowerCase() !== ".svg") {
       throw new InputError(`--plot ${args.plot}: expected an .svg file`);
     }
+    if (args.plot !== undefined) checkOutputFile(args.plot, "--plot");
     const table = args.latencies === undefined ? await sampledTable(args) : measuredTable(args);
     const samples = table.columns[0].length;
     const proxy = proxyIndex(args.proxy, table.devices);
@@ -175,6 +179,7 @@ async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
     devices.map((device) => device.label),
     samples,
   );
+  checkStudyFits(samples, studyBytesPerSample(sample, devices.length, args.adaproxy));
   const archs = sampleArchitectures(sample, samples, parseSeed(args.seed));
   const bar = progressBar();
   let columns: LatencyColumns;
@@ -277,6 +282,20 @@ function deviceConfig(label: string, base: SimConfig): SimConfig {
 }
 
 /** Fails on flags the study reads before the evaluation, not after minutes of it. */
+/**
+ * Refuses a study that cannot fit in half this machine's memory, before it starts: --samples 1e9
+ * would otherwise end in a RangeError from an array of 10¹⁰ elements.
+ */
+function checkStudyFits(samples: number, bytesPerSample: number): void {
+  const fits = Math.floor(totalmem() / 2 / bytesPerSample);
+  if (samples <= fits) return;
+  const gib = (bytes: number) =>
+    `${(bytes / 2 ** 30).toLocaleString("en-US", { maximumFractionDigits: 1 })} GiB`;
+  throw new InputError(
+    `--samples ${count(samples)}: needs about ${gib(samples * bytesPerSample)} of memory (this machine has ${gib(totalmem())}); at most ${count(fits)} samples fit`,
+  );
+}
+
 function checkStudyFlags(args: ProxyArgs, devices: string[], samples: number): void {
   proxyIndex(args.proxy, devices);
   if (args.adaproxy) adaSampleCounts(args["ada-samples"], samples);

@@ -1,5 +1,6 @@
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
+import { checkOutputFolder } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { modelContext } from "../hw/models/index.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
@@ -15,6 +16,7 @@ export async function runSearchCommand(
   args: SearchArgs & { data: string; out: string; table?: string },
 ): Promise<void> {
   const settings = searchSettings(args);
+  checkOutputFolder(args.out, "--out");
   const space = args.space ? readSearchSpace(args.space) : uboostSpace;
   if (settings.hwModel === "blackbox" && args.table === undefined) {
     throw new InputError(

@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
+import { checkOutputFile } from "../files/outputPath.js";
 import { costModelNames } from "../hw/models/index.js";
 import { renderSvg } from "../plot/render.js";
 import { sweepPlotSpec } from "../plot/sweepPlots.js";
@@ -97,6 +98,8 @@ export const sweepCommand = {
         : parsePositiveInteger(args.workers, "--workers");
     if (args.resume && args.out === undefined) throw new InputError("--resume needs --out FILE");
     if (args.plot !== undefined) checkPlot(args.plot, spec);
+    if (args.out !== undefined) checkOutputFile(args.out, "--out");
+    if (args.plot !== undefined) checkOutputFile(args.plot, "--plot");
     const bar = progressBar();
     let result: SweepResult;
     try {

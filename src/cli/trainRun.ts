@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
+import { checkOutputFolder } from "../files/outputPath.js";
 import { readArchFile } from "../model/archFile.js";
 import type { SearchSettings } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
@@ -20,6 +21,7 @@ import { type TrainArgs, trainSettings } from "./trainFlags.js";
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const settings = trainSettings(args);
+  checkOutputFolder(args.out, "--out");
   const arch = readArchFile(args.arch);
   const resuming = hasCheckpoint(args.out, trainCheckpointName);
   if (!args.resume && resuming) {

@@ -183,6 +183,23 @@ export function logParams(sample: SampleSpace, archs: Architectures): Float64Arr
 }
 
 /**
+ * Bytes a sampled study holds per architecture: its ops and widths (Int32), per device a latency,
+ * its rank and a sort index (8 bytes each), and with AdaProxy the feature row twice (the JS rows
+ * and the tfjs tensor) plus the row object. Measured RSS grows by less (about 700 bytes a sample
+ * with AdaProxy on the default space), so this errs on the safe side.
+ */
+export function studyBytesPerSample(
+  sample: SampleSpace,
+  devices: number,
+  adaProxy: boolean,
+): number {
+  const edges = sample.space.edges.length;
+  const slots = slotsOf(sample.space, sample.shape).length;
+  const features = edges * opNames(sample.space).length + slots;
+  return 4 * (edges + slots) + 24 * devices + (adaProxy ? 8 * features + 96 : 0);
+}
+
+/**
  * The predictor's input: a one-hot op per edge, then each slot's width over the range's max (0
  * where the architecture leaves the slot unused, so an unused slot never looks like a thin one).
  */

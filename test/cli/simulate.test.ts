@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./runCli.js";
 
@@ -30,6 +33,15 @@ describe("uboost simulate", () => {
     );
     expect(out.total.cycles).toBe(cycles);
     expect(out.total.runtimeMs).toBeCloseTo(cycles / 1e6, 9);
+  });
+
+  it("c = f = 10⁷ on 8×8 (1.6·10¹² folds) answers at once, folds counted in closed form", () => {
+    const layers = join(mkdtempSync(join(tmpdir(), "uboost-sim-")), "big.csv");
+    writeFileSync(layers, "name,type,c,f,h,w,batch\nbig,conv,10000000,10000000,1,1,1\n");
+    const { status, stdout } = runCli(["simulate", "--layers", layers, "--array", "8x8", "--json"]);
+    expect(status).toBe(0);
+    const [big] = JSON.parse(stdout).layers;
+    expect(big.computeCycles).toBe((1e7 / 8) ** 2 * (2 * 8 + 8 - 2 + 1));
   });
 
   it("with unlimited SRAM and bandwidth, cycles are the compute cycles", () => {

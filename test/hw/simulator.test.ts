@@ -17,6 +17,7 @@ import {
   layerTypeNames,
 } from "../../src/layers/layer.js";
 import { zooNetwork } from "../../src/zoo/index.js";
+import { simulateFoldByFold } from "./foldByFold.js";
 import { naiveProduct, runWeightStationary } from "./registerLevel.js";
 
 function layerOf(type: LayerTypeName, fields: Partial<Layer> = {}): Layer {
@@ -207,6 +208,39 @@ describe("invariants over random layers and arrays", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("fold runs counted in O(1), not walked", () => {
+  // small arrays and slow ports: many folds, most of them memory-bound, ±1 input slices
+  const foldHeavy = fc.record({
+    arrayRows: fc.integer({ min: 1, max: 9 }),
+    arrayCols: fc.integer({ min: 1, max: 9 }),
+    sramBytes: fc.oneof(fc.constant(Infinity), fc.integer({ min: 1, max: 200_000 })),
+    bandwidthBytesPerSec: fc.oneof(fc.constant(Infinity), fc.integer({ min: 1e7, max: 2e11 })),
+    clockHz: fc.constantFrom(1e9, 7e8),
+    bytesPerOperand: fc.constantFrom(1, 2, 4),
+  });
+  it("gives exactly the cycles, stalls and breakdown of the fold-by-fold walk", () => {
+    fc.assert(
+      fc.property(layerArb, fc.oneof(configArb, foldHeavy), (layer, config) => {
+        const walked = simulateFoldByFold(layer, config);
+        const counted = simulateLayer(layer, config);
+        expect(counted.computeCycles).toBe(walked.computeCycles);
+        expect(counted.cycles).toBe(walked.cycles);
+        expect(counted.breakdown).toEqual(walked.breakdown);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it("c = f = 10⁷ on 8×8 (1.6·10¹² folds) in closed form", () => {
+    const layer = layerOf("conv", { c: 1e7, f: 1e7 });
+    const sim = simulateLayer(layer, { ...defaultSimConfig, arrayRows: 8, arrayCols: 8 });
+    const folds = (1e7 / 8) ** 2;
+    expect(sim.computeCycles).toBe(folds * (2 * 8 + 8 - 2 + 1));
+    expect(sim.breakdown.active).toBe(1e14);
+    const parts = partsOf(sim.breakdown).reduce((a, b) => a + b, 0);
+    expect(parts).toBe(sim.cycles * 64);
   });
 });
 

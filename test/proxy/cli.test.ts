@@ -163,6 +163,10 @@ describe("uboost proxy, bad input", () => {
     [["--devices", "32x32,64x64@volts=1"], /unknown setting "volts"/],
     [["--devices", "32x32,32x32"], /"32x32" is listed twice/],
     [["--samples", "0"], /--samples: must be a positive integer/],
+    [
+      ["--samples", "1000000000"],
+      /--samples 1,000,000,000: needs about [\d,.]+ GiB of memory \(this machine has [\d,.]+ GiB\); at most [\d,]+ samples fit/,
+    ],
     [["--model", "magic"], /--model: unknown cost model "magic"/],
     [["--model", "blackbox"], /--model blackbox/],
     [["--proxy", "64x64", "--devices", "32x32,128x128"], /--proxy: "64x64" is not a device/],

@@ -7,7 +7,6 @@
  * see docs/simulator.md); test/hw/registerLevel.ts checks it register by register.
  */
 import type { SimConfig } from "./config.js";
-import type { Gemm } from "./gemm.js";
 
 /** PE-cycles by what each PE was doing; the parts add up to cycles · arrayRows · arrayCols. */
 export interface PeBreakdown {
@@ -58,42 +57,21 @@ export function foldCycles(streamRows: number, config: SimConfig): number {
 }
 
 /**
- * Visits the folds in the order the array runs them: for each instance, column folds outer and
- * row folds inner, so one column's partial sums stay on chip until its last row fold.
+ * Adds the PE-cycles of `times` folds shaped like `fold`; rows left idle count as row padding
+ * even in unused columns.
  */
-export function forEachFold(gemm: Gemm, config: SimConfig, visit: (fold: Fold) => void): void {
-  const { arrayRows, arrayCols } = config;
-  for (let instance = 0; instance < gemm.count; instance++) {
-    for (let colStart = 0; colStart < gemm.width; colStart += arrayCols) {
-      const colsUsed = Math.min(arrayCols, gemm.width - colStart);
-      for (let rowStart = 0; rowStart < gemm.depth; rowStart += arrayRows) {
-        const rowsUsed = Math.min(arrayRows, gemm.depth - rowStart);
-        const lastRowFold = rowStart + arrayRows >= gemm.depth;
-        visit({
-          rowStart,
-          rowsUsed,
-          colStart,
-          colsUsed,
-          firstColFold: colStart === 0,
-          lastRowFold,
-        });
-      }
-    }
-  }
-}
-
-/** Adds one fold's PE-cycles; rows left idle count as row padding even in unused columns. */
 export function addFoldPeCycles(
   breakdown: PeBreakdown,
   fold: Fold,
   streamRows: number,
   config: SimConfig,
+  times = 1,
 ): void {
   const { arrayRows, arrayCols } = config;
   const pes = arrayRows * arrayCols;
-  breakdown.active += fold.rowsUsed * fold.colsUsed * streamRows;
-  breakdown.rowPadding += (arrayRows - fold.rowsUsed) * arrayCols * streamRows;
-  breakdown.colPadding += fold.rowsUsed * (arrayCols - fold.colsUsed) * streamRows;
-  breakdown.fillDrain += pes * fillDrainCycles(config);
-  breakdown.weightLoad += pes * weightLoadCycles(config);
+  breakdown.active += times * fold.rowsUsed * fold.colsUsed * streamRows;
+  breakdown.rowPadding += times * (arrayRows - fold.rowsUsed) * arrayCols * streamRows;
+  breakdown.colPadding += times * fold.rowsUsed * (arrayCols - fold.colsUsed) * streamRows;
+  breakdown.fillDrain += times * pes * fillDrainCycles(config);
+  breakdown.weightLoad += times * pes * weightLoadCycles(config);
 }

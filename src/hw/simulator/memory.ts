@@ -50,11 +50,15 @@ export function inputResident(gemm: Gemm, config: SimConfig): boolean {
   return elems * bytesPerOperand <= sramBytes;
 }
 
+/** Input elements the first `k` of the depth rows cover: ⌊E·k/D⌋. */
+export function inputShare(gemm: Gemm, k: number): number {
+  return Math.floor((gemm.inputElems * k) / gemm.depth);
+}
+
 // A row fold reads the share of the input that its K slice covers; the floors telescope, so the
 // slices of one column fold add up to exactly inputElems.
 function inputSliceElems(gemm: Gemm, fold: Fold): number {
-  const share = (k: number) => Math.floor((gemm.inputElems * k) / gemm.depth);
-  return share(fold.rowStart + fold.rowsUsed) - share(fold.rowStart);
+  return inputShare(gemm, fold.rowStart + fold.rowsUsed) - inputShare(gemm, fold.rowStart);
 }
 
 export function foldTraffic(
@@ -70,6 +74,19 @@ export function foldTraffic(
   return { weightBytes: weights * bytes, streamBytes: (inputs + outputs) * bytes };
 }
 
+/**
+ * Cycles the array waits when a fold with a `weightBytes` tile follows one that moves
+ * `streamBytes` in `computeCycles`: the port carries both during the running fold.
+ */
+export function windowStall(
+  weightBytes: number,
+  streamBytes: number,
+  computeCycles: number,
+  config: SimConfig,
+): number {
+  return Math.max(0, transferCycles(weightBytes + streamBytes, config) - computeCycles);
+}
+
 /** Starts the next fold; the running fold's window also carried this fold's weight prefetch. */
 export function stepFold(
   port: PortState,
@@ -80,8 +97,12 @@ export function stepFold(
   if (port.folds === 0) {
     port.stallCycles += transferCycles(traffic.weightBytes, config);
   } else {
-    const busy = transferCycles(traffic.weightBytes + port.runningStream, config);
-    port.stallCycles += Math.max(0, busy - port.runningCompute);
+    port.stallCycles += windowStall(
+      traffic.weightBytes,
+      port.runningStream,
+      port.runningCompute,
+      config,
+    );
   }
   port.folds += 1;
   port.runningStream = traffic.streamBytes;

@@ -7,16 +7,11 @@
 import { type NetworkTotal, networkTotal } from "../../engine/network.js";
 import type { Layer } from "../../layers/layer.js";
 import { macsOf } from "../../layers/macs.js";
-import {
-  addFoldPeCycles,
-  emptyBreakdown,
-  foldCycles,
-  forEachFold,
-  type PeBreakdown,
-} from "./compute.js";
+import { emptyBreakdown, type PeBreakdown } from "./compute.js";
 import { type SimConfig, validateSimConfig } from "./config.js";
 import { gemmsOf } from "./gemm.js";
-import { finishLayer, foldTraffic, inputResident, newPortState, stepFold } from "./memory.js";
+import { finishLayer, newPortState } from "./memory.js";
+import { runGemm, type Tally } from "./schedule.js";
 
 export type { PeBreakdown } from "./compute.js";
 
@@ -38,18 +33,9 @@ export interface SimNetworkResult {
 
 export function simulateLayer(layer: Layer, config: SimConfig): SimLayerResult {
   validateSimConfig(config);
-  const breakdown = emptyBreakdown();
-  const port = newPortState();
-  let computeCycles = 0;
-  for (const gemm of gemmsOf(layer)) {
-    const resident = inputResident(gemm, config);
-    const cycles = foldCycles(gemm.streamRows, config);
-    forEachFold(gemm, config, (fold) => {
-      computeCycles += cycles;
-      addFoldPeCycles(breakdown, fold, gemm.streamRows, config);
-      stepFold(port, foldTraffic(gemm, fold, resident, config), cycles, config);
-    });
-  }
+  const tally: Tally = { port: newPortState(), breakdown: emptyBreakdown(), computeCycles: 0 };
+  for (const gemm of gemmsOf(layer)) runGemm(tally, gemm, config);
+  const { port, breakdown, computeCycles } = tally;
   const stallCycles = finishLayer(port, config);
   const pes = config.arrayRows * config.arrayCols;
   breakdown.memoryStall = stallCycles * pes;
