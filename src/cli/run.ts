@@ -6,9 +6,26 @@ import { InputError } from "../errors.js";
  */
 export function reportFailure(error: unknown): never {
   if (error instanceof InputError) {
-    process.stderr.write(`uboost: ${error.message.replace(/\s*\n\s*/g, " ")}\n`);
+    process.stderr.write(`uboost: ${printableLine(error.message)}\n`);
     process.exit(2);
   }
   process.stderr.write(`uboost: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
+}
+
+/** Past this a message is a file's garbage echoed back, not something to read. */
+const longestMessage = 400;
+
+/**
+ * An error message as one line of printable text. Messages quote what the user gave, which may
+ * be a binary file's bytes: control characters (an ESC starts a terminal escape sequence) are
+ * shown as \xNN, invalid UTF-8 (decoded as U+FFFD) and invisible format characters as "?".
+ */
+export function printableLine(message: string): string {
+  const line = message
+    .replace(/\s*[\r\n]+\s*/g, " ")
+    .replace(/[\p{Cc}]/gu, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .replace(/[\p{Cf}\p{Cs}\p{Co}\uFFFD]/gu, "?");
+  const chars = Array.from(line);
+  return chars.length > longestMessage ? `${chars.slice(0, longestMessage).join("")}…` : line;
 }

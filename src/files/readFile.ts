@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 
-/** A text file's contents; an unreadable path is an InputError naming it. */
+/**
+ * A text file's contents; an unreadable path is an InputError naming it. A leading UTF-8
+ * byte-order mark (spreadsheet exports) is dropped.
+ */
 export function readText(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code;

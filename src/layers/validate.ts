@@ -8,6 +8,7 @@ const layerFields = ["name", "type", "k1", "k2", "c", "f", "h", "w", "stride", "
  * "1e3", "NaN" and "" are rejected rather than silently coerced.
  */
 export function positiveInteger(value: unknown, where: string, field: string): number {
+  if (value === undefined || value === "") throw fieldError(where, field, "missing");
   const parsed =
     typeof value === "number"
       ? value
@@ -59,8 +60,15 @@ export function validateLayer(
     k2: optionalPositiveInteger(raw.k2, 1, where, "k2"),
     c,
     f,
-    h: positiveInteger(raw.h, where, "h"),
-    w: positiveInteger(raw.w, where, "w"),
+    // an fc layer is a 1×1 conv on a 1×1 map (README): its output size need not be given
+    h:
+      type === "fc"
+        ? optionalPositiveInteger(raw.h, 1, where, "h")
+        : positiveInteger(raw.h, where, "h"),
+    w:
+      type === "fc"
+        ? optionalPositiveInteger(raw.w, 1, where, "w")
+        : positiveInteger(raw.w, where, "w"),
     stride: optionalPositiveInteger(raw.stride, 1, where, "stride"),
     dilation: optionalPositiveInteger(raw.dilation, 1, where, "dilation"),
     batch: optionalPositiveInteger(raw.batch, defaultBatch, where, "batch"),

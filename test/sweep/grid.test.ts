@@ -168,7 +168,7 @@ describe("parseFamily", () => {
     ["conv:k=3,k1=3,c=8..16,h=1,w=1", /field k1 is given twice/],
     ["conv:c=8..16,h", /expected FIELD=VALUE/],
     ["conx:c=8..16,h=1,w=1", /unknown layer type "conx"/],
-    ["conv:c=8..16,w=1", /field h: must be a positive integer/],
+    ["conv:c=8..16,w=1", /field h: missing/],
     ["dwconv:c=8..16,f=8,h=1,w=1", /f must equal c/],
     ["dwconv:c=8|16,f=8|16,h=1,w=1", /f must equal c/],
   ];
