@@ -4,11 +4,10 @@ import { checkOutputFile } from "../files/outputPath.js";
 import { buildBlackboxTable } from "../hw/blackbox/build.js";
 import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
 import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
-import { defaultWorkers } from "../pool/chunkPool.js";
 import { count } from "./format.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
 import { positiveIntegerList } from "./lists.js";
-import { parsePositiveInteger } from "./options.js";
+import { parsePositiveInteger, parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface BlackboxBuildArgs extends HardwareArgs {
@@ -44,10 +43,7 @@ const blackboxBuildCommand = {
     if (maxChannels < channelStep) {
       throw new InputError(`--max-channels: at least ${channelStep}, the channel grid's step`);
     }
-    const workers =
-      args.workers === undefined
-        ? defaultWorkers()
-        : parsePositiveInteger(args.workers, "--workers");
+    const workers = parseWorkers(args.workers);
     const out = args.out ?? `blackbox-${hardware.arrayRows}x${hardware.arrayCols}.json`;
     checkOutputFile(out, "--out");
     const grid = measurementGrid({ maxChannels, batches, channelStep });

@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import type { Layer } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
 import { positiveInteger } from "../layers/validate.js";
+import { defaultWorkers, maxWorkers, workersPerCore } from "../pool/chunkPool.js";
 import { zooNames, zooNetwork } from "../zoo/index.js";
 
 /** "128x64" → 128 rows × 64 columns. */
@@ -44,4 +45,16 @@ export function resolveNetwork(spec: string, batch: number): Layer[] {
   throw new InputError(
     `--net: "${spec}" is neither a file nor a zoo network (${zooNames().join(", ")})`,
   );
+}
+
+/** --workers: the cores by default; more than workersPerCore per core is capped, with a note. */
+export function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return defaultWorkers();
+  const requested = parsePositiveInteger(value, "--workers");
+  const cap = maxWorkers();
+  if (requested <= cap) return requested;
+  process.stderr.write(
+    `uboost: --workers ${requested} capped at ${cap} (${workersPerCore} per core; more only wait for the cores)\n`,
+  );
+  return cap;
 }

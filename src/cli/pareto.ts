@@ -12,13 +12,12 @@ import { type ParetoProgress, type ParetoResult, resultsFile, runPareto } from "
 import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
-import { defaultWorkers } from "../pool/chunkPool.js";
 import { searchModelNames } from "../search/costSurface.js";
 import { type PresetName, presetByName, presetNames, studyLambdas } from "../search/settings.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
 import { percent, renderTable } from "./format.js";
 import { listOf } from "./lists.js";
-import { parsePositiveInteger } from "./options.js";
+import { parsePositiveInteger, parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 import { searchSettings } from "./searchFlags.js";
 
@@ -228,8 +227,7 @@ async function runWithProgress(
   spec: Awaited<ReturnType<typeof studySpec>>,
   args: ParetoArgs,
 ): Promise<ParetoResult> {
-  const workers =
-    args.workers === undefined ? defaultWorkers() : parsePositiveInteger(args.workers, "--workers");
+  const workers = parseWorkers(args.workers);
   const bar = progressBar();
   // The bar is silent off a terminal: logs get a line per task instead.
   const log = !process.stderr.isTTY;

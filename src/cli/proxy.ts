@@ -9,7 +9,6 @@ import type { SimConfig } from "../hw/simulator/config.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { proxyPlotSpec } from "../plot/proxyPlots.js";
 import { renderSvg } from "../plot/render.js";
-import { defaultWorkers } from "../pool/chunkPool.js";
 import { checkSampleCounts } from "../proxy/adaSplit.js";
 import { type Device, evaluateLatencies, type LatencyColumns } from "../proxy/evaluate.js";
 import { minimumRows, readLatenciesFile } from "../proxy/latenciesFile.js";
@@ -35,7 +34,12 @@ import {
   parseMemory,
   withMemoryOptions,
 } from "./hardwareOptions.js";
-import { parseArrayShape, parsePositiveInteger, parsePositiveNumber } from "./options.js";
+import {
+  parseArrayShape,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseWorkers,
+} from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface ProxyArgs extends Omit<HardwareArgs, "array"> {
@@ -166,8 +170,7 @@ async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
   if (args["score-column"] !== undefined) throw new InputError("--score-column needs --latencies");
   const sample = sampleSpaceOf(args);
   const devices = parseDevices(args.devices ?? defaultDevices, parseMemory(args));
-  const workers =
-    args.workers === undefined ? defaultWorkers() : parsePositiveInteger(args.workers, "--workers");
+  const workers = parseWorkers(args.workers);
   const samples = parsePositiveInteger(args.samples, "--samples");
   if (samples < minimumRows) {
     throw new InputError(

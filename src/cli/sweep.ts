@@ -7,7 +7,6 @@ import { checkOutputFile } from "../files/outputPath.js";
 import { costModelNames } from "../hw/models/index.js";
 import { renderSvg } from "../plot/render.js";
 import { sweepPlotSpec } from "../plot/sweepPlots.js";
-import { defaultWorkers } from "../pool/chunkPool.js";
 import { isPlottable } from "../sweep/curves.js";
 import { parseFamily } from "../sweep/family.js";
 import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
@@ -16,7 +15,7 @@ import { zooNames } from "../zoo/index.js";
 import { count, milliseconds, percent, renderTable } from "./format.js";
 import { type HardwareArgs, parseMemory, withMemoryOptions } from "./hardwareOptions.js";
 import { arrayShapeList, listOf, positiveIntegerList } from "./lists.js";
-import { parsePositiveInteger } from "./options.js";
+import { parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface SweepArgs extends Omit<HardwareArgs, "array"> {
@@ -92,10 +91,7 @@ export const sweepCommand = {
       ),
   handler: async (args: SweepArgs) => {
     const spec = sweepSpecOf(args);
-    const workers =
-      args.workers === undefined
-        ? defaultWorkers()
-        : parsePositiveInteger(args.workers, "--workers");
+    const workers = parseWorkers(args.workers);
     if (args.resume && args.out === undefined) throw new InputError("--resume needs --out FILE");
     if (args.plot !== undefined) checkPlot(args.plot, spec);
     if (args.out !== undefined) checkOutputFile(args.out, "--out");

@@ -24,6 +24,16 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * Threads beyond this many per core only queue for the cores, each holding its own engine and
+ * networks: `sweep --workers 1000` took 49 s for one row, spent starting threads.
+ */
+export const workersPerCore = 4;
+
+export function maxWorkers(): number {
+  return workersPerCore * availableParallelism();
+}
+
 /** Workers run the compiled JS, also when vitest runs the sources that start them. */
 export function builtWorkerFile(pathUnderSrc: string): string {
   const file = join(projectRoot(), "dist", "src", pathUnderSrc);
