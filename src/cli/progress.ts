@@ -1,8 +1,9 @@
 import cliProgress from "cli-progress";
 
 /**
- * A progress bar on stderr whose label and figures change as work goes on; silent when stderr
- * is not a terminal except for one line per finished bar, so logs stay readable.
+ * A progress bar on stderr whose label and figures change as work goes on. When stderr is not a
+ * terminal (a log file, a pipe) a bar would be carriage returns without newlines: there it prints
+ * one whole line per tenth of the work instead, and the last label when it stops.
  */
 export interface ProgressBar {
   update(done: number, total: number, label: string): void;
@@ -10,6 +11,31 @@ export interface ProgressBar {
 }
 
 export function progressBar(): ProgressBar {
+  return process.stderr.isTTY ? terminalBar() : progressLines();
+}
+
+function progressLines(): ProgressBar {
+  let lastTenth = -1;
+  let lastLabel = "";
+  let lastFigures = "";
+  return {
+    update(done, total, label) {
+      lastLabel = label;
+      lastFigures = `${done}/${total}`;
+      const tenth = total > 0 ? Math.floor((10 * done) / total) : 0;
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      if (tenth < 10) process.stderr.write(`${label} ${lastFigures}\n`);
+    },
+    stop() {
+      if (lastLabel) process.stderr.write(`${lastLabel} ${lastFigures}\n`);
+      lastTenth = -1;
+      lastLabel = "";
+    },
+  };
+}
+
+function terminalBar(): ProgressBar {
   const bar = new cliProgress.SingleBar(
     {
       format: "{label} |{bar}| {value}/{total} {eta_formatted}",
@@ -21,10 +47,8 @@ export function progressBar(): ProgressBar {
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  let lastLabel = "";
   return {
     update(done, total, label) {
-      lastLabel = label;
       if (!started) {
         bar.start(total, done, { label });
         started = true;
@@ -35,7 +59,6 @@ export function progressBar(): ProgressBar {
     },
     stop() {
       if (started) bar.stop();
-      else if (lastLabel) process.stderr.write(`${lastLabel}\n`);
       started = false;
     },
   };

@@ -153,11 +153,12 @@ export const proxyCommand = {
         adaSamples,
         seed: parseSeed(args.seed),
       },
-      (stage) => process.stderr.isTTY && process.stderr.write(`${stage}\n`),
+      (stage) => process.stderr.write(`uboost proxy: ${stage}\n`),
     );
     if (args.plot !== undefined) {
       const title = `${table.model ?? "measured"} latency, ${count(samples)} architectures`;
       writeFileAtomic(args.plot, await renderSvg(proxyPlotSpec(table.devices, result, title)));
+      process.stderr.write(`uboost proxy: plot written to ${args.plot}\n`);
     }
     const text = args.json
       ? JSON.stringify(proxyJson(table, proxy, adaSamples, result))

@@ -41,7 +41,9 @@ export async function runSearchCommand(
     backend,
     context: modelContext({ blackboxTable }),
     onBatch: (p) => {
-      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${lastCost}`;
+      // the final stage trains a fixed network: no latency or τ of its own to show
+      const cost = p.stage === "final" ? "" : lastCost;
+      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${cost}`;
       bar.update(p.batch, p.batches, label);
     },
     onEpoch: (row) => {

@@ -36,7 +36,9 @@ export async function proxyStudy(
   input: StudyInput,
   onStage?: (stage: string) => void,
 ): Promise<StudyResult> {
+  onStage?.(`SRCC between ${input.devices.length} devices`);
   const srcc = srccMatrix(input.columns);
+  if (input.score !== undefined) onStage?.(`one proxy: best ${input.score.name} per constraint`);
   const oneProxy =
     input.score === undefined
       ? undefined
