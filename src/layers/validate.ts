@@ -1,19 +1,17 @@
 import { fieldError, InputError } from "../errors.js";
+import { integerOfText } from "../integerText.js";
 import { isLayerTypeName, type Layer, layerTypeNames } from "./layer.js";
 
 const layerFields = ["name", "type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation", "batch"];
 
-/**
- * A positive integer from a file cell or flag. Strings must be plain decimal digits, so "3.0",
- * "1e3", "NaN" and "" are rejected rather than silently coerced.
- */
+/** A positive integer from a file cell or flag, in plain or exponent form (integerText.ts). */
 export function positiveInteger(value: unknown, where: string, field: string): number {
   if (value === undefined || value === "") throw fieldError(where, field, "missing");
   const parsed =
     typeof value === "number"
       ? value
-      : typeof value === "string" && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
+      : typeof value === "string"
+        ? integerOfText(value)
         : Number.NaN;
   if (!Number.isSafeInteger(parsed) || parsed <= 0) {
     throw fieldError(where, field, `must be a positive integer (got ${JSON.stringify(value)})`);

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { printableLine } from "../../src/cli/run.js";
 import { InputError } from "../../src/errors.js";
+import { integerOfText } from "../../src/integerText.js";
 import { readLayersFile } from "../../src/layers/readLayers.js";
 import { readLatenciesFile } from "../../src/proxy/latenciesFile.js";
 
@@ -37,6 +38,27 @@ describe("files exported by spreadsheets (UTF-8 byte-order mark, CRLF)", () => {
     expect(head).toMatchObject({ type: "fc", h: 1, w: 1 });
     const noHeight = file("noh.csv", "name,type,c,f,w\na,conv,3,8,4\n");
     expect(() => readLayersFile(noHeight, 1)).toThrow(/noh\.csv row 1, field h: missing$/);
+  });
+});
+
+describe("integers in plain or exponent form", () => {
+  it("read the same in a layer file: c = 1e12 is 10¹², 3.0 and 1e-3 are not integers", () => {
+    const path = file("exp.csv", "name,type,c,f,h,w\nbig,conv,1e12,2.5e1,4,4\n");
+    expect(readLayersFile(path, 1)[0]).toMatchObject({ c: 1e12, f: 25 });
+    for (const cell of ["3.0", "1e-3", "2.5e0", "0x10", "1e400"]) {
+      const bad = file("bad.csv", `name,type,c,f,h,w\nx,conv,${cell},8,4,4\n`);
+      expect(() => readLayersFile(bad, 1)).toThrow(
+        `field c: must be a positive integer (got "${cell}")`,
+      );
+    }
+  });
+  it("every safe integer reads back from its digits and its exponent form", () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (n) => {
+        expect(integerOfText(String(n))).toBe(n);
+        expect(integerOfText(n.toExponential())).toBe(n);
+      }),
+    );
   });
 });
 
