@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { lockOutput } from "../files/outputLock.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
 import { validateSimConfig } from "../hw/simulator/config.js";
@@ -85,7 +86,14 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     samples: new Map(),
     isSample: options.curves ? curveSampler(spec) : () => false,
   };
-  const output = options.out === undefined ? undefined : openOutput(spec, options, progress);
+  const unlock = options.out === undefined ? undefined : lockOutput(options.out, "--out");
+  let output: SweepOutput | undefined;
+  try {
+    output = options.out === undefined ? undefined : openOutput(spec, options, progress);
+  } catch (error) {
+    unlock?.();
+    throw error;
+  }
   const resumedRows = progress.done.count;
   try {
     const failed = await costPendingRows(spec, options, progress, output);
@@ -101,6 +109,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     };
   } finally {
     output?.close();
+    unlock?.();
   }
 }
 
