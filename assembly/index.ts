@@ -1,6 +1,7 @@
 // The engine's WASM surface: one call evaluates a struct-of-arrays batch in linear memory.
 // The TS wrapper (src/engine/engine.ts) owns the layout: COLUMN_COUNT f64 columns of `capacity`
-// rows each from `base`, then one i32 column of engine kinds. Column order is EngineColumn there.
+// rows each from `base`, then one i32 column of engine kinds. Column order is `f64Columns` there
+// (its inputColumns, then its outputColumns).
 
 import { configureSmoothCeil, smoothCeil, smoothSlope, smoothValue } from "./smoothCeil";
 import {

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError } from "../errors.js";
+import { projectRoot } from "../projectRoot.js";
 import { benchCommand } from "./bench.js";
 import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
@@ -13,6 +16,8 @@ import { searchCommand } from "./search.js";
 import { simulateCommand } from "./simulate.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
+
+const { version } = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8"));
 
 try {
   await yargs(hideBin(process.argv))
@@ -31,7 +36,7 @@ try {
     .demandCommand(1, "give a command (see --help)")
     .strict()
     .help()
-    .version(false)
+    .version(version)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       throw error ?? new InputError(message);
