@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { projectRoot } from "../../src/projectRoot.js";
 
-/** Runs the built CLI (npm test builds first) as a user would. */
+/** Runs the built CLI as a user would (test/setup/freshBuild.ts rebuilds it when stale). */
 export function runCli(args: string[], options: { cwd?: string } = {}) {
   const result = spawnSync(
     process.execPath,
