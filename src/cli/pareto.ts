@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import { loadCifar10 } from "../data/cifar10.js";
+import { checkDataFolder } from "../data/dataFolder.js";
 import { InputError } from "../errors.js";
 import { checkOutputFolder } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
@@ -15,6 +15,7 @@ import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "
 import { searchModelNames } from "../search/costSurface.js";
 import { type PresetName, presetByName, presetNames, studyLambdas } from "../search/settings.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
+import { dataFolderHelp } from "./flags/data.js";
 import { percent, renderTable } from "./format.js";
 import { listOf } from "./lists.js";
 import { parsePositiveInteger, parseWorkers } from "./options.js";
@@ -51,7 +52,7 @@ export const paretoCommand = {
   describe: "Searches over cost models × λ × seeds on a worker pool: fronts, hypervolumes, figures",
   builder: (yargs: Argv) =>
     yargs
-      .option("data", { type: "string", describe: "CIFAR-10 binary folder (needed to run)" })
+      .option("data", { type: "string", describe: `${dataFolderHelp} (needed to run)` })
       .option("lambdas", {
         type: "string",
         describe: `latency weights λ per ms, comma-separated (default: the preset's; paper ${studyLambdas.paper.join(",")})`,
@@ -208,8 +209,8 @@ async function studySpec(
     );
   }
   if (args.workers !== undefined) parsePositiveInteger(args.workers, "--workers");
-  // Reads the files once to fail early on a wrong folder; the workers load their own copies.
-  await loadCifar10(data, { validationFraction: 0.1, seed: 0 });
+  // Fails early on a wrong folder; the workers load their own copies.
+  await checkDataFolder(data);
   return {
     grid,
     betaRule,

@@ -12,7 +12,8 @@ import {
   presetNames,
   type SearchSettings,
 } from "../search/settings.js";
-import { parseArrayShape, parsePositiveInteger } from "./options.js";
+import { dataFolderHelp } from "./flags/data.js";
+import { parseArrayShape, parseArrayShape, parsePositiveInteger } from "./options.js";
 
 export interface SearchArgs {
   data?: string;
@@ -38,10 +39,7 @@ export interface SearchArgs {
 
 export function withSearchOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option("data", {
-      type: "string",
-      describe: "CIFAR-10 binary folder or ImageNet-style folder (train/, val/)",
-    })
+    .option("data", { type: "string", describe: dataFolderHelp })
     .option("preset", { type: "string", default: "paper", describe: `${presetNames.join(" | ")}` })
     .option("hw-model", {
       type: "string",

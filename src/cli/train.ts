@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import { dataFolderHelp } from "./flags/data.js";
 import type { TrainArgs } from "./trainFlags.js";
 
 export const trainCommand = {
@@ -11,7 +12,7 @@ export const trainCommand = {
         demandOption: true,
         describe: "arch.json (written by uboost search)",
       })
-      .option("data", { type: "string", demandOption: true, describe: "CIFAR-10 binary folder" })
+      .option("data", { type: "string", demandOption: true, describe: dataFolderHelp })
       .option("epochs", { type: "string", default: "200" })
       .option("batch", { type: "string", default: "256" })
       .option("lr", {

@@ -39,7 +39,6 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const data = await loadTrainingData(args.data, {
     resolution: arch.shape.resolution,
     imagesPerClass: settings.imagesPerClass,
-    validationFraction: 0.1,
     seed: settings.seed,
     classSubset: searched?.classSubset,
     augmentation: searched?.augmentation,

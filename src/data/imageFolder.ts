@@ -68,11 +68,8 @@ export async function readImageFolder(
 ): Promise<ImageFolder> {
   const { resolution } = options;
   checkOptions(options);
-  const classes = subsetOf(listClasses(dir), options.classSubset, dir);
-  const split = splitFiles(
-    classes.map((name) => listImages(join(dir, name), name)),
-    options,
-  );
+  const { classes, files } = listImageFolder(dir, options.classSubset);
+  const split = splitFiles(files, options);
   const total = split.train.length + split.validation.length;
   const progress = (done: number) => options.onProgress?.(done, total);
   const train = await decodeAll(split.train, resolution, progress);
@@ -80,6 +77,18 @@ export async function readImageFolder(
     progress(split.train.length + done),
   );
   return { classes, resolution, ...train, validation };
+}
+
+/**
+ * The class folders and their image files, as readImageFolder would read them, without decoding
+ * anything: for commands that check a folder before handing it to workers.
+ */
+export function listImageFolder(
+  dir: string,
+  classSubset?: ClassSubset,
+): { classes: string[]; files: string[][] } {
+  const classes = subsetOf(listClasses(dir), classSubset, dir);
+  return { classes, files: classes.map((name) => listImages(join(dir, name), name)) };
 }
 
 function checkOptions({ resolution, maxPerClass, validationFraction = 0 }: ImageFolderOptions) {

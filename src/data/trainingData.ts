@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
@@ -12,6 +11,7 @@ import {
   type RecordSet,
 } from "./cifar10.js";
 import { epochBatches } from "./cifar10Batches.js";
+import { heldOutForValidation, isImageFolders } from "./dataFolder.js";
 import { type ClassSubset, readImageFolder } from "./imageFolder.js";
 import type { Augmentation, ImageSet, TrainingData } from "./imageSet.js";
 
@@ -20,7 +20,8 @@ export interface TrainingDataOptions {
   resolution: number;
   /** images kept per class from the training files, first ones in file order (0: all) */
   imagesPerClass: number;
-  validationFraction: number;
+  /** share of the training images held out for validation (default heldOutForValidation) */
+  validationFraction?: number;
   seed: number;
   /** image folders only: which class folders to keep (see readImageFolder) */
   classSubset?: ClassSubset;
@@ -36,20 +37,19 @@ export async function loadTrainingData(
   folder: string,
   options: TrainingDataOptions,
 ): Promise<TrainingData> {
-  if (existsSync(join(folder, "train")) && existsSync(join(folder, "val")))
-    return loadImageFolders(folder, options);
+  const withSplit = { validationFraction: heldOutForValidation, ...options };
+  if (isImageFolders(folder)) return loadImageFolders(folder, withSplit);
   if (options.classSubset === "imagenet100") {
     throw new InputError(
       `--data: ${folder} is not an ImageNet-style folder (train/ and val/ of class folders), which ImageNet-100 needs`,
     );
   }
-  return loadCifar(folder, options);
+  return loadCifar(folder, withSplit);
 }
 
-async function loadImageFolders(
-  folder: string,
-  options: TrainingDataOptions,
-): Promise<TrainingData> {
+type SplitOptions = TrainingDataOptions & { validationFraction: number };
+
+async function loadImageFolders(folder: string, options: SplitOptions): Promise<TrainingData> {
   const { resolution, seed, validationFraction, classSubset } = options;
   const maxPerClass = options.imagesPerClass > 0 ? options.imagesPerClass : undefined;
   const train = await readImageFolder(join(folder, "train"), {
@@ -70,7 +70,7 @@ async function loadImageFolders(
   };
 }
 
-async function loadCifar(folder: string, options: TrainingDataOptions): Promise<TrainingData> {
+async function loadCifar(folder: string, options: SplitOptions): Promise<TrainingData> {
   const cifar = await loadCifar10(folder, {
     validationFraction: options.validationFraction,
     seed: options.seed,

@@ -60,7 +60,6 @@ export function trainingDataOptions(settings: SearchSettings): TrainingDataOptio
   return {
     resolution: settings.resolution,
     imagesPerClass: settings.imagesPerClass,
-    validationFraction: 0.1,
     seed: settings.seed,
     classSubset: settings.classSubset,
     augmentation: settings.augmentation,

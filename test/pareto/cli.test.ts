@@ -1,7 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
+import {
+  imageChannels,
+  loadCifar10,
+  pixelsPerChannel,
+  recordBytes,
+} from "../../src/data/cifar10.js";
 import { runCli } from "../cli/runCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-pareto-cli-"));
@@ -11,10 +18,11 @@ const study = (
   seeds = "0",
   lambdas = ["--lambdas", "0.5"],
   workers = "2",
+  data = "data/cifar10-mini",
 ) => [
   "pareto",
   "--data",
-  "data/cifar10-mini",
+  data,
   "--preset",
   "smoke",
   ...lambdas,
@@ -41,6 +49,43 @@ function withCrashHook(hook: string, args: string[]) {
 
 const csvRows = (out: string) =>
   readFileSync(join(out, "results.csv"), "utf8").trimEnd().split("\n");
+
+/**
+ * An ImageNet-style folder (train/ and val/, a subfolder of 32×32 PNGs per class) of the first
+ * `perClass` images of each class of the shipped CIFAR-10 images.
+ */
+async function pngFolderFromCifar(root: string, perClass: { train: number; val: number }) {
+  const cifar = await loadCifar10("data/cifar10-mini");
+  for (const [split, set] of [
+    ["train", cifar.train],
+    ["val", cifar.test],
+  ] as const) {
+    const written = cifar.classNames.map(() => 0);
+    for (const index of set.indices) {
+      const record = set.records.subarray(index * recordBytes, (index + 1) * recordBytes);
+      const label = record[0];
+      if (written[label] === perClass[split]) continue;
+      const png = new PNG({ width: 32, height: 32 });
+      for (let pixel = 0; pixel < pixelsPerChannel; pixel++) {
+        for (let channel = 0; channel < imageChannels; channel++) {
+          png.data[pixel * 4 + channel] = record[1 + channel * pixelsPerChannel + pixel];
+        }
+        png.data[pixel * 4 + 3] = 255;
+      }
+      const classDir = join(root, split, cifar.classNames[label]);
+      mkdirSync(classDir, { recursive: true });
+      writeFileSync(join(classDir, `${written[label]++}.png`), PNG.sync.write(png));
+    }
+  }
+  return root;
+}
+
+/** train/ and val/ whose one class folder holds no image. */
+function emptyClassFolder(): string {
+  const root = join(dir, "no-images");
+  for (const split of ["train", "val"]) mkdirSync(join(root, split, "cat"), { recursive: true });
+  return root;
+}
 
 describe("uboost pareto", () => {
   const out = join(dir, "study");
@@ -89,6 +134,21 @@ describe("uboost pareto", () => {
       return rows.map((row) => row.filter((_, i) => i !== seconds).join(","));
     };
     expect(withoutSeconds(again)).toEqual(withoutSeconds(out).slice(0, 1));
+  });
+
+  it("takes an ImageNet-style PNG folder as --data, and every task finishes", async () => {
+    const images = await pngFolderFromCifar(join(dir, "png"), { train: 12, val: 4 });
+    const out = join(dir, "png-study");
+    const { status, stdout, stderr } = runCli(
+      study(out, "systolic,flops", "0", undefined, undefined, images),
+    );
+    expect(stderr).toMatch(/2 tasks \(2 models × 1 λ × 1 seeds\)/);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).tasks).toEqual({ total: 2, resumed: 0, ran: 2, failed: 0 });
+    expect(csvRows(out).slice(1)).toEqual([
+      expect.stringMatching(/^systolic,0\.5,0,1,ok,/),
+      expect.stringMatching(/^flops,0\.5,0,0,ok,/),
+    ]);
   });
 
   it("--resume keeps finished tasks and runs only new ones; without it the folder is refused", () => {
@@ -181,6 +241,8 @@ describe("uboost pareto", () => {
     [["--preset", "huge"], /--preset: unknown preset "huge"/],
     [["--data", join(dir, "nowhere")], /nowhere: no such folder/],
     [["--measure-batch", "0"], /--measure-batch: must be a positive integer/],
+    [["--data", "test"], /test: no data_batch_\*\.bin files/],
+    [["--data", emptyClassFolder()], /cat: no PNG or JPEG images for class "cat"/],
   ];
   const badSummaries: [string, RegExp][] = [
     [join(dir, "missing.csv"), /missing\.csv: cannot read \(no such file\)/],
@@ -209,7 +271,8 @@ describe("uboost pareto", () => {
   for (const [args, message] of bad) {
     it(`rejects ${args.join(" ")} with one line on stderr, exit 2`, () => {
       const lambdas = args.includes("--lambdas") ? [] : ["--lambdas", "0.5"];
-      const base = ["pareto", "--data", "data/cifar10-mini", ...lambdas];
+      const data = args.includes("--data") ? [] : ["--data", "data/cifar10-mini"];
+      const base = ["pareto", ...data, ...lambdas];
       const { status, stdout, stderr } = runCli([...base, "--out", join(dir, "bad"), ...args]);
       expect(stderr).toMatch(message);
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
