@@ -1,7 +1,9 @@
 import type { Argv } from "yargs";
-import { costModelByName } from "../hw/models/index.js";
+import { costModelNames } from "../hw/models/index.js";
+import { backendNames } from "../train/backendNames.js";
+import { listOf } from "./flags/lists.js";
+import { positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 import { renderTable } from "./format.js";
-import { parsePositiveInteger } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface BenchEngineArgs {
@@ -16,11 +18,11 @@ const benchEngineCommand = {
   builder: (yargs: Argv) =>
     yargs
       .option("n", { type: "string", default: "1000000", describe: "number of random configs" })
-      .option("seed", { type: "string", default: "0" })
+      .option("seed", seedOption)
       .option("json", { type: "boolean", default: false }),
   handler: async (args: BenchEngineArgs) => {
-    const configs = parsePositiveInteger(args.n, "--n");
-    const seed = Number.parseInt(args.seed, 10);
+    const configs = positiveInteger(args.n, "--n");
+    const seed = seedOf(args.seed);
     // Imported on demand: the benchmark pulls in tfjs, which other commands never need.
     const { benchEngine } = await import("../../bench/engine.js");
     const result = await benchEngine({
@@ -95,6 +97,7 @@ const benchSweepCommand = {
       .option("model", {
         type: "string",
         default: "sim",
+        choices: costModelNames,
         describe: "--workers-speedup: cost model of the rows",
       })
       .option("json", { type: "boolean", default: false }),
@@ -103,9 +106,9 @@ const benchSweepCommand = {
     const { benchFormats } = await import("../../bench/sweep.js");
     const bar = progressBar();
     const result = await benchFormats({
-      systolicRows: parsePositiveInteger(args.rows, "--rows"),
-      simRows: parsePositiveInteger(args.simRows, "--sim-rows"),
-      workers: parsePositiveInteger(args.workers, "--workers"),
+      systolicRows: positiveInteger(args.rows, "--rows"),
+      simRows: positiveInteger(args.simRows, "--sim-rows"),
+      workers: positiveInteger(args.workers, "--workers"),
       onProgress: (stage, done, total) => bar.update(done, total, `bench sweep, ${stage}`),
     }).finally(() => bar.stop());
     if (args.json) {
@@ -132,13 +135,12 @@ const benchSweepCommand = {
 };
 
 async function benchWorkers(args: BenchSweepArgs): Promise<void> {
-  const rows = parsePositiveInteger(args.simRows, "--sim-rows");
-  costModelByName(args.model);
+  const rows = positiveInteger(args.simRows, "--sim-rows");
   const { benchSweep } = await import("../../bench/sweep.js");
   const bar = progressBar();
   const result = await benchSweep({
     rows,
-    repeats: parsePositiveInteger(args.repeats, "--repeats"),
+    repeats: positiveInteger(args.repeats, "--repeats"),
     model: args.model,
     onProgress: (stage, done, total) => bar.update(done, total, `bench sweep, ${stage}`),
   }).finally(() => bar.stop());
@@ -159,7 +161,7 @@ async function benchWorkers(args: BenchSweepArgs): Promise<void> {
 }
 
 interface BenchTrainArgs {
-  backends?: string;
+  backends?: string[];
   steps: string;
   json: boolean;
 }
@@ -170,15 +172,20 @@ const benchTrainCommand = {
     "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling",
   builder: (yargs: Argv) =>
     yargs
-      .option("backends", { type: "string", describe: "comma-separated (default: all that load)" })
+      .option("backends", {
+        type: "string",
+        choices: backendNames,
+        coerce: (value: string | string[]) => listOf(value, "--backends"),
+        describe: "comma-separated (default: all that load)",
+      })
       .option("steps", { type: "string", default: "3", describe: "timed steps per network" })
       .option("json", { type: "boolean", default: false }),
   handler: async (args: BenchTrainArgs) => {
-    const steps = parsePositiveInteger(args.steps, "--steps");
+    const steps = positiveInteger(args.steps, "--steps");
     const { benchTrain } = await import("../../bench/train.js");
     const bar = progressBar();
     const result = await benchTrain({
-      backends: args.backends?.split(",").map((name) => name.trim()),
+      backends: args.backends,
       steps,
       onProgress: (stage, done, total) => bar.update(done, total, `bench train, ${stage}`),
     }).finally(() => bar.stop());

@@ -4,10 +4,11 @@ import { checkOutputFile } from "../files/outputPath.js";
 import { buildBlackboxTable } from "../hw/blackbox/build.js";
 import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
 import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
+import { nonEmptyList } from "./flags/lists.js";
+import { positiveInteger } from "./flags/numbers.js";
+import { parseWorkers } from "./flags/workers.js";
 import { count } from "./format.js";
-import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
-import { positiveIntegerList } from "./lists.js";
-import { parsePositiveInteger, parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface BlackboxBuildArgs extends HardwareArgs {
@@ -37,9 +38,8 @@ const blackboxBuildCommand = {
       .example("$0 cost --net resnet50 --model blackbox --table blackbox-128x128.json", "use it"),
   handler: async (args: BlackboxBuildArgs) => {
     const hardware = parseHardware(args);
-    const batches = positiveIntegerList(args.batches, "--batches");
-    if (batches.length === 0) throw new InputError("--batches is empty");
-    const maxChannels = parsePositiveInteger(args.maxChannels, "--max-channels");
+    const batches = nonEmptyList(args.batches, "--batches", "batch size", positiveInteger);
+    const maxChannels = positiveInteger(args.maxChannels, "--max-channels");
     if (maxChannels < channelStep) {
       throw new InputError(`--max-channels: at least ${channelStep}, the channel grid's step`);
     }

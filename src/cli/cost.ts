@@ -6,12 +6,13 @@ import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
 import { costModelByName, costModelNames, modelContext } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
-import type { Layer } from "../layers/layer.js";
+import { type Layer, layerTypeNames } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
 import { validateLayer } from "../layers/validate.js";
+import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
+import { readNetwork } from "./flags/network.js";
+import { positiveInteger } from "./flags/numbers.js";
 import { count, percent, renderTable } from "./format.js";
-import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
-import { parsePositiveInteger, resolveNetwork } from "./options.js";
 
 const layerFlags = ["type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"] as const;
 
@@ -44,7 +45,8 @@ export const costCommand = {
       .option("net", { type: "string", describe: "zoo network name or layer file" })
       .option("type", {
         type: "string",
-        describe: "single layer: conv, dilconv, dwconv, dws, fc, …",
+        choices: layerTypeNames,
+        describe: "single layer: its type",
       })
       .option("k", { type: "string", describe: "single layer: square kernel size (k1 = k2)" })
       .option("k1", { type: "string" })
@@ -59,7 +61,8 @@ export const costCommand = {
       .option("model", {
         type: "string",
         default: "systolic",
-        describe: `cost model: ${costModelNames.join(", ")}`,
+        choices: costModelNames,
+        describe: "cost model",
       })
       .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
       .option("smooth-terms", {
@@ -74,7 +77,7 @@ export const costCommand = {
   handler: (args: CostArgs) => {
     const hardware = parseHardware(args);
     const model = costModelByName(args.model);
-    const layers = selectLayers(args, parsePositiveInteger(args.batch, "--batch"));
+    const layers = selectLayers(args, positiveInteger(args.batch, "--batch"));
     const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
     const smooth = parseSmoothTerms(args.smoothTerms);
     const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable, smooth }));
@@ -88,7 +91,7 @@ export const costCommand = {
 /** "all" counts every step (no saturation); a number caps S at N steps as the authors' code does. */
 function parseSmoothTerms(value: string): SmoothCeilParams {
   if (value === "all") return uncappedSmoothCeil;
-  return { ...uncappedSmoothCeil, terms: parsePositiveInteger(value, "--smooth-terms") };
+  return { ...uncappedSmoothCeil, terms: positiveInteger(value, "--smooth-terms") };
 }
 
 function selectLayers(args: CostArgs, batch: number): Layer[] {
@@ -96,7 +99,7 @@ function selectLayers(args: CostArgs, batch: number): Layer[] {
   if (sources.length !== 1)
     throw new InputError("cost: give exactly one of --layers, --net or --type");
   if (args.layers !== undefined) return readLayersFile(args.layers, batch);
-  if (args.net !== undefined) return resolveNetwork(args.net, batch);
+  if (args.net !== undefined) return readNetwork(args.net, "--net", batch);
   const raw: Record<string, unknown> = { name: args.type };
   for (const flag of layerFlags) if (args[flag] !== undefined) raw[flag] = args[flag];
   if (args.k !== undefined) {

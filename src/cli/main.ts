@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import yargs from "yargs";
+import yargs, { type Arguments } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { InputError } from "../errors.js";
 import { projectRoot } from "../projectRoot.js";
 import { benchCommand } from "./bench.js";
 import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
 import { dataCommand } from "./data.js";
+import { parseFailure, refuseRepeatedFlags } from "./flags/parseErrors.js";
 import { paretoCommand } from "./pareto.js";
 import { proxyCommand } from "./proxy.js";
 import { reportFailure } from "./run.js";
@@ -34,12 +34,14 @@ try {
     .command(proxyCommand)
     .command(paretoCommand)
     .demandCommand(1, "give a command (see --help)")
+    .middleware(refuseRepeatedFlags as (argv: Arguments) => void, true)
+    .detectLocale(false)
     .strict()
     .help()
     .version(version)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
-      throw error ?? new InputError(message);
+      throw parseFailure(message, error);
     })
     .parseAsync();
 } catch (error) {

@@ -13,19 +13,20 @@ import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
 import { searchModelNames } from "../search/costSurface.js";
-import { type PresetName, presetByName, presetNames, studyLambdas } from "../search/settings.js";
+import { costTermNames, type PresetName, presetNames, studyLambdas } from "../search/settings.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
 import { dataFolderHelp } from "./flags/data.js";
+import { listOf, nonEmptyList } from "./flags/lists.js";
+import { nonNegativeNumber, positiveInteger, seedOf } from "./flags/numbers.js";
+import { parseWorkers } from "./flags/workers.js";
 import { percent, renderTable } from "./format.js";
-import { listOf } from "./lists.js";
-import { parsePositiveInteger, parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 import { searchSettings } from "./searchFlags.js";
 
 interface ParetoArgs {
   data?: string;
-  lambdas?: string | string[];
-  "hw-models": string | string[];
+  lambdas?: string[];
+  "hw-models": string[];
   "cost-terms"?: string;
   seeds: string | string[];
   preset: string;
@@ -55,18 +56,28 @@ export const paretoCommand = {
       .option("data", { type: "string", describe: `${dataFolderHelp} (needed to run)` })
       .option("lambdas", {
         type: "string",
+        array: true,
         describe: `latency weights λ per ms, comma-separated (default: the preset's; paper ${studyLambdas.paper.join(",")})`,
       })
       .option("hw-models", {
         type: "string",
+        array: true,
         default: "systolic,flops",
-        describe: `cost models, comma-separated: ${searchModelNames.join(", ")}`,
+        choices: searchModelNames,
+        coerce: (value: string | string[]) => listOf(value, "--hw-models"),
+        describe: "cost models, comma-separated",
       })
-      .option("seeds", { type: "string", default: "0", describe: "seeds, comma-separated" })
-      .option("preset", { type: "string", default: "paper", describe: presetNames.join(" | ") })
+      .option("seeds", {
+        type: "string",
+        array: true,
+        default: "0",
+        describe: "random seeds, integers >= 0, comma-separated",
+      })
+      .option("preset", { type: "string", default: "paper", choices: presetNames })
       .option("cost-terms", {
         type: "string",
-        describe: "reference | network (default: reference)",
+        choices: costTermNames,
+        describe: "how latency and utilization enter the loss (default: reference)",
       })
       .option("array", { type: "string", describe: "search array ROWSxCOLS (default: preset's)" })
       .option("beta", {
@@ -93,7 +104,11 @@ export const paretoCommand = {
         describe: "channel stage and final network cells, as --micro-layout",
       })
       .option("resolution", { type: "string", describe: "input px (default: preset's)" })
-      .option("backend", { type: "string", describe: "tfjs backend: tensorflow | wasm | cpu" })
+      .option("backend", {
+        type: "string",
+        choices: backendNames,
+        describe: "tfjs backend (default: the fastest that loads)",
+      })
       .option("space", { type: "string", describe: "search space JSON file" })
       .option("table", { type: "string", describe: "blackbox table (for the blackbox model)" })
       .option("workers", { type: "string", describe: "parallel tasks (default: the cores)" })
@@ -153,27 +168,18 @@ function required(value: string | undefined, flag: string): string {
 
 function measureBatchOf(args: ParetoArgs): number {
   const batch = args["measure-batch"];
-  return batch === undefined ? paperMeasure.batch : parsePositiveInteger(batch, "--measure-batch");
+  return batch === undefined ? paperMeasure.batch : positiveInteger(batch, "--measure-batch");
 }
 
 function gridOf(args: ParetoArgs): ParetoGrid {
-  const models = unique(listFlag(args["hw-models"]));
+  // --hw-models is split and checked against the search's cost models by yargs (coerce, choices)
+  const models = unique(args["hw-models"]);
   if (models.length === 0) throw new InputError("--hw-models: give at least one cost model");
-  for (const model of models) {
-    if (!(searchModelNames as readonly string[]).includes(model)) {
-      throw new InputError(
-        `--hw-models: unknown cost model "${model}" (known: ${searchModelNames.join(", ")})`,
-      );
-    }
-  }
-  presetByName(args.preset);
   const lambdas =
     args.lambdas === undefined
       ? [...studyLambdas[args.preset as PresetName]]
-      : unique(listFlag(args.lambdas).map((item) => nonNegativeNumber(item, "--lambdas")));
-  if (lambdas.length === 0) throw new InputError("--lambdas: give at least one λ");
-  const seeds = unique(listFlag(args.seeds).map((item) => seedOf(item)));
-  if (seeds.length === 0) throw new InputError("--seeds: give at least one seed");
+      : unique(nonEmptyList(args.lambdas, "--lambdas", "λ", nonNegativeNumber));
+  const seeds = unique(nonEmptyList(args.seeds, "--seeds", "seed", seedOf));
   return { models, lambdas, seeds };
 }
 
@@ -203,12 +209,7 @@ async function studySpec(
     throw new InputError("--hw-models blackbox needs --table FILE (uboost blackbox build)");
   }
   if (args.table !== undefined) readBlackboxTable(args.table);
-  if (args.backend !== undefined && !(backendNames as readonly string[]).includes(args.backend)) {
-    throw new InputError(
-      `--backend: unknown backend "${args.backend}" (known: ${backendNames.join(", ")})`,
-    );
-  }
-  if (args.workers !== undefined) parsePositiveInteger(args.workers, "--workers");
+  if (args.workers !== undefined) positiveInteger(args.workers, "--workers");
   // Fails early on a wrong folder; the workers load their own copies.
   await checkDataFolder(data);
   return {
@@ -317,23 +318,5 @@ function paretoJson(result: ParetoResult, out: string) {
   };
 }
 
-function nonNegativeNumber(item: string, flag: string): number {
-  const value = Number(item);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InputError(`${flag}: must be numbers >= 0 (got "${item}")`);
-  }
-  return value;
-}
-
-function seedOf(item: string): number {
-  const value = /^\d+$/.test(item) ? Number(item) : Number.NaN;
-  if (!Number.isSafeInteger(value)) {
-    throw new InputError(`--seeds: must be integers >= 0 (got "${item}")`);
-  }
-  return value;
-}
-
+/** List flags may repeat (they are arrays to yargs); their lists add up. */
 const unique = <T>(items: T[]) => [...new Set(items)];
-
-/** A list flag given more than once (yargs then passes an array) adds up its lists. */
-const listFlag = (value: string | string[]) => [value].flat().flatMap((item) => listOf(item));

@@ -19,27 +19,25 @@ import {
   cifarShape,
   decodeArchitectures,
   logParams,
-  parseChannelRange,
   proxyLatencyFeatures,
   type SampleSpace,
   sampleArchitectures,
   studyBytesPerSample,
 } from "../proxy/sample.js";
 import { proxyStudy, type StudyResult } from "../proxy/study.js";
-import { count, renderTable } from "./format.js";
+import { parseArrayShape } from "./flags/arrayShape.js";
+import { parseChannelRange } from "./flags/channels.js";
 import {
   type HardwareArgs,
   parseBandwidth,
   parseBytes,
   parseMemory,
   withMemoryOptions,
-} from "./hardwareOptions.js";
-import {
-  parseArrayShape,
-  parsePositiveInteger,
-  parsePositiveNumber,
-  parseWorkers,
-} from "./options.js";
+} from "./flags/hardware.js";
+import { nonEmptyList } from "./flags/lists.js";
+import { positiveInteger, positiveNumber, seedOf, seedOption } from "./flags/numbers.js";
+import { parseWorkers } from "./flags/workers.js";
+import { count, renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
 
 interface ProxyArgs extends Omit<HardwareArgs, "array"> {
@@ -95,7 +93,8 @@ export const proxyCommand = {
       .option("model", {
         type: "string",
         default: "systolic",
-        describe: `cost model: ${costModelNames.filter((name) => name !== "blackbox").join(", ")}`,
+        choices: costModelNames.filter((name) => name !== "blackbox"),
+        describe: "cost model",
       })
       .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
       .option("channels", {
@@ -105,7 +104,7 @@ export const proxyCommand = {
       })
       .option("batch", { type: "string", default: "64" })
       .option("resolution", { type: "string", default: "32", describe: "input height = width" })
-      .option("seed", { type: "string", default: "0" })
+      .option("seed", seedOption)
       .option("latencies", {
         type: "string",
         describe: "measured latencies CSV: arch,<device>,…[,accuracy]",
@@ -151,7 +150,7 @@ export const proxyCommand = {
         quantiles: quantilesOf(args.constraints, table.columns[proxy]),
         features: adaSamples.length > 0 ? table.features?.() : undefined,
         adaSamples,
-        seed: parseSeed(args.seed),
+        seed: seedOf(args.seed),
       },
       (stage) => process.stderr.write(`uboost proxy: ${stage}\n`),
     );
@@ -172,7 +171,7 @@ async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
   const sample = sampleSpaceOf(args);
   const devices = parseDevices(args.devices ?? defaultDevices, parseMemory(args));
   const workers = parseWorkers(args.workers);
-  const samples = parsePositiveInteger(args.samples, "--samples");
+  const samples = positiveInteger(args.samples, "--samples");
   if (samples < minimumRows) {
     throw new InputError(
       `--samples: at least ${minimumRows} for a rank correlation (got ${samples})`,
@@ -184,7 +183,7 @@ async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
     samples,
   );
   checkStudyFits(samples, studyBytesPerSample(sample, devices.length, args.adaproxy));
-  const archs = sampleArchitectures(sample, samples, parseSeed(args.seed));
+  const archs = sampleArchitectures(sample, samples, seedOf(args.seed));
   const bar = progressBar();
   let columns: LatencyColumns;
   try {
@@ -236,14 +235,14 @@ function measuredTable(args: ProxyArgs): LatencyTable {
 
 function sampleSpaceOf(args: ProxyArgs): SampleSpace {
   const space = args.space === "builtin" ? uboostSpace : readSearchSpace(args.space);
-  const resolution = parsePositiveInteger(args.resolution, "--resolution");
+  const resolution = positiveInteger(args.resolution, "--resolution");
   // three 2×2 pools follow the stages; a smaller input would pool to nothing
   if (resolution < 8) throw new InputError(`--resolution: must be at least 8 (got ${resolution})`);
   return {
     space,
     shape: { ...cifarShape, resolution },
     channels: parseChannelRange(args.channels),
-    batch: parsePositiveInteger(args.batch, "--batch"),
+    batch: positiveInteger(args.batch, "--batch"),
   };
 }
 
@@ -279,7 +278,7 @@ function deviceConfig(label: string, base: SimConfig): SimConfig {
     const [key, value = ""] = pair.split("=").map((part) => part.trim());
     if (key === "sram") config.sramBytes = parseBytes(value, flag);
     else if (key === "bw") config.bandwidthBytesPerSec = parseBandwidth(value, flag);
-    else if (key === "clock") config.clockHz = parsePositiveNumber(value, flag);
+    else if (key === "clock") config.clockHz = positiveNumber(value, flag);
     else throw new InputError(`${flag}: unknown setting "${key}" (known: sram, bw, clock)`);
   }
   return config;
@@ -303,11 +302,8 @@ function checkStudyFits(samples: number, bytesPerSample: number): void {
 function checkStudyFlags(args: ProxyArgs, devices: string[], samples: number): void {
   proxyIndex(args.proxy, devices);
   if (args.adaproxy) adaSampleCounts(args["ada-samples"], samples);
-  if (args.constraints !== undefined) {
-    for (const limit of listOf(args.constraints, "--constraints"))
-      parsePositiveNumber(limit, "--constraints");
-  }
-  parseSeed(args.seed);
+  if (args.constraints !== undefined) constraintLimits(args.constraints);
+  seedOf(args.seed);
 }
 
 function proxyIndex(proxy: string | undefined, devices: string[]): number {
@@ -321,29 +317,18 @@ function proxyIndex(proxy: string | undefined, devices: string[]): number {
 /** ms limits on the proxy, as the share of architectures each admits there. */
 function quantilesOf(constraints: string | undefined, proxyMs: Float64Array): number[] {
   if (constraints === undefined) return defaultQuantiles;
-  return listOf(constraints, "--constraints").map((limit) =>
-    quantileOfConstraint(proxyMs, parsePositiveNumber(limit, "--constraints")),
-  );
+  return constraintLimits(constraints).map((limit) => quantileOfConstraint(proxyMs, limit));
 }
+
+const constraintLimits = (spec: string) =>
+  nonEmptyList(spec, "--constraints", "latency limit", positiveNumber);
 
 /** Explicit counts must fit; the defaults shrink to what a small table can hold. */
 function adaSampleCounts(spec: string | undefined, samples: number): number[] {
   if (spec === undefined) return defaultAdaSamples.filter((k) => 2 * k <= samples);
-  const counts = listOf(spec, "--ada-samples").map((k) => parsePositiveInteger(k, "--ada-samples"));
+  const counts = nonEmptyList(spec, "--ada-samples", "sample count", positiveInteger);
   checkSampleCounts(counts, samples);
   return counts;
-}
-
-function listOf(text: string, flag: string): string[] {
-  const items = text.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) throw new InputError(`${flag}: empty item in "${text}"`);
-  return items;
-}
-
-function parseSeed(seed: string): number {
-  if (!/^\s*\d+\s*$/.test(seed))
-    throw new InputError(`--seed: must be a non-negative integer (got "${seed}")`);
-  return Number(seed);
 }
 
 function proxyJson(table: LatencyTable, proxy: number, adaSamples: number[], result: StudyResult) {

@@ -15,7 +15,7 @@ export const searchCommand = {
       })
       .example(
         "$0 search --data data/cifar10-mini --preset demo --out runs/demo",
-        "the 5-minute demo",
+        "the demo: about two minutes on two cores",
       )
       .example(
         "$0 search --data DIR --hw-model flops --lambda 0.5 --out runs/flops",

@@ -1,19 +1,20 @@
 /** `uboost search`'s flags and the settings they give (also used by `uboost pareto`). */
 import type { Argv } from "yargs";
-import { InputError } from "../errors.js";
 import { layoutResolutions, parseLayout } from "../model/layout.js";
 import { searchModelNames } from "../search/costSurface.js";
 import {
+  type CostTermsName,
   costTermNames,
   type PresetName,
-  parseChannelRange,
-  parseCostTerms,
   presetByName,
   presetNames,
   type SearchSettings,
 } from "../search/settings.js";
+import { backendNames } from "../train/backendNames.js";
+import { parseArrayShape } from "./flags/arrayShape.js";
+import { parseChannelRange } from "./flags/channels.js";
 import { dataFolderHelp } from "./flags/data.js";
-import { parseArrayShape, parseArrayShape, parsePositiveInteger } from "./options.js";
+import { nonNegativeNumber, positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 
 export interface SearchArgs {
   data?: string;
@@ -40,15 +41,17 @@ export interface SearchArgs {
 export function withSearchOptions<T>(yargs: Argv<T>) {
   return yargs
     .option("data", { type: "string", describe: dataFolderHelp })
-    .option("preset", { type: "string", default: "paper", describe: `${presetNames.join(" | ")}` })
+    .option("preset", { type: "string", default: "paper", choices: presetNames })
     .option("hw-model", {
       type: "string",
       default: "systolic",
-      describe: `${searchModelNames.join(" | ")}`,
+      choices: searchModelNames,
+      describe: "cost model of the latency and utilization terms",
     })
     .option("cost-terms", {
       type: "string",
-      describe: `how latency and utilization enter the loss: ${costTermNames.join(" | ")} (default: the preset's, reference)`,
+      choices: costTermNames,
+      describe: "how latency and utilization enter the loss (default: the preset's, reference)",
     })
     .option("array", {
       type: "string",
@@ -72,10 +75,11 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe: "input height = width in px (default: the preset's; CIFAR-10 32)",
     })
-    .option("seed", { type: "string", default: "0" })
+    .option("seed", seedOption)
     .option("backend", {
       type: "string",
-      describe: "tfjs backend: tensorflow | wasm | cpu (default: fastest)",
+      choices: backendNames,
+      describe: "tfjs backend (default: the fastest that loads)",
     })
     .option("space", { type: "string", describe: "search space JSON file (default: the paper's)" })
     .option("out", { type: "string", describe: "output folder" })
@@ -91,30 +95,13 @@ export function withSearchOptions<T>(yargs: Argv<T>) {
     });
 }
 
-function nonNegative(value: string, flag: string): number {
-  const parsed = Number(value);
-  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
-    throw new InputError(`${flag}: must be a number >= 0 (got "${value}")`);
-  }
-  return parsed;
-}
-
 /** The search settings from the flags, on top of the preset's defaults. */
 export function searchSettings(args: SearchArgs): SearchSettings {
   const preset = presetByName(args.preset);
-  const hwModel = args["hw-model"];
-  if (!(searchModelNames as readonly string[]).includes(hwModel)) {
-    throw new InputError(
-      `--hw-model: unknown cost model "${hwModel}" (known: ${searchModelNames.join(", ")})`,
-    );
-  }
-  const seed = Number(args.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new InputError(`--seed: must be an integer >= 0 (got "${args.seed}")`);
   const resolution =
     args.resolution === undefined
       ? preset.resolution
-      : parsePositiveInteger(args.resolution, "--resolution");
+      : positiveInteger(args.resolution, "--resolution");
   const microLayout =
     args["micro-layout"] !== undefined
       ? parseLayout(args["micro-layout"], "--micro-layout")
@@ -129,12 +116,11 @@ export function searchSettings(args: SearchArgs): SearchSettings {
   return {
     ...preset,
     preset: args.preset as PresetName,
-    hwModel,
-    costTerms:
-      args["cost-terms"] === undefined ? preset.costTerms : parseCostTerms(args["cost-terms"]),
-    lambda: args.lambda === undefined ? preset.lambda : nonNegative(args.lambda, "--lambda"),
-    beta: args.beta === undefined ? preset.beta : nonNegative(args.beta, "--beta"),
-    seed,
+    hwModel: args["hw-model"],
+    costTerms: (args["cost-terms"] ?? preset.costTerms) as CostTermsName,
+    lambda: args.lambda === undefined ? preset.lambda : nonNegativeNumber(args.lambda, "--lambda"),
+    beta: args.beta === undefined ? preset.beta : nonNegativeNumber(args.beta, "--beta"),
+    seed: seedOf(args.seed),
     array: args.array ? parseArrayShape(args.array) : preset.array,
     channels: args.channels ? parseChannelRange(args.channels) : preset.channels,
     resolution,

@@ -4,9 +4,10 @@ import type { SimConfig } from "../hw/simulator/config.js";
 import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
 import type { Layer } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
+import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
+import { readNetwork } from "./flags/network.js";
+import { positiveInteger } from "./flags/numbers.js";
 import { count, percent, renderTable } from "./format.js";
-import { type HardwareArgs, parseHardware, withHardwareOptions } from "./hardwareOptions.js";
-import { parsePositiveInteger, resolveNetwork } from "./options.js";
 
 interface SimulateArgs extends HardwareArgs {
   net?: string;
@@ -28,13 +29,13 @@ export const simulateCommand = {
       .example("$0 simulate --net vgg16 --sram unlimited --bw unlimited", "compute cycles only"),
   handler: (args: SimulateArgs) => {
     const hardware = parseHardware(args);
-    const batch = parsePositiveInteger(args.batch, "--batch");
+    const batch = positiveInteger(args.batch, "--batch");
     if ((args.net === undefined) === (args.layers === undefined)) {
       throw new InputError("simulate: give exactly one of --net or --layers");
     }
     const layers =
       args.net !== undefined
-        ? resolveNetwork(args.net, batch)
+        ? readNetwork(args.net, "--net", batch)
         : readLayersFile(args.layers as string, batch);
     const result = simulateNetwork(layers, hardware);
     const text = args.json

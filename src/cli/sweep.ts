@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
@@ -11,11 +10,11 @@ import { isPlottable } from "../sweep/curves.js";
 import { parseFamily } from "../sweep/family.js";
 import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
 import { runSweep, type SweepResult } from "../sweep/run.js";
-import { zooNames } from "../zoo/index.js";
+import { type HardwareArgs, parseMemory, withMemoryOptions } from "./flags/hardware.js";
+import { arrayShapeList, listOf, positiveIntegerList } from "./flags/lists.js";
+import { networkSource } from "./flags/network.js";
+import { parseWorkers } from "./flags/workers.js";
 import { count, milliseconds, percent, renderTable } from "./format.js";
-import { type HardwareArgs, parseMemory, withMemoryOptions } from "./hardwareOptions.js";
-import { arrayShapeList, listOf, positiveIntegerList } from "./lists.js";
-import { parseWorkers } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface SweepArgs extends Omit<HardwareArgs, "array"> {
@@ -55,7 +54,8 @@ export const sweepCommand = {
       .option("model", {
         type: "string",
         default: "systolic",
-        describe: `cost model: ${costModelNames.join(", ")}`,
+        choices: costModelNames,
+        describe: "cost model",
       })
       .option("table", { type: "string", describe: "blackbox table for --model blackbox" })
       .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
@@ -120,7 +120,10 @@ export const sweepCommand = {
 };
 
 function sweepSpecOf(args: SweepArgs): SweepSpec {
-  const networks = [...listOf(args.nets).map(networkOf), ...(args.family ?? []).map(familyOf)];
+  const networks: SweepNetwork[] = [
+    ...listOf(args.nets, "--nets").map((spec) => networkSource(spec, "--nets")),
+    ...(args.family ?? []).map(familyOf),
+  ];
   return {
     networks,
     arrays: arrayShapeList(args.arrays, "--arrays"),
@@ -129,15 +132,6 @@ function sweepSpecOf(args: SweepArgs): SweepSpec {
     hardware: parseMemory(args),
     tablePath: args.table,
   };
-}
-
-/** A path that exists wins over a zoo name, as with cost --net. */
-function networkOf(name: string): SweepNetwork {
-  if (existsSync(name)) return { kind: "file", path: name };
-  if (zooNames().includes(name)) return { kind: "zoo", name };
-  throw new InputError(
-    `--nets: "${name}" is neither a file nor a zoo network (${zooNames().join(", ")})`,
-  );
 }
 
 function familyOf(spec: string): SweepNetwork {

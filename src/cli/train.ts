@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
+import { backendNames } from "../train/backendNames.js";
 import { dataFolderHelp } from "./flags/data.js";
+import { seedOption } from "./flags/numbers.js";
 import type { TrainArgs } from "./trainFlags.js";
 
 export const trainCommand = {
@@ -23,7 +25,7 @@ export const trainCommand = {
       .option("momentum", { type: "string", default: "0.9" })
       .option("wd", { type: "string", default: "5e-4", describe: "weight decay" })
       .option("clip", { type: "string", default: "0.5", describe: "max gradient norm (0: off)" })
-      .option("seed", { type: "string", default: "0" })
+      .option("seed", seedOption)
       .option("images-per-class", {
         type: "string",
         default: "0",
@@ -31,7 +33,8 @@ export const trainCommand = {
       })
       .option("backend", {
         type: "string",
-        describe: "tfjs backend: tensorflow | wasm | cpu (default: fastest)",
+        choices: backendNames,
+        describe: "tfjs backend (default: the fastest that loads)",
       })
       .option("out", { type: "string", demandOption: true, describe: "output folder" })
       .option("resume", { type: "boolean", default: false })

@@ -4,7 +4,6 @@
  */
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { InputError } from "../errors.js";
 import type { Layer } from "../layers/layer.js";
 import { channelLayout } from "../model/layout.js";
 import {
@@ -52,17 +51,6 @@ export interface Architectures {
   slots: string[];
   ops: Int32Array;
   channels: Int32Array;
-}
-
-export function parseChannelRange(spec: string, flag = "--channels"): ChannelRange {
-  const match = /^\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?$/.exec(spec);
-  const [min, max, step] = match ? [match[1], match[2], match[3] ?? "1"].map(Number) : [];
-  if (!match || min < 1 || step < 1 || max < min) {
-    throw new InputError(
-      `${flag}: expected MIN:MAX[:STEP] with 1 ≤ MIN ≤ MAX, e.g. 64:280:8 (got "${spec}")`,
-    );
-  }
-  return { min, max, step };
 }
 
 /**

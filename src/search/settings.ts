@@ -72,34 +72,12 @@ export function channelOptions(range: ChannelRange): number[] {
   return options;
 }
 
-export function parseChannelRange(spec: string, flag = "--channels"): ChannelRange {
-  const match = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(spec);
-  if (!match)
-    throw new InputError(`${flag}: expected MIN:MAX:STEP such as 64:280:8 (got "${spec}")`);
-  const [min, max, step] = match.slice(1).map(Number);
-  if (min < 1 || step < 1 || max < min) {
-    throw new InputError(
-      `${flag}: empty channel range "${spec}" (need 1 <= MIN <= MAX and STEP >= 1)`,
-    );
-  }
-  return { min, max, step };
-}
-
 /**
  * `reference`: the authors' per-edge, per-cell terms (src/search/costRules.ts); `network`:
  * network-wide ΣMACs / (Σcycles · PEs), zero ops free.
  */
 export const costTermNames = ["reference", "network"] as const;
 export type CostTermsName = (typeof costTermNames)[number];
-
-export function parseCostTerms(name: string): CostTermsName {
-  if (!(costTermNames as readonly string[]).includes(name)) {
-    throw new InputError(
-      `--cost-terms: unknown cost terms "${name}" (known: ${costTermNames.join(", ")})`,
-    );
-  }
-  return name as CostTermsName;
-}
 
 export const presetNames = ["paper", "demo", "smoke", "imagenet100"] as const;
 export type PresetName = (typeof presetNames)[number];

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { opNames, uboostSpace } from "../../src/model/space.js";
 import {
   architectureFeatures,
@@ -8,7 +7,6 @@ import {
   decodeArchitectures,
   layerWeights,
   logParams,
-  parseChannelRange,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
 import { builtinSample } from "./fixtures.js";
@@ -92,13 +90,5 @@ describe("architecture sampling", () => {
     const scores = logParams(sample, archs);
     const weights = architectureLayers(sample, archs, 3).reduce((s, l) => s + layerWeights(l), 0);
     expect(scores[3]).toBeCloseTo(Math.log(weights), 12);
-  });
-
-  it("parses channel ranges and refuses bad ones", () => {
-    expect(parseChannelRange("16:64:16")).toEqual({ min: 16, max: 64, step: 16 });
-    expect(parseChannelRange("8:12")).toEqual({ min: 8, max: 12, step: 1 });
-    for (const bad of ["64:16", "0:8", "8:16:0", "a:b"]) {
-      expect(() => parseChannelRange(bad)).toThrow(InputError);
-    }
   });
 });

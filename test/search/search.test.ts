@@ -110,10 +110,14 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
 
   const bad: [string[], RegExp][] = [
     [["--lambda", "-1"], /--lambda: must be a number >= 0/],
-    [["--channels", "64:32:8"], /--channels: empty channel range/],
-    [["--preset", "huge"], /--preset: unknown preset "huge"/],
-    [["--hw-model", "tpu"], /--hw-model: unknown cost model "tpu"/],
-    [["--cost-terms", "cells"], /--cost-terms: unknown cost terms "cells"/],
+    [["--channels", "64:32:8"], /--channels: expected MIN:MAX:STEP with 1 <= MIN <= MAX/],
+    [["--seed", "-1"], /--seed: must be an integer >= 0 \(got "-1"\)/],
+    [["--preset", "huge"], /--preset: unknown value "huge" \(known: paper, demo, smoke\)/],
+    [["--hw-model", "tpu"], /--hw-model: unknown value "tpu"/],
+    [
+      ["--cost-terms", "cells"],
+      /--cost-terms: unknown value "cells" \(known: reference, network\)/,
+    ],
     [["--hw-model", "blackbox"], /--hw-model blackbox needs --table/],
   ];
   for (const [args, message] of bad) {

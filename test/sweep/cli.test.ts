@@ -96,7 +96,10 @@ describe("uboost sweep", () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [["--nets", "resnet18", "--model", "tpu"], /--model: unknown cost model "tpu"/],
+    [
+      ["--nets", "resnet18", "--model", "tpu"],
+      /--model: unknown value "tpu" \(known: systolic, smooth, /,
+    ],
     [["--nets", "resnet51"], /--nets: "resnet51" is neither a file nor a zoo network/],
     [
       ["--nets", "resnet18", "--arrays", "128x"],

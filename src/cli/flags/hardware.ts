@@ -1,7 +1,8 @@
 import type { Argv } from "yargs";
-import { InputError } from "../errors.js";
-import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
-import { parseArrayShape, parsePositiveNumber } from "./options.js";
+import { InputError } from "../../errors.js";
+import { defaultSimConfig, type SimConfig } from "../../hw/simulator/config.js";
+import { parseArrayShape } from "./arrayShape.js";
+import { positiveNumber } from "./numbers.js";
 
 export interface HardwareArgs {
   array: string;
@@ -47,13 +48,13 @@ export function parseBytes(spec: string, flag: string): number {
     throw new InputError(
       `${flag}: expected a size such as 15MB, 512KB or unlimited (got "${spec}")`,
     );
-  return parsePositiveNumber(match[1], flag) * sizeUnits[match[2].toUpperCase()];
+  return positiveNumber(match[1], flag) * sizeUnits[match[2].toUpperCase()];
 }
 
 /** GB/s (decimal, as bandwidth is quoted) → bytes/s; "unlimited" → Infinity. */
 export function parseBandwidth(spec: string, flag: string): number {
   if (spec.trim().toLowerCase() === "unlimited") return Number.POSITIVE_INFINITY;
-  return parsePositiveNumber(spec, flag) * 1e9;
+  return positiveNumber(spec, flag) * 1e9;
 }
 
 export function parseHardware(args: HardwareArgs): SimConfig {
@@ -67,6 +68,6 @@ export function parseMemory(args: Omit<HardwareArgs, "array">): SimConfig {
     ...defaultSimConfig,
     sramBytes: parseBytes(args.sram, "--sram"),
     bandwidthBytesPerSec: parseBandwidth(args.bw, "--bw"),
-    clockHz: parsePositiveNumber(args.clock, "--clock"),
+    clockHz: positiveNumber(args.clock, "--clock"),
   };
 }
