@@ -4,6 +4,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { LabelledImages } from "./imageFolder.js";
 import type { Augmentation, ImageSet } from "./imageSet.js";
 import { resizedCropBox, sampleCrop } from "./resizedCrop.js";
+import { shuffleInPlace } from "./shuffle.js";
 
 /** Per-channel mean and standard deviation of HWC RGB bytes scaled to [0, 1]. */
 export function channelStatistics(set: LabelledImages): { mean: number[]; std: number[] } {
@@ -38,12 +39,7 @@ export function arrayImageSet(
     *batches(size, { seed, augment }) {
       const rng = xoroshiro128plus(seed | 0);
       const order = Array.from({ length: set.count }, (_, i) => i);
-      if (augment) {
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = uniformInt(rng, 0, i);
-          [order[i], order[j]] = [order[j], order[i]];
-        }
-      }
+      if (augment) shuffleInPlace(order, rng);
       for (let start = 0; start < set.count; start += size) {
         const chosen = order.slice(start, start + size);
         const x = new Float32Array(chosen.length * pixels * 3);

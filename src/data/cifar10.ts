@@ -7,9 +7,9 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { InputError } from "../errors.js";
+import { shuffleInPlace } from "./shuffle.js";
 
 export const imageSize = 32;
 export const imageChannels = 3;
@@ -172,12 +172,7 @@ function allIndices(count: number): Uint32Array {
 /** A seeded random subset of round(fraction · count) records becomes the validation set. */
 function splitValidation(records: Uint8Array, fraction: number, seed: number) {
   const count = records.length / recordBytes;
-  const order = allIndices(count);
-  const rng = xoroshiro128plus(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = uniformInt(rng, 0, i);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffleInPlace(allIndices(count), xoroshiro128plus(seed));
   const held = Math.round(fraction * count);
   if (held >= count)
     throw new InputError(`validation fraction ${fraction} leaves no training records`);

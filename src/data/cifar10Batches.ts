@@ -16,6 +16,7 @@ import {
   type RecordSet,
   recordBytes,
 } from "./cifar10.js";
+import { shuffleInPlace } from "./shuffle.js";
 
 export interface BatchOptions {
   batchSize: number;
@@ -58,12 +59,7 @@ export function* epochBatches(
   }
   const rng = xoroshiro128plus((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) | 0);
   const order = Uint32Array.from(set.indices);
-  if (options.shuffle) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = uniformInt(rng, 0, i);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-  }
+  if (options.shuffle) shuffleInPlace(order, rng);
   const table = normalizationTable(normalization);
   for (let b = 0; b < batchesPerEpoch(set, options); b++) {
     const records = order.subarray(b * batchSize, (b + 1) * batchSize);

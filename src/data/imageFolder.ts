@@ -10,9 +10,9 @@ import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { InputError } from "../errors.js";
+import { shuffleInPlace } from "./shuffle.js";
 
 /** Which class folders to read: all, or ImageNet-100's tenth of ImageNet. */
 export type ClassSubset = "all" | "imagenet100";
@@ -168,7 +168,7 @@ function splitFiles(filesByClass: string[][], options: ImageFolderOptions): Spli
   const rng = xoroshiro128plus(seed);
   const split: Split = { train: [], validation: [] };
   filesByClass.forEach((files, label) => {
-    const drawn = shuffle(files, rng).slice(0, maxPerClass ?? files.length);
+    const drawn = shuffleInPlace([...files], rng).slice(0, maxPerClass ?? files.length);
     // Every class keeps at least one training image.
     const held = Math.min(Math.round(drawn.length * validationFraction), drawn.length - 1);
     const byName = (chosen: string[]) => chosen.sort().map((path) => ({ path, label }));
@@ -176,15 +176,6 @@ function splitFiles(filesByClass: string[][], options: ImageFolderOptions): Spli
     split.train.push(...byName(drawn.slice(held)));
   });
   return split;
-}
-
-function shuffle<T>(items: T[], rng: ReturnType<typeof xoroshiro128plus>): T[] {
-  const shuffled = [...items];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = uniformInt(rng, 0, i);
-    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-  }
-  return shuffled;
 }
 
 async function decodeAll(

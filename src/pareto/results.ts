@@ -1,5 +1,6 @@
 /** A task's outcome, and results.csv: one row per task, rewritten as tasks settle. */
 import { writeFileAtomic } from "../files/atomicWrite.js";
+import { csvField } from "../files/csv.js";
 import type { FinishedTask } from "./measure.js";
 import type { ParetoTask } from "./tasks.js";
 
@@ -66,11 +67,6 @@ export function resultRow(record: TaskRecord): Record<(typeof resultColumns)[num
     ops: finished ? opsField(finished) : "",
     error: record.error ?? "",
   };
-}
-
-/** RFC 4180: quote a field holding a comma, quote or line break; double its quotes. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 export function resultsCsv(records: readonly TaskRecord[]): string {

@@ -2,7 +2,7 @@
  * The study's summary laid out like the paper's Table 4, as rows of text cells that the CLI
  * prints and that are written as Markdown (table4.md) and CSV (table4.csv).
  */
-import { csvField } from "./results.js";
+import { csvField } from "../files/csv.js";
 import type { ParetoSummary, Spread } from "./summary.js";
 
 export interface TextTable {

@@ -8,6 +8,7 @@
 import { extname } from "node:path";
 import { runtimeMsOf } from "../engine/network.js";
 import { InputError } from "../errors.js";
+import { csvField } from "../files/csv.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
 import { networkName, type SweepSpec } from "./grid.js";
 
@@ -29,10 +30,6 @@ export function fileHeader(format: TextFormat, spec: SweepSpec): string {
         .map((column) => column.name)
         .join(",")}\n`
     : "";
-}
-
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
