@@ -113,6 +113,37 @@ describe("readImageFolder", () => {
     ]);
   });
 
+  it("shrinks with PIL's antialiased bilinear filter (a triangle as wide as the scale), by hand", async () => {
+    // 5 wide × 4 high → 2 × 2. Red varies along x, green along y, blue is flat, so each axis's
+    // filter shows on its own channel.
+    const red = [10, 200, 30, 250, 0];
+    const green = [0, 70, 0, 70];
+    const image = folder({
+      "only/a.png": pngFile(5, 4, (x, y) => [red[x], green[y], 77, 255]),
+    });
+    const set = await readImageFolder(image, { resolution: 2 });
+    // Across, scale 2.5: output centres at 1.25 and 3.75 input pixels, support 2.5, pixel centres
+    // at i + 0.5, weight 1 − |i + 0.5 − centre| / 2.5: (0.7, 0.9, 0.5, 0.1) on pixels 0–3 and
+    // (0.1, 0.5, 0.9, 0.7) on pixels 1–4, each divided by its sum 2.2.
+    const left = (0.7 * 10 + 0.9 * 200 + 0.5 * 30 + 0.1 * 250) / 2.2; // 103.18
+    const right = (0.1 * 200 + 0.5 * 30 + 0.9 * 250 + 0.7 * 0) / 2.2; // 118.18
+    // Down, scale 2: centres at 1 and 3, support 2: (0.75, 0.75, 0.25) on rows 0–2 and
+    // (0.25, 0.75, 0.75) on rows 1–3, over 1.75.
+    const top = (0.75 * 0 + 0.75 * 70 + 0.25 * 0) / 1.75; // 30
+    const bottom = (0.25 * 70 + 0.75 * 0 + 0.75 * 70) / 1.75; // 40
+    const expected = (x: number, y: number) =>
+      [[left, right][x], [top, bottom][y], 77].map(Math.round);
+    for (const [x, y] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]) {
+      expect(pixelAt(set, 0, x, y), `pixel ${x},${y}`).toEqual(expected(x, y));
+    }
+    expect(expected(1, 1)).toEqual([118, 40, 77]);
+  });
+
   it("draws maxPerClass and a validation share per class, the same for the same seed", async () => {
     const options = { resolution: 2, maxPerClass: 2, validationFraction: 0.5, seed: 7 };
     const set = await readImageFolder(zoo, options);
