@@ -37,22 +37,36 @@ describe("AdaProxy", () => {
     [array(32), array(256)],
     "systolic",
   );
-  const options = { sampleCounts: [5, 20, 50], seed: 1 };
 
   beforeAll(useCpuBackend);
 
-  it("lifts the SRCC on a weakly monotone target with 20 and more target samples", () => {
-    expect(Math.abs(spearman(proxy, target))).toBeLessThan(0.2);
-    const predictor = pretrainPredictor(architectureFeatures(sample, archs), proxy, options);
-    const curve = adaptationCurve(predictor, target, options);
-    disposePredictor(predictor);
-    const [, twenty, fifty] = curve;
-    // the proxy predictor ranks the target about as badly as the proxy itself
-    expect(Math.abs(curve[0].before - spearman(proxy, target))).toBeLessThan(0.1);
-    expect(twenty.after).toBeGreaterThan(twenty.before + 0.08);
-    expect(fifty.after).toBeGreaterThan(fifty.before + 0.25);
-    expect(fifty.after).toBeGreaterThan(twenty.after);
-  });
+  // Over seeds 1–6 the lifts were at least 0.13 (20 samples) and 0.32 (50 samples), the unadapted
+  // predictor within 0.03 of the proxy's own SRCC, and that SRCC below 0.1; the bounds below leave
+  // room on each seed, and three seeds (each its own architectures and its own draws) keep the
+  // test about one seed's luck.
+  for (const seed of [1, 2, 3]) {
+    it(`lifts the SRCC on a weakly monotone target with 20 and more target samples (seed ${seed})`, () => {
+      const sampled = sampleArchitectures(sample, 500, seed);
+      const [proxyMs, targetMs] = evaluateLatenciesInline(
+        sample,
+        sampled,
+        [array(32), array(256)],
+        "systolic",
+      );
+      const options = { sampleCounts: [5, 20, 50], seed };
+      expect(Math.abs(spearman(proxyMs, targetMs))).toBeLessThan(0.2);
+      const features = architectureFeatures(sample, sampled);
+      const predictor = pretrainPredictor(features, proxyMs, options);
+      const curve = adaptationCurve(predictor, targetMs, options);
+      disposePredictor(predictor);
+      const [, twenty, fifty] = curve;
+      // the proxy predictor ranks the target about as badly as the proxy itself
+      expect(Math.abs(curve[0].before - spearman(proxyMs, targetMs))).toBeLessThan(0.1);
+      expect(twenty.after).toBeGreaterThan(twenty.before + 0.08);
+      expect(fifty.after).toBeGreaterThan(fifty.before + 0.25);
+      expect(fifty.after).toBeGreaterThan(twenty.after);
+    }, 120_000);
+  }
 
   it("is deterministic for a seed and leaves the proxy predictor as it was", () => {
     const small = { sampleCounts: [10], seed: 4, pretrainSteps: 40, fineTuneSteps: 10 };
