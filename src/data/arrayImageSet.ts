@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { drawFlip, drawShift, normalized } from "./augment.js";
 import type { LabelledImages } from "./imageFolder.js";
 import type { Augmentation, ImageSet } from "./imageSet.js";
 import { resizedCropBox, sampleCrop } from "./resizedCrop.js";
@@ -51,13 +51,16 @@ export function arrayImageSet(
             augment && augmentation === "resized-crop"
               ? resizedCrop(set.images, image, resolution, resizedCropBox(rng, resolution))
               : paddedCrop(set.images, image, resolution, augment ? padding : 0, rng);
-          const flip = augment && uniformInt(rng, 0, 1) === 1;
+          const flip = augment && drawFlip(rng);
           for (let y = 0; y < resolution; y++) {
             for (let xPos = 0; xPos < resolution; xPos++) {
               const sourceX = flip ? resolution - 1 - xPos : xPos;
               for (let c = 0; c < 3; c++) {
-                x[((b * resolution + y) * resolution + xPos) * 3 + c] =
-                  (value(y, sourceX, c) - statistics.mean[c]) / statistics.std[c];
+                x[((b * resolution + y) * resolution + xPos) * 3 + c] = normalized(
+                  value(y, sourceX, c),
+                  c,
+                  statistics,
+                );
               }
             }
           }
@@ -81,8 +84,7 @@ function paddedCrop(
   padding: number,
   rng: ReturnType<typeof xoroshiro128plus>,
 ): Pixel {
-  const shiftY = padding > 0 ? uniformInt(rng, -padding, padding) : 0;
-  const shiftX = padding > 0 ? uniformInt(rng, -padding, padding) : 0;
+  const { dy: shiftY, dx: shiftX } = padding > 0 ? drawShift(rng, padding) : { dy: 0, dx: 0 };
   return (y, x, c) => {
     const sourceY = y + shiftY;
     const sourceX = x + shiftX;

@@ -6,8 +6,8 @@
  * owns (and disposes) the tensors of every batch it takes.
  */
 import * as tf from "@tensorflow/tfjs";
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { drawFlip, drawShift, normalized } from "./augment.js";
 import {
   imageChannels,
   imageSize,
@@ -68,12 +68,8 @@ export function* epochBatches(
     records.forEach((record, i) => {
       labels[i] = set.records[record * recordBytes];
       const crop = options.augment
-        ? {
-            top: uniformInt(rng, 0, 2 * cropPadding),
-            left: uniformInt(rng, 0, 2 * cropPadding),
-            flip: uniformInt(rng, 0, 1) === 1,
-          }
-        : { top: cropPadding, left: cropPadding, flip: false };
+        ? { ...drawShift(rng, cropPadding), flip: drawFlip(rng) }
+        : { dy: 0, dx: 0, flip: false };
       writeImage(set.records, record, table, crop, images, i * pixelsPerChannel * imageChannels);
     });
     yield {
@@ -88,31 +84,31 @@ function normalizationTable({ mean, std }: Normalization): Float32Array {
   const table = new Float32Array(imageChannels * 256);
   for (let channel = 0; channel < imageChannels; channel++) {
     for (let value = 0; value < 256; value++) {
-      table[channel * 256 + value] = (value / 255 - mean[channel]) / std[channel];
+      table[channel * 256 + value] = normalized(value / 255, channel, { mean, std });
     }
   }
   return table;
 }
 
 /**
- * One image into `out` at `offset` (HWC). The crop window starts at (top, left) of the image
- * padded by cropPadding black pixels on every side; the flip mirrors the cropped window.
+ * One image into `out` at `offset` (HWC): the image shifted by (dy, dx) with black where it
+ * leaves the frame (drawShift), the flip mirroring the output.
  */
 function writeImage(
   records: Uint8Array,
   record: number,
   table: Float32Array,
-  crop: { top: number; left: number; flip: boolean },
+  crop: { dy: number; dx: number; flip: boolean },
   out: Float32Array,
   offset: number,
 ): void {
   const planes = record * recordBytes + 1;
   const [black0, black1, black2] = [table[0], table[256], table[512]];
   for (let row = 0; row < imageSize; row++) {
-    const sourceRow = row + crop.top - cropPadding;
+    const sourceRow = row + crop.dy;
     const rowOut = offset + row * imageSize * imageChannels;
     for (let col = 0; col < imageSize; col++) {
-      const sourceCol = (crop.flip ? imageSize - 1 - col : col) + crop.left - cropPadding;
+      const sourceCol = (crop.flip ? imageSize - 1 - col : col) + crop.dx;
       const at = rowOut + col * imageChannels;
       if (sourceRow < 0 || sourceRow >= imageSize || sourceCol < 0 || sourceCol >= imageSize) {
         out[at] = black0;
