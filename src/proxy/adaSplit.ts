@@ -1,3 +1,7 @@
+/**
+ * Which architectures AdaProxy adapts on and which it is judged on. Kept apart from the tfjs
+ * predictor so the CLI can check --ada-samples without loading tfjs.
+ */
 import { seededOrder } from "../data/shuffle.js";
 import { InputError } from "../errors.js";
 
