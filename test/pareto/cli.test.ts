@@ -246,7 +246,10 @@ describe("uboost pareto", () => {
     [["--out", "x", "--out", "y"], /--out: given more than once/],
     [["--hw-models", "blackbox"], /--hw-models blackbox needs --table FILE/],
     [["--workers", "0"], /--workers: must be a positive integer/],
-    [["--preset", "huge"], /--preset: unknown value "huge" \(known: paper, demo, smoke\)/],
+    [
+      ["--preset", "huge"],
+      /--preset: unknown value "huge" \(known: paper, demo, smoke, imagenet100\)/,
+    ],
     [["--data", join(dir, "nowhere")], /nowhere: no such folder/],
     [["--measure-batch", "0"], /--measure-batch: must be a positive integer/],
     [["--data", "test"], /test: no data_batch_\*\.bin files/],

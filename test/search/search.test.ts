@@ -112,7 +112,10 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
     [["--lambda", "-1"], /--lambda: must be a number >= 0/],
     [["--channels", "64:32:8"], /--channels: expected MIN:MAX:STEP with 1 <= MIN <= MAX/],
     [["--seed", "-1"], /--seed: must be an integer >= 0 \(got "-1"\)/],
-    [["--preset", "huge"], /--preset: unknown value "huge" \(known: paper, demo, smoke\)/],
+    [
+      ["--preset", "huge"],
+      /--preset: unknown value "huge" \(known: paper, demo, smoke, imagenet100\)/,
+    ],
     [["--hw-model", "tpu"], /--hw-model: unknown value "tpu"/],
     [
       ["--cost-terms", "cells"],
