@@ -40,12 +40,13 @@ describe("AdaProxy", () => {
 
   beforeAll(useCpuBackend);
 
-  // Over seeds 1–6 the lifts were at least 0.13 (20 samples) and 0.32 (50 samples), the unadapted
-  // predictor within 0.03 of the proxy's own SRCC, and that SRCC below 0.1; the bounds below leave
-  // room on each seed, and three seeds (each its own architectures and its own draws) keep the
-  // test about one seed's luck.
-  for (const seed of [1, 2, 3]) {
-    it(`lifts the SRCC on a weakly monotone target with 20 and more target samples (seed ${seed})`, () => {
+  // Measured over seeds 1–6 (each its own architectures and draws): the lift with 20 target
+  // samples ranged 0.07–0.26 (mean 0.15) and with 50 samples 0.24–0.37 (mean 0.30); the
+  // unadapted predictor stayed within 0.04 of the proxy's own SRCC, itself below 0.11. So each
+  // seed must show a lift, and the mean over three seeds the size of it: one seed's luck
+  // neither passes nor fails the test.
+  it("lifts the SRCC on a weakly monotone target with 20 and more target samples", () => {
+    const lifts = [1, 2, 3].map((seed) => {
       const sampled = sampleArchitectures(sample, 500, seed);
       const [proxyMs, targetMs] = evaluateLatenciesInline(
         sample,
@@ -54,19 +55,24 @@ describe("AdaProxy", () => {
         "systolic",
       );
       const options = { sampleCounts: [5, 20, 50], seed };
-      expect(Math.abs(spearman(proxyMs, targetMs))).toBeLessThan(0.2);
+      const srcc = spearman(proxyMs, targetMs);
+      expect(Math.abs(srcc)).toBeLessThan(0.2);
       const features = architectureFeatures(sample, sampled);
       const predictor = pretrainPredictor(features, proxyMs, options);
       const curve = adaptationCurve(predictor, targetMs, options);
       disposePredictor(predictor);
       const [, twenty, fifty] = curve;
       // the proxy predictor ranks the target about as badly as the proxy itself
-      expect(Math.abs(curve[0].before - spearman(proxyMs, targetMs))).toBeLessThan(0.1);
-      expect(twenty.after).toBeGreaterThan(twenty.before + 0.08);
-      expect(fifty.after).toBeGreaterThan(fifty.before + 0.25);
-      expect(fifty.after).toBeGreaterThan(twenty.after);
-    }, 120_000);
-  }
+      expect(Math.abs(curve[0].before - srcc), `seed ${seed}`).toBeLessThan(0.1);
+      expect(twenty.after - twenty.before, `seed ${seed}`).toBeGreaterThan(0.03);
+      expect(fifty.after - fifty.before, `seed ${seed}`).toBeGreaterThan(0.15);
+      expect(fifty.after, `seed ${seed}`).toBeGreaterThan(twenty.after);
+      return { twenty: twenty.after - twenty.before, fifty: fifty.after - fifty.before };
+    });
+    const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+    expect(mean(lifts.map((lift) => lift.twenty))).toBeGreaterThan(0.1);
+    expect(mean(lifts.map((lift) => lift.fifty))).toBeGreaterThan(0.25);
+  }, 240_000);
 
   it("is deterministic for a seed and leaves the proxy predictor as it was", () => {
     const small = { sampleCounts: [10], seed: 4, pretrainSteps: 40, fineTuneSteps: 10 };
