@@ -1,9 +1,10 @@
 /**
- * Numbers from flags, one rule and one message for each kind: integers are plain digits (no
- * sign, decimal point or exponent); other numbers are anything Number() reads, but not blank.
- * Errors read `--flag: must be <kind> (got "<text>")`.
+ * Numbers from flags, one rule and one message for each kind: integers as layer files read them
+ * (integerText.ts: digits, or exponent form with a whole value); other numbers are anything
+ * Number() reads, but not blank. Errors read `--flag: must be <kind> (got "<text>")`.
  */
 import { InputError } from "../../errors.js";
+import { integerOfText } from "../../integerText.js";
 
 function refuse(flag: string, kind: string, value: unknown): never {
   throw new InputError(`${flag}: must be ${kind} (got ${JSON.stringify(value)})`);
@@ -11,7 +12,7 @@ function refuse(flag: string, kind: string, value: unknown): never {
 
 function integerOf(value: unknown): number {
   if (typeof value === "number") return value;
-  return /^\s*\d+\s*$/.test(String(value)) ? Number(value) : Number.NaN;
+  return integerOfText(String(value));
 }
 
 function numberOf(value: unknown): number {
