@@ -12,7 +12,7 @@ import { type ParetoProgress, type ParetoResult, resultsFile, runPareto } from "
 import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
-import { searchModelNames } from "../search/costSurface.js";
+import { needsBlackboxTable, searchModelNames } from "../search/costSurface.js";
 import { costTermNames, type PresetName, presetNames, studyLambdas } from "../search/settings.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
 import { dataFolderHelp } from "./flags/data.js";
@@ -205,7 +205,7 @@ async function studySpec(
     all: args["beta-all"],
   };
   const tasks = paretoTasks(grid, betaRule, settingsOf);
-  if (grid.models.includes("blackbox") && args.table === undefined) {
+  if (grid.models.some(needsBlackboxTable) && args.table === undefined) {
     throw new InputError("--hw-models blackbox needs --table FILE (uboost blackbox build)");
   }
   if (args.table !== undefined) readBlackboxTable(args.table);

@@ -4,6 +4,7 @@ import { checkOutputFolder } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { modelContext } from "../hw/models/index.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
+import { needsBlackboxTable } from "../search/costSurface.js";
 import { describeCell } from "../search/describe.js";
 import { runSearch, type SearchOutcome } from "../search/run.js";
 import { trainingDataOptions } from "../search/settings.js";
@@ -18,9 +19,9 @@ export async function runSearchCommand(
   const settings = searchSettings(args);
   checkOutputFolder(args.out, "--out");
   const space = args.space ? readSearchSpace(args.space) : uboostSpace;
-  if (settings.hwModel === "blackbox" && args.table === undefined) {
+  if (needsBlackboxTable(settings.hwModel) && args.table === undefined) {
     throw new InputError(
-      "--hw-model blackbox needs --table FILE (build one with uboost blackbox build)",
+      `--hw-model ${settings.hwModel} needs --table FILE (uboost blackbox build, or blackbox import)`,
     );
   }
   const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);

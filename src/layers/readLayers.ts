@@ -37,7 +37,7 @@ function parseJsonRecords(text: string, file: string): Record<string, unknown>[]
   });
 }
 
-function parseCsvRecords(text: string, file: string): Record<string, unknown>[] {
+export function parseCsvRecords(text: string, file: string): Record<string, unknown>[] {
   try {
     return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, comment: "#" });
   } catch (error) {

@@ -1,7 +1,9 @@
 import type { FoldTiming } from "../engine/engine.js";
 import { costNetwork } from "../engine/network.js";
+import { macsOf } from "../engine/reference.js";
 import { InputError } from "../errors.js";
 import type { CostModel, ModelContext } from "../hw/costModel.js";
+import { csimSmoothLayer } from "../hw/models/csimSmooth.js";
 import { costModelByName } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
@@ -18,20 +20,79 @@ export interface CostPoint {
 
 export type CostSurface = (layers: readonly Layer[]) => CostPoint[];
 
-/** The models the search can differentiate through (`--hw-model`). */
-export const searchModelNames = ["systolic", "pipelined", "flops", "roofline", "blackbox"] as const;
+/**
+ * The models the search can differentiate through (`--hw-model`). blackbox is the paper's
+ * nearest-neighbour look-up, flat between measured channel counts, so the channel search gets no
+ * gradient from it (as in the authors' code); blackbox-secant slopes it by secants over the
+ * table's 16-channel grid.
+ */
+export const searchModelNames = [
+  "systolic",
+  "pipelined",
+  "csim",
+  "flops",
+  "roofline",
+  "blackbox",
+  "blackbox-secant",
+] as const;
 export type SearchModelName = (typeof searchModelNames)[number];
+
+/** The search models that read a blackbox table (--table). */
+export const needsBlackboxTable = (name: string) =>
+  name === "blackbox" || name === "blackbox-secant";
+
+/** Channel spacing of the blackbox table's grid, the secant's half-width. */
+const blackboxGridStep = 16;
 
 export function costSurface(name: string, hardware: SimConfig, context: ModelContext): CostSurface {
   if (name === "systolic" || name === "pipelined")
     return engineSurface(name === "systolic" ? "uboost" : "pipelined", hardware, context);
+  if (name === "csim") return csimSurface(hardware, context);
   if (!(searchModelNames as readonly string[]).includes(name)) {
     throw new InputError(
       `--hw-model: unknown cost model "${name}" (known: ${searchModelNames.join(", ")})`,
     );
   }
-  const step = name === "blackbox" ? 16 : 1;
-  return finiteDifferenceSurface(costModelByName(name, "--hw-model"), step, hardware, context);
+  if (name === "blackbox") return flatSurface(costModelByName(name), hardware, context);
+  const model = costModelByName(name === "blackbox-secant" ? "blackbox" : name, "--hw-model");
+  const step = name === "blackbox-secant" ? blackboxGridStep : 1;
+  return finiteDifferenceSurface(model, step, hardware, context);
+}
+
+/**
+ * The csim model's smooth relaxation: cycles and their channel slopes in closed form. MACs are
+ * linear in c (f held) and in f (c held), so one-channel differences are their exact slopes.
+ */
+function csimSurface(hardware: SimConfig, context: ModelContext): CostSurface {
+  return (layers) =>
+    layers.map((layer) => {
+      const smooth = csimSmoothLayer(layer, hardware, context.engine());
+      const macs = macsOf(layer);
+      return {
+        cycles: smooth.cycles,
+        macs,
+        dCyclesDc: smooth.dCyclesDc,
+        dCyclesDf: smooth.dCyclesDf,
+        dMacsDc: macsOf({ ...layer, c: layer.c + 1 }) - macs,
+        dMacsDf: macsOf({ ...layer, f: layer.f + 1 }) - macs,
+      };
+    });
+}
+
+/**
+ * A model read as is, with no slope in the channels: between grid points the look-up table's
+ * cycles are flat, and so is its utilization in the authors' code (they look it up too).
+ */
+function flatSurface(model: CostModel, hardware: SimConfig, context: ModelContext): CostSurface {
+  return (layers) =>
+    model.estimate(layers, hardware, context).map((point) => ({
+      cycles: point.cycles,
+      macs: point.macs,
+      dCyclesDc: 0,
+      dCyclesDf: 0,
+      dMacsDc: 0,
+      dMacsDf: 0,
+    }));
 }
 
 /**
@@ -60,7 +121,8 @@ function engineSurface(
 
 /**
  * The baselines have no analytic channel gradient: central differences over one channel (a
- * secant over the look-up table's 16-channel grid for blackbox, which is flat in between).
+ * secant over the look-up table's 16-channel grid for blackbox-secant). Channels stop at 1, so
+ * near the bottom the span is measured, not assumed to be 2·step.
  */
 function finiteDifferenceSurface(
   model: CostModel,
@@ -81,13 +143,18 @@ function finiteDifferenceSurface(
       );
     const base = at(0, 0);
     const [cUp, cDown, fUp, fDown] = [at(step, 0), at(-step, 0), at(0, step), at(0, -step)];
-    return base.map((point, i) => ({
-      cycles: point.cycles,
-      macs: point.macs,
-      dCyclesDc: (cUp[i].cycles - cDown[i].cycles) / (2 * step),
-      dCyclesDf: (fUp[i].cycles - fDown[i].cycles) / (2 * step),
-      dMacsDc: (cUp[i].macs - cDown[i].macs) / (2 * step),
-      dMacsDf: (fUp[i].macs - fDown[i].macs) / (2 * step),
-    }));
+    const span = (channels: number) => Math.max(1, channels + step) - Math.max(1, channels - step);
+    return base.map((point, i) => {
+      const cSpan = span(layers[i].c);
+      const fSpan = span(layers[i].f);
+      return {
+        cycles: point.cycles,
+        macs: point.macs,
+        dCyclesDc: (cUp[i].cycles - cDown[i].cycles) / cSpan,
+        dCyclesDf: (fUp[i].cycles - fDown[i].cycles) / fSpan,
+        dMacsDc: (cUp[i].macs - cDown[i].macs) / cSpan,
+        dMacsDf: (fUp[i].macs - fDown[i].macs) / fSpan,
+      };
+    });
   };
 }

@@ -20,7 +20,7 @@ const outChannels = [20.4, 27.6, 13.2, 10];
 const a = [0.7, -1.3, 2.1, 0.4];
 const b = [-0.5, 1.1, 0.9, -2.2];
 
-for (const model of ["systolic", "pipelined", "flops", "roofline"]) {
+for (const model of ["systolic", "pipelined", "csim", "flops", "roofline"]) {
   describe(`cost bridge (${model})`, () => {
     const bridge = costBridge(costSurface(model, hardware, modelContext()), layers, hardware);
     const scalar = (c: tf.Tensor1D, f: tf.Tensor1D) => {

@@ -4,6 +4,8 @@ import { InputError } from "../../errors.js";
 import type { BlackboxTable } from "../blackbox/table.js";
 import type { CostModel, ModelContext } from "../costModel.js";
 import { blackboxModel } from "./blackbox.js";
+import { csimModel } from "./csim.js";
+import { csimSmoothModel } from "./csimSmooth.js";
 import {
   pipelinedModel,
   pipelinedSmoothModel,
@@ -24,6 +26,8 @@ export const costModels = {
   roofline: rooflineModel,
   sim: simModel,
   blackbox: blackboxModel,
+  csim: csimModel,
+  "csim-smooth": csimSmoothModel,
 } satisfies Record<string, CostModel>;
 
 export type CostModelName = keyof typeof costModels;
