@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { costModelNames } from "../hw/models/index.js";
 import { backendNames } from "../train/backendNames.js";
+import { benchFidelityCommand } from "./benchFidelity.js";
 import { listOf } from "./flags/lists.js";
 import { positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 import { renderTable } from "./format.js";
@@ -223,6 +224,7 @@ export const benchCommand = {
       .command(benchEngineCommand)
       .command(benchSweepCommand)
       .command(benchTrainCommand)
+      .command(benchFidelityCommand)
       .demandCommand(1),
   handler: () => {},
 };

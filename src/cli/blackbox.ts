@@ -1,9 +1,12 @@
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { checkOutputFile } from "../files/outputPath.js";
+import { tableFromAuthorsJson } from "../hw/blackbox/authorsTable.js";
 import { buildBlackboxTable } from "../hw/blackbox/build.js";
 import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
 import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
+import { readJsonFile } from "../layers/readLayers.js";
+import { parseArrayShape } from "./flags/arrayShape.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
 import { nonEmptyList } from "./flags/lists.js";
 import { positiveInteger } from "./flags/numbers.js";
@@ -63,9 +66,56 @@ const blackboxBuildCommand = {
   },
 };
 
+interface BlackboxImportArgs {
+  file: string;
+  array: string;
+  out?: string;
+}
+
+const blackboxImportCommand = {
+  command: "import <file>",
+  describe: "Read the U-Boost authors' look-up table (their lookup.json, measured with csim)",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("file", {
+        type: "string",
+        demandOption: true,
+        describe: "the authors' lookup.json",
+      })
+      .option("array", {
+        type: "string",
+        default: "128x128",
+        describe: "the array it was measured on (their file does not say)",
+      })
+      .option("out", {
+        type: "string",
+        describe: "table file (default: blackbox-csim-ROWSxCOLS.json)",
+      })
+      .example("$0 blackbox import lookup.json", "the paper's own table, for --hw-model blackbox"),
+  handler: (args: BlackboxImportArgs) => {
+    const { rows, cols } = parseArrayShape(args.array);
+    const parsed = readJsonFile(
+      args.file,
+      (detail) => `not a look-up table (malformed JSON: ${detail})`,
+    );
+    const table = tableFromAuthorsJson(parsed, args.file, [rows, cols]);
+    const out = args.out ?? `blackbox-csim-${rows}x${cols}.json`;
+    checkOutputFile(out, "--out");
+    writeBlackboxTable(out, table);
+    const measured = table.sections.reduce((sum, section) => sum + section.cycles.length, 0);
+    const kinds = table.sections.map(
+      (section) => `${section.type} ${section.kernel}x${section.kernel}`,
+    );
+    process.stderr.write(
+      `${count(measured)} table entries (${kinds.join(", ")}) from ${args.file} → ${out}\n`,
+    );
+  },
+};
+
 export const blackboxCommand = {
   command: "blackbox",
   describe: "The paper's look-up-table baseline (--model blackbox --table FILE)",
-  builder: (yargs: Argv) => yargs.command(blackboxBuildCommand).demandCommand(1),
+  builder: (yargs: Argv) =>
+    yargs.command(blackboxBuildCommand).command(blackboxImportCommand).demandCommand(1),
   handler: () => {},
 };

@@ -18,11 +18,18 @@ export interface BlackboxSection {
   outSizes: number[];
   /** simulator cycles, index ((out · batches + batch) · channels + c) · channels + f; a dwconv has no f axis (f = c) */
   cycles: number[];
+  /** this section's c and f grid where it differs from the table's (the authors' fc runs to 512) */
+  channels?: number[];
 }
 
 /** The table as its JSON file holds it. */
 export interface BlackboxTable {
   format: typeof tableFormat;
+  /**
+   * who measured it: absent for uboost's simulator (blackbox build); "csim" for the U-Boost
+   * authors' simulator (blackbox import), whose memory system is its own, not --sram/--bw
+   */
+  simulator?: "csim";
   array: [rows: number, cols: number];
   /** the memory system it was measured with; null stands for unlimited (JSON has no Infinity) */
   sramBytes: number | null;
@@ -40,11 +47,17 @@ export const tableFormat = "uboost-blackbox/1";
 
 export const hasFilterAxis = (type: BlackboxLayerType) => type !== "dwconv";
 
+/** The c and f grid a section is measured on. */
+export const sectionChannels = (
+  table: Pick<BlackboxTable, "channels">,
+  section: Pick<BlackboxSection, "channels">,
+) => section.channels ?? table.channels;
+
 export function sectionSize(
   table: Pick<BlackboxTable, "channels" | "batches">,
   section: Omit<BlackboxSection, "cycles">,
 ): number {
-  const channels = table.channels.length;
+  const channels = sectionChannels(table, section).length;
   return (
     section.outSizes.length *
     table.batches.length *
@@ -99,11 +112,12 @@ function sectionFor(table: BlackboxTable, layer: Layer): BlackboxSection {
  */
 export function lookupCycles(table: BlackboxTable, layer: Layer): number {
   const section = sectionFor(table, layer);
-  const channels = table.channels.length;
+  const grid = sectionChannels(table, section);
+  const channels = grid.length;
   const out = nearestIndex(section.outSizes, Math.sqrt(layer.h * layer.w));
   const batch = nearestIndex(table.batches, layer.batch);
-  const c = nearestIndex(table.channels, layer.c);
-  const f = hasFilterAxis(section.type) ? nearestIndex(table.channels, layer.f) : 0;
+  const c = nearestIndex(grid, layer.c);
+  const f = hasFilterAxis(section.type) ? nearestIndex(grid, layer.f) : 0;
   const filters = hasFilterAxis(section.type) ? channels : 1;
   const index = ((out * table.batches.length + batch) * channels + c) * filters + f;
   return section.cycles[index] * (layer.batch / table.batches[batch]);
@@ -111,7 +125,11 @@ export function lookupCycles(table: BlackboxTable, layer: Layer): number {
 
 const unlimited = (value: number) => (Number.isFinite(value) ? value : null);
 
-/** Throws an InputError unless the table was measured on this hardware (the clock only scales time). */
+/**
+ * Throws an InputError unless the table was measured on this hardware (the clock only scales
+ * time). A csim table's memory is csim's, which --sram and --bw do not describe: only its array
+ * shape must match.
+ */
 export function checkTableHardware(table: BlackboxTable, hardware: SimConfig): void {
   const [rows, cols] = table.array;
   if (rows !== hardware.arrayRows || cols !== hardware.arrayCols) {
@@ -119,6 +137,7 @@ export function checkTableHardware(table: BlackboxTable, hardware: SimConfig): v
       `--table: measured on a ${rows}x${cols} array, not ${hardware.arrayRows}x${hardware.arrayCols} (build one with uboost blackbox build --array ${hardware.arrayRows}x${hardware.arrayCols})`,
     );
   }
+  if (table.simulator === "csim") return;
   const memory = [
     ["SRAM bytes", table.sramBytes, unlimited(hardware.sramBytes)],
     ["bandwidth B/s", table.bandwidthBytesPerSec, unlimited(hardware.bandwidthBytesPerSec)],

@@ -28,6 +28,8 @@ function tableProblem(value: unknown): string | undefined {
   const table = value as Partial<BlackboxTable>;
   if (table.format !== tableFormat)
     return `format is ${JSON.stringify(table.format)}, expected "${tableFormat}"`;
+  if (table.simulator !== undefined && table.simulator !== "csim")
+    return `simulator is ${JSON.stringify(table.simulator)}, expected "csim" or none`;
   if (!isPositiveIntegers(table.array) || table.array?.length !== 2)
     return "array must be [rows, cols]";
   for (const field of ["sramBytes", "bandwidthBytesPerSec", "bytesPerOperand"] as const) {
@@ -61,6 +63,11 @@ function sectionProblem(table: BlackboxTable, section: BlackboxSection): string 
     return "kernel must be a positive integer";
   if (!isPositiveIntegers(section.outSizes) || !isIncreasing(section.outSizes))
     return "outSizes must be increasing positive integers";
+  if (
+    section.channels !== undefined &&
+    !(isPositiveIntegers(section.channels) && isIncreasing(section.channels))
+  )
+    return "channels must be increasing positive integers";
   const size = sectionSize(table, section);
   if (!Array.isArray(section.cycles) || section.cycles.length !== size)
     return `expected ${size} cycle counts`;
