@@ -4,7 +4,13 @@ import { InputError } from "../errors.js";
 import { checkOutputFolder } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
-import { type MeasureSettings, measureText, paperMeasure } from "../pareto/measure.js";
+import {
+  type MeasureSettings,
+  type MeasureSimulator,
+  measureSimulators,
+  measureText,
+  paperMeasure,
+} from "../pareto/measure.js";
 import { writeStudyOutputs } from "../pareto/outputs.js";
 import { readResultsFile } from "../pareto/readResults.js";
 import type { TaskRecord } from "../pareto/results.js";
@@ -34,6 +40,7 @@ interface ParetoArgs {
   beta?: string;
   "beta-all": boolean;
   "measure-batch"?: string;
+  measure: MeasureSimulator;
   channels?: string;
   "micro-layout"?: string;
   "channel-layout"?: string;
@@ -90,6 +97,12 @@ export const paretoCommand = {
         describe:
           "give every cost model the utilization term β (default: the others search with β = 0)",
       })
+      .option("measure", {
+        type: "string",
+        choices: measureSimulators,
+        default: paperMeasure.simulator,
+        describe: "what times the final networks: our simulator, or csim (the authors', Table 4's)",
+      })
       .option("measure-batch", {
         type: "string",
         describe: `batch the final networks are simulated at (default: ${paperMeasure.batch})`,
@@ -132,7 +145,7 @@ export const paretoCommand = {
     if (args.summarize !== undefined) return summarizeResults(args.summarize, args.json);
     const out = required(args.out, "--out");
     checkOutputFolder(out, "--out");
-    const measure = { batch: measureBatchOf(args) };
+    const measure = { batch: measureBatchOf(args), simulator: args.measure };
     const grid = gridOf(args);
     const spec = await studySpec(args, grid, measure, required(args.data, "--data"), out);
     const result = await runWithProgress(spec, args);

@@ -188,6 +188,16 @@ describe("uboost pareto", () => {
     }
   });
 
+  it("--measure csim re-measures the finished networks as the authors' simulator times them", () => {
+    const bySim = JSON.parse(runCli([...study(out), "--resume"]).stdout);
+    const byCsim = JSON.parse(runCli([...study(out), "--resume", "--measure", "csim"]).stdout);
+    expect(byCsim.tasks.ran).toBe(0);
+    for (const [i, row] of byCsim.table.entries()) {
+      expect(row.runtimeMs.mean).not.toBe(bySim.table[i].runtimeMs.mean);
+      expect(row.accuracy).toEqual(bySim.table[i].accuracy);
+    }
+  });
+
   it("--resume with other search settings or another β rule is refused", () => {
     for (const flag of [["--beta", "3"], ["--beta-all"]]) {
       const { status, stderr } = runCli([...study(out), "--resume", ...flag]);
@@ -232,7 +242,7 @@ describe("uboost pareto", () => {
   const bad: [string[], RegExp][] = [
     [
       ["--hw-models", "systolic,tpu"],
-      /--hw-models: unknown value "tpu" \(known: systolic, pipelined, flops, roofline, blackbox\)/,
+      /--hw-models: unknown value "tpu" \(known: systolic, pipelined, csim, flops, roofline, blackbox, blackbox-secant\)/,
     ],
     [["--hw-models", "systolic,"], /--hw-models: empty item in "systolic,"/],
     [["--lambdas", "0.5,-1"], /--lambdas: must be a number >= 0 \(got "-1"\)/],
@@ -254,6 +264,7 @@ describe("uboost pareto", () => {
     [["--measure-batch", "0"], /--measure-batch: must be a positive integer/],
     [["--data", "test"], /test: no data_batch_\*\.bin files/],
     [["--data", emptyClassFolder()], /cat: no PNG or JPEG images for class "cat"/],
+    [["--measure", "scalesim"], /--measure: unknown value "scalesim" \(known: sim, csim\)/],
   ];
   const badSummaries: [string, RegExp][] = [
     [join(dir, "missing.csv"), /missing\.csv: cannot read \(no such file\)/],
