@@ -60,7 +60,8 @@ const head = [
 
 function markdownTable(rows: FidelityRow[]): string {
   const lines = [
-    `| ${head.join(" | ")} |`,
+    // a bare | inside a cell would end it: |err| is written \|err\|
+    `| ${head.map((title) => title.replaceAll("|", "\\|")).join(" | ")} |`,
     `|${head.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`,
   ];
   for (const row of rows) lines.push(`| ${cells(row).join(" | ")} |`);
