@@ -1,11 +1,11 @@
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { checkOutputFile } from "../files/outputPath.js";
+import { readJsonFile } from "../files/readFile.js";
 import { tableFromAuthorsJson } from "../hw/blackbox/authorsTable.js";
 import { buildBlackboxTable } from "../hw/blackbox/build.js";
 import { measurementCount, measurementGrid } from "../hw/blackbox/grid.js";
 import { writeBlackboxTable } from "../hw/blackbox/tableFile.js";
-import { readJsonFile } from "../layers/readLayers.js";
 import { parseArrayShape } from "./flags/arrayShape.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
 import { nonEmptyList } from "./flags/lists.js";

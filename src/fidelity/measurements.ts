@@ -5,8 +5,9 @@
  */
 import { basename } from "node:path";
 import { fieldError } from "../errors.js";
+import { readText } from "../files/readFile.js";
 import type { Layer } from "../layers/layer.js";
-import { parseCsvRecords, readText } from "../layers/readLayers.js";
+import { parseCsvRecords } from "../layers/readLayers.js";
 import { requireNonEmpty, validateLayer } from "../layers/validate.js";
 
 export interface MeasuredLayer {

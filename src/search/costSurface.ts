@@ -1,12 +1,12 @@
 import type { FoldTiming } from "../engine/engine.js";
 import { costNetwork } from "../engine/network.js";
-import { macsOf } from "../engine/reference.js";
 import { InputError } from "../errors.js";
 import type { CostModel, ModelContext } from "../hw/costModel.js";
 import { csimSmoothLayer } from "../hw/models/csimSmooth.js";
 import { costModelByName } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
+import { macsOf } from "../layers/macs.js";
 
 /** A layer's cost and its slopes in its (possibly fractional) input and output channels. */
 export interface CostPoint {

@@ -30,8 +30,9 @@
  * cycle) and moves one byte per weight; the measurements fix only that ratio. No given layer
  * comes near csim's 5 MiB SRAM banks or its prefetch limit, so neither appears (--sram is unused).
  */
-import { macsOf } from "../../engine/reference.js";
+
 import type { Layer } from "../../layers/layer.js";
+import { macsOf } from "../../layers/macs.js";
 import type { CostModel } from "../costModel.js";
 import type { SimConfig } from "../simulator/config.js";
 import { type Gemm, gemmsOf } from "../simulator/gemm.js";

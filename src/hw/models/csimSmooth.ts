@@ -15,9 +15,9 @@
  * formula is written once.
  */
 import type { CostEngine } from "../../engine/engine.js";
-import { macsOf } from "../../engine/reference.js";
 import { paperSmoothCeil, type SmoothCeilParams } from "../../engine/smoothCeilParams.js";
 import type { Layer } from "../../layers/layer.js";
+import { macsOf } from "../../layers/macs.js";
 import type { CostModel } from "../costModel.js";
 import type { SimConfig } from "../simulator/config.js";
 import { type Gemm, gemmsOf } from "../simulator/gemm.js";
