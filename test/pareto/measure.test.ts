@@ -18,13 +18,19 @@ const ops = [
   "dws3x3",
   "conv5x5",
 ];
-const shape = { stacks: [1, 1], resolution: 16, inChannels: 3, classes: 10 };
+const shape = {
+  layout: [true, true],
+  resolution: 16,
+  inChannels: 3,
+  stemChannels: 16,
+  classes: 10,
+};
 
 function arch(): ArchFile {
   const plan = planNetwork(uboostSpace, shape, ops);
   const channels = convLayers(plan).map((layer, i) => ({ slot: layer.slot, channels: 16 + 8 * i }));
   return {
-    format: "uboost-arch/1",
+    format: "uboost-arch/2",
     space: uboostSpace,
     shape,
     edges: uboostSpace.edges.map(([from, to], i) => ({ from, to, op: ops[i], probabilities: {} })),
