@@ -15,7 +15,7 @@
  * formula is written once.
  */
 import type { CostEngine } from "../../engine/engine.js";
-import { paperSmoothCeil, type SmoothCeilParams } from "../../engine/smoothCeilParams.js";
+import { type SmoothCeilParams, uncappedSmoothCeil } from "../../engine/smoothCeilParams.js";
 import type { Layer } from "../../layers/layer.js";
 import { macsOf } from "../../layers/macs.js";
 import type { CostModel } from "../costModel.js";
@@ -64,7 +64,7 @@ type SmoothCeil = (x: number) => { value: number; slope: number };
  * paper's B = 20 puts each step's midpoint 0.125 tiles past the integer (S(1.125) = 1.5 where
  * ⌈1.125⌉ = 2); B = 160 puts it at 0.016 tiles, 2 channels, so S matches ⌈x⌉ on the grid.
  */
-export const csimSmoothCeil: SmoothCeilParams = { ...paperSmoothCeil, sharpness: 160 };
+export const csimSmoothCeil: SmoothCeilParams = { ...uncappedSmoothCeil, sharpness: 160 };
 
 /** ⌈x⌉ relaxed where x moves with the channels; a fixed dimension keeps its exact ceiling. */
 function ceilOf(x: Dual, S: SmoothCeil): Dual {
