@@ -11,8 +11,8 @@ import { writeFileAtomic } from "../files/atomicWrite.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
 import { predictedVsMeasuredSpec } from "../plot/fidelityPlot.js";
 import { renderSvg } from "../plot/render.js";
+import { nonEmptyList } from "./flags/lists.js";
 import { renderTable } from "./format.js";
-import { listOf } from "./lists.js";
 
 interface BenchFidelityArgs {
   csv: string;
@@ -24,10 +24,10 @@ interface BenchFidelityArgs {
 }
 
 function modelList(spec: string, flag: string): string[] {
-  const models = listOf(spec);
-  if (models.length === 0) throw new InputError(`${flag}: give at least one cost model`);
-  for (const model of models) costModelByName(model, flag);
-  return models;
+  return nonEmptyList(spec, flag, "cost model", (model) => {
+    costModelByName(model, flag);
+    return model;
+  });
 }
 
 const fixed = (value: number, digits: number) =>
