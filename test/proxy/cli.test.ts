@@ -174,7 +174,10 @@ describe("uboost proxy, bad input", () => {
       /--samples 1,000,000,000: needs about [\d,.]+ GiB of memory \(this machine has [\d,.]+ GiB\); at most [\d,]+ samples fit/,
     ],
     [["--model", "magic"], /--model: unknown value "magic"/],
-    [["--model", "blackbox"], /--model: unknown value "blackbox" \(known: .*sim\)/],
+    [
+      ["--model", "blackbox"],
+      /--model: unknown value "blackbox" \(known: .*sim, csim, csim-smooth\)/,
+    ],
     [["--proxy", "64x64", "--devices", "32x32,128x128"], /--proxy: "64x64" is not a device/],
     [
       ["--constraints", "0.000001", "--samples", "20"],
