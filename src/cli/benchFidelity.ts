@@ -1,5 +1,4 @@
 import type { Argv } from "yargs";
-import { InputError } from "../errors.js";
 import { readMeasuredLayers } from "../fidelity/measurements.js";
 import {
   csimAccelerator,

@@ -1,5 +1,5 @@
 import { engineKindOf, type Layer } from "../layers/layer.js";
-import type { CostEngine, EngineOptions } from "./engine.js";
+import type { CostEngine, EngineBatch, EngineOptions } from "./engine.js";
 import type { LayerCostResult } from "./reference.js";
 
 export interface ArrayShape {
@@ -53,16 +53,7 @@ export function costNetwork(
 ): NetworkCost {
   const batch = engine.reserve(layers.length);
   layers.forEach((layer, row) => {
-    batch.kind[row] = engineKindOf[layer.type];
-    batch.k1[row] = layer.k1;
-    batch.k2[row] = layer.k2;
-    batch.c[row] = layer.c;
-    batch.f[row] = layer.f;
-    batch.h[row] = layer.h;
-    batch.w[row] = layer.w;
-    batch.batch[row] = layer.batch;
-    batch.arrayRows[row] = array.rows;
-    batch.arrayCols[row] = array.cols;
+    writeLayerRow(batch, row, layer, array.rows, array.cols);
   });
   engine.evaluate(layers.length, options);
   const results = layers.map((_, row) => ({
@@ -77,4 +68,24 @@ export function costNetwork(
     dUtilDf: batch.dUtilDf[row],
   }));
   return { layers: results, total: networkTotal(results, array, clockHz) };
+}
+
+/** One layer on one array into row `row` of the engine's struct-of-arrays batch. */
+export function writeLayerRow(
+  batch: EngineBatch,
+  row: number,
+  layer: Layer,
+  arrayRows: number,
+  arrayCols: number,
+): void {
+  batch.kind[row] = engineKindOf[layer.type];
+  batch.k1[row] = layer.k1;
+  batch.k2[row] = layer.k2;
+  batch.c[row] = layer.c;
+  batch.f[row] = layer.f;
+  batch.h[row] = layer.h;
+  batch.w[row] = layer.w;
+  batch.batch[row] = layer.batch;
+  batch.arrayRows[row] = arrayRows;
+  batch.arrayCols[row] = arrayCols;
 }

@@ -5,10 +5,10 @@
  * models (the simulator, roofline, ...) cost row by row through CostModel.estimate.
  */
 import type { CostEngine, EngineBatch } from "../engine/engine.js";
-import { networkTotal } from "../engine/network.js";
+import { networkTotal, writeLayerRow } from "../engine/network.js";
 import type { CostModel, EngineEstimate, ModelContext } from "../hw/costModel.js";
 import type { SimConfig } from "../hw/simulator/config.js";
-import { engineKindOf, type Layer } from "../layers/layer.js";
+import type { Layer } from "../layers/layer.js";
 import { emptyRowColumns, type RowColumns, sweepAxes } from "./columns.js";
 import { type FamilyEngineMap, familyEngineMap, type LayerFamily } from "./family.js";
 import { type GridPoint, gridPoint, networkCount, type SweepSpec, sweepRowLayers } from "./grid.js";
@@ -203,16 +203,7 @@ function fillEngine(
     }
     for (let i = from; i < to; i++) {
       for (const layer of layersOf(coster, columns, i)) {
-        batch.kind[row] = engineKindOf[layer.type];
-        batch.k1[row] = layer.k1;
-        batch.k2[row] = layer.k2;
-        batch.c[row] = layer.c;
-        batch.f[row] = layer.f;
-        batch.h[row] = layer.h;
-        batch.w[row] = layer.w;
-        batch.batch[row] = layer.batch;
-        batch.arrayRows[row] = arrayRows[columns.array[i]];
-        batch.arrayCols[row] = arrayCols[columns.array[i]];
+        writeLayerRow(batch, row, layer, arrayRows[columns.array[i]], arrayCols[columns.array[i]]);
         row++;
       }
     }
