@@ -8,6 +8,7 @@ import { benchCommand } from "./bench.js";
 import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
 import { dataCommand } from "./data.js";
+import { joinDashValues, refuseSwitchValues } from "./flags/dashValues.js";
 import { parseFailure, refuseRepeatedFlags } from "./flags/parseErrors.js";
 import { paretoCommand } from "./pareto.js";
 import { proxyCommand } from "./proxy.js";
@@ -19,8 +20,10 @@ import { trainCommand } from "./train.js";
 
 const { version } = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8"));
 
+const tokens = joinDashValues(hideBin(process.argv));
+
 try {
-  await yargs(hideBin(process.argv))
+  await yargs(tokens)
     .scriptName("uboost")
     .usage("$0 <command> [options]\n\nUtilization-aware, hardware-aware NAS for systolic arrays.")
     .command(costCommand)
@@ -35,6 +38,7 @@ try {
     .command(paretoCommand)
     .demandCommand(1, "give a command (see --help)")
     .middleware(refuseRepeatedFlags as (argv: Arguments) => void, true)
+    .middleware(refuseSwitchValues(tokens) as (argv: Arguments) => void, true)
     .detectLocale(false)
     .strict()
     .help()

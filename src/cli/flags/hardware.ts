@@ -43,12 +43,14 @@ const sizeUnits: Record<string, number> = { "": 1, B: 1, KB: 2 ** 10, MB: 2 ** 2
 /** "15MB" → 15·2^20 bytes (binary units, as SRAM is sized); "unlimited" → Infinity. */
 export function parseBytes(spec: string, flag: string): number {
   if (spec.trim().toLowerCase() === "unlimited") return Number.POSITIVE_INFINITY;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*$/i.exec(spec);
+  const match = /^\s*([+-]?\d+(?:\.\d+)?)\s*([KMG]?B?)\s*$/i.exec(spec);
   if (!match)
     throw new InputError(
       `${flag}: expected a size such as 15MB, 512KB or unlimited (got "${spec}")`,
     );
-  return positiveNumber(match[1], flag) * sizeUnits[match[2].toUpperCase()];
+  if (Number(match[1]) <= 0)
+    throw new InputError(`${flag}: must be a positive size (got "${spec}")`);
+  return Number(match[1]) * sizeUnits[match[2].toUpperCase()];
 }
 
 /** GB/s (decimal, as bandwidth is quoted) → bytes/s; "unlimited" → Infinity. */
