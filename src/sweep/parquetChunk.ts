@@ -1,188 +1,327 @@
 /**
- * A chunk of sweep rows as one Parquet row group, encoded in the worker that costed it: the
- * columns become an Arrow record batch (typed arrays handed over as they are), parquet-wasm
- * (arrow-rs) encodes it, and the row group's bytes and metadata go back to the main thread,
- * which only appends them (parquetFile.ts). Integers are int64, floats double, and the string
- * columns (network, array, model) dictionary-encoded, as Arrow dictionaries.
+ * A chunk of sweep rows as one Parquet row group, encoded in the worker that costed it straight
+ * from its typed-array columns; the row group's bytes and metadata go back to the main thread,
+ * which only appends them (parquetFile.ts). hyparquet-writer writes the page headers, the
+ * dictionary pages and the RLE/bit-packed levels and indexes; a numeric page's values are PLAIN,
+ * which for int64 and double is the values' little-endian bytes, so they are copied from the
+ * columns as they are, not appended value by value.
+ *
+ * Integers are int64, floats double. Strings (network, array, model) and the integers a grid
+ * index picks (rows, cols, batch) are dictionary-encoded with the grid's own index as the key,
+ * so a chunk never hashes a value. No compression: measured on 65,536-row chunks, LZ4 through
+ * parquet-wasm cost ~0.5 ms a column, as much as costing the rows, to shrink a file that is
+ * read once; a reader that wants it smaller rewrites it.
  */
-
-import {
-  Table as ArrowTable,
-  Dictionary,
-  Float64,
-  Int32,
-  Int64,
-  makeData,
-  makeVector,
-  type Table,
-  tableToIPC,
-  Utf8,
-  type Vector,
-  vectorFromArray,
-} from "apache-arrow";
-import { type FileMetaData, parquetMetadata, type RowGroup, type SchemaElement } from "hyparquet";
-import {
-  Compression,
-  EnabledStatistics,
-  Table as ParquetTable,
-  WriterPropertiesBuilder,
-  writeParquet,
-} from "parquet-wasm";
+import { endianness } from "node:os";
+import type { ColumnChunk, RowGroup, SchemaElement } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
+import { writePageHeader } from "hyparquet-writer/src/datapage.js";
+import { writeDictionaryPage } from "hyparquet-writer/src/dictionary.js";
+import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { runtimeMsOf } from "../engine/network.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
 import { networkName, type SweepSpec } from "./grid.js";
-import { shiftOffsets } from "./parquetFile.js";
 
 /** A row group ready to append: offsets in `rowGroup` count from the first byte of `bytes`. */
 export interface EncodedRowGroup {
   bytes: Uint8Array;
   rowGroup: RowGroup;
   schema: SchemaElement[];
-  /** key-value metadata parquet-wasm writes (the Arrow schema, so Arrow readers get dictionaries back) */
-  keyValueMetadata: FileMetaData["key_value_metadata"];
 }
 
-/**
- * LZ4 (cheap beside the engine, halves the file), dictionaries for the three string columns
- * only, and min/max statistics only where a reader prunes row groups by them: the row index and
- * the family axes. Measured on 65,536-row chunks, one thread: a numeric column costs ~0.3 ms
- * plain, ~0.8 ms with LZ4, ~1.6 ms with LZ4 and statistics; a dictionary string ~5 ms.
- */
-function writerProperties(statisticsColumns: string[]) {
-  let builder = new WriterPropertiesBuilder()
-    .setCompression(Compression.LZ4_RAW)
-    .setDictionaryEnabled(false)
-    .setColumnDictionaryEnabled("network", true)
-    .setColumnDictionaryEnabled("array", true)
-    .setColumnDictionaryEnabled("model", true)
-    .setStatisticsEnabled(EnabledStatistics.None)
-    .setMaxRowGroupSize(2 ** 31 - 1)
-    .setCreatedBy("uboost sweep");
-  for (const column of statisticsColumns) {
-    builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.Chunk);
-  }
-  return builder.build();
-}
+// PLAIN int64 and double are little-endian; typed arrays are in the machine's order.
+if (endianness() !== "LE") throw new Error("sweep: Parquet output needs a little-endian machine");
 
-/** An encoder for one sweep's chunks (its string dictionaries are built once). */
+/** Where a column's values come from in a chunk's columns. */
+type ColumnSource =
+  /** keys into `dictionary` (strings or int64s), one a row */
+  | { kind: "dictionary"; dictionary: string[] | bigint[]; keys: (rows: RowColumns) => Int32Array }
+  | { kind: "int64"; values: (rows: RowColumns) => Float64Array; statistics: boolean }
+  | { kind: "double"; values: (rows: RowColumns) => Float64Array };
+
+/** An encoder for one sweep's chunks. */
 export function parquetRowGroupEncoder(spec: SweepSpec): (rows: RowColumns) => EncodedRowGroup {
   const columns = fileColumns(spec);
-  const networkNames = vectorFromArray(spec.networks.map(networkName), new Utf8());
-  const arrayNames = vectorFromArray(
-    spec.arrays.map(({ rows, cols }) => `${rows}x${cols}`),
-    new Utf8(),
-  );
-  const modelName = vectorFromArray([spec.model], new Utf8());
+  const schema = parquetSchema(columns);
+  const sources = columnSources(spec, columns);
   return (rows) => {
-    const table = arrowTable(spec, columns, rows, { networkNames, arrayNames, modelName });
-    const file = writeParquet(
-      ParquetTable.fromIPCStream(tableToIPC(table, "stream")),
-      writerProperties(["row", ...sweepAxes(spec)]),
+    const writer = new ByteWriter(chunkBytesBound(rows.count, sources));
+    const chunks = columns.map((column, i) =>
+      writeColumnChunk(writer, column, schema[i + 1], sources[i], rows),
     );
-    return rowGroupOf(file);
+    const bytes = writer.getBytes();
+    const rowGroup: RowGroup = {
+      columns: chunks,
+      total_byte_size: BigInt(bytes.length),
+      num_rows: BigInt(rows.count),
+      total_compressed_size: BigInt(bytes.length),
+    };
+    return { bytes, rowGroup, schema };
   };
 }
 
-interface Dictionaries {
-  networkNames: Vector<Utf8>;
-  arrayNames: Vector<Utf8>;
-  modelName: Vector<Utf8>;
+function parquetSchema(columns: FileColumn[]): SchemaElement[] {
+  return [
+    { name: "root", num_children: columns.length },
+    ...columns.map(
+      ({ name, type, nullable }): SchemaElement => ({
+        name,
+        type: type === "string" ? "BYTE_ARRAY" : type === "int64" ? "INT64" : "DOUBLE",
+        repetition_type: nullable ? "OPTIONAL" : "REQUIRED",
+        ...(type === "string" ? { converted_type: "UTF8" } : {}),
+      }),
+    ),
+  ];
 }
 
-function arrowTable(
-  spec: SweepSpec,
-  columns: FileColumn[],
-  rows: RowColumns,
-  names: Dictionaries,
-): Table {
-  const n = rows.count;
-  const int64 = (value: (i: number) => number) => int64Vector(n, value);
-  const double = (values: Float64Array, nullable: boolean) => doubleVector(values, nullable);
+function columnSources(spec: SweepSpec, columns: FileColumn[]): ColumnSource[] {
+  const axes = sweepAxes(spec);
   const { clockHz } = spec.hardware;
-  const runtime = new Float64Array(n);
-  for (let i = 0; i < n; i++) runtime[i] = runtimeMsOf(rows.cycles[i], clockHz);
-  const batchSizes = spec.batches;
-  const arrays = spec.arrays;
-  const vectors: Record<string, Vector> = {
-    row: int64((i) => rows.start + i),
-    network: dictionaryVector(rows.network, names.networkNames),
-    array: dictionaryVector(rows.array, names.arrayNames),
-    rows: int64((i) => arrays[rows.array[i]].rows),
-    cols: int64((i) => arrays[rows.array[i]].cols),
-    batch: int64((i) => batchSizes[rows.batch[i]]),
-    model: dictionaryVector(new Int32Array(n), names.modelName),
-    macs: int64((i) => rows.macs[i]),
-    runtimeMs: double(runtime, false),
-    util: double(rows.util, false),
-    smoothUtil: double(rows.smoothUtil, true),
+  let runtime = new Float64Array(0);
+  let zeros = new Int32Array(0);
+  const int64s = (values: number[]) => values.map((value) => BigInt(value));
+  const byName: Record<string, ColumnSource> = {
+    row: { kind: "int64", values: rowIndices(), statistics: true },
+    network: {
+      kind: "dictionary",
+      dictionary: spec.networks.map(networkName),
+      keys: (rows) => rows.network,
+    },
+    array: {
+      kind: "dictionary",
+      dictionary: spec.arrays.map(({ rows, cols }) => `${rows}x${cols}`),
+      keys: (rows) => rows.array,
+    },
+    rows: {
+      kind: "dictionary",
+      dictionary: int64s(spec.arrays.map((shape) => shape.rows)),
+      keys: (rows) => rows.array,
+    },
+    cols: {
+      kind: "dictionary",
+      dictionary: int64s(spec.arrays.map((shape) => shape.cols)),
+      keys: (rows) => rows.array,
+    },
+    batch: { kind: "dictionary", dictionary: int64s(spec.batches), keys: (rows) => rows.batch },
+    model: {
+      kind: "dictionary",
+      dictionary: [spec.model],
+      keys: (rows) => {
+        if (zeros.length < rows.count) zeros = new Int32Array(rows.count);
+        return zeros.subarray(0, rows.count);
+      },
+    },
+    macs: { kind: "int64", values: (rows) => rows.macs, statistics: false },
+    runtimeMs: {
+      kind: "double",
+      values: (rows) => {
+        if (runtime.length < rows.count) runtime = new Float64Array(rows.count);
+        for (let i = 0; i < rows.count; i++) runtime[i] = runtimeMsOf(rows.cycles[i], clockHz);
+        return runtime.subarray(0, rows.count);
+      },
+    },
+    util: { kind: "double", values: (rows) => rows.util },
+    smoothUtil: { kind: "double", values: (rows) => rows.smoothUtil },
   };
-  const cyclesInt = columns.find((column) => column.name === "cycles")?.type === "int64";
-  vectors.cycles = cyclesInt ? int64((i) => rows.cycles[i]) : double(rows.cycles, false);
-  sweepAxes(spec).forEach((axis, a) => {
-    vectors[axis] = int64Vector(n, (i) => rows.axes[a][i], rows.axes[a]);
+  axes.forEach((axis, a) => {
+    byName[axis] = { kind: "int64", values: (rows) => rows.axes[a], statistics: true };
   });
-  const ordered: Record<string, Vector> = {};
-  for (const column of columns) ordered[column.name] = vectors[column.name];
-  return new ArrowTable(ordered);
+  return columns.map((column) => {
+    if (column.name === "cycles") {
+      return column.type === "int64"
+        ? { kind: "int64", values: (rows) => rows.cycles, statistics: false }
+        : { kind: "double", values: (rows) => rows.cycles };
+    }
+    return byName[column.name];
+  });
+}
+
+/** The grid row indices of a chunk, as doubles like the other integer columns. */
+function rowIndices(): (rows: RowColumns) => Float64Array {
+  let indices = new Float64Array(0);
+  return (rows) => {
+    if (indices.length < rows.count) indices = new Float64Array(rows.count);
+    for (let i = 0; i < rows.count; i++) indices[i] = rows.start + i;
+    return indices.subarray(0, rows.count);
+  };
+}
+
+/** Page headers and dictionaries are small; values take 8 bytes a row, levels at most 1 a row. */
+function chunkBytesBound(count: number, sources: ColumnSource[]): number {
+  let bytes = 0;
+  for (const source of sources) {
+    bytes += 256 + 2 * count;
+    if (source.kind === "dictionary")
+      bytes +=
+        4 * count + source.dictionary.reduce((sum, value) => sum + 8 + 4 * String(value).length, 0);
+    else bytes += 8 * count;
+  }
+  return bytes;
+}
+
+/** One column of the chunk: a data page (after its dictionary page where it has one). */
+function writeColumnChunk(
+  writer: ByteWriter,
+  column: FileColumn,
+  element: SchemaElement,
+  source: ColumnSource,
+  rows: RowColumns,
+): ColumnChunk {
+  const start = writer.offset;
+  let dictionaryOffset: bigint | undefined;
+  let dataOffset = BigInt(start);
+  let statistics: Statistics | undefined;
+  if (source.kind === "dictionary") {
+    dictionaryOffset = BigInt(start);
+    writeDictionaryPage(writer, columnEncoder(column, element), source.dictionary);
+    dataOffset = BigInt(writer.offset);
+    writeKeysPage(writer, source.keys(rows), source.dictionary.length);
+  } else {
+    const range = writePlainPage(writer, source.values(rows), source.kind, column.nullable);
+    if (source.kind === "int64" && source.statistics) statistics = range;
+  }
+  const size = BigInt(writer.offset - start);
+  return {
+    file_offset: BigInt(start),
+    meta_data: {
+      type: element.type as "INT64" | "DOUBLE" | "BYTE_ARRAY",
+      encodings: dictionaryOffset === undefined ? ["PLAIN"] : ["PLAIN", "RLE_DICTIONARY"],
+      path_in_schema: [column.name],
+      codec: "UNCOMPRESSED",
+      num_values: BigInt(rows.count),
+      total_uncompressed_size: size,
+      total_compressed_size: size,
+      data_page_offset: dataOffset,
+      dictionary_page_offset: dictionaryOffset,
+      statistics,
+    },
+  };
+}
+
+/** What a reader prunes row groups by: min/max of the non-null values, and the null count. */
+interface Statistics {
+  min_value?: bigint;
+  max_value?: bigint;
+  null_count: bigint;
+}
+
+/** A data page v2 header; nothing is compressed. */
+function writeDataPageHeader(
+  writer: ByteWriter,
+  page: {
+    count: number;
+    nulls: number;
+    encoding: "PLAIN" | "RLE_DICTIONARY";
+    levels: number;
+    values: number;
+  },
+): void {
+  writePageHeader(writer, {
+    type: "DATA_PAGE_V2",
+    uncompressed_page_size: page.levels + page.values,
+    compressed_page_size: page.levels + page.values,
+    data_page_header_v2: {
+      num_values: page.count,
+      num_nulls: page.nulls,
+      num_rows: page.count,
+      encoding: page.encoding,
+      definition_levels_byte_length: page.levels,
+      repetition_levels_byte_length: 0,
+      is_compressed: false,
+    },
+  });
+}
+
+/** Keys as RLE/bit-packed runs behind their bit width (a constant column is one run). */
+function writeKeysPage(writer: ByteWriter, keys: Int32Array, dictionarySize: number): void {
+  const bitWidth = Math.max(1, Math.ceil(Math.log2(dictionarySize)));
+  const values = new ByteWriter(16 + ((keys.length * bitWidth) >> 3));
+  values.appendUint8(bitWidth);
+  writeRleBitPackedHybrid(values, keys, bitWidth);
+  const count = keys.length;
+  writeDataPageHeader(writer, {
+    count,
+    nulls: 0,
+    encoding: "RLE_DICTIONARY",
+    levels: 0,
+    values: values.offset,
+  });
+  writer.appendBytes(values.getBytes());
 }
 
 /**
- * Int64 without a BigInt per value: each value's low and high 32-bit words go straight into
- * the BigInt64Array's buffer. Values are whole and below 2^53; `nullsFrom` marks NaN as null.
+ * PLAIN values written in place: doubles as their bytes, whole numbers (below 2^53) as int64
+ * words. A nullable column's NaNs are nulls: definition level 0 and no value. Returns the
+ * values' range as int64 statistics (meaningful for int64 columns only).
  */
-function int64Vector(n: number, value: (i: number) => number, nullsFrom?: Float64Array): Vector {
-  const words = new Uint32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const v = value(i);
-    if (Number.isNaN(v)) continue;
-    words[2 * i] = v >>> 0;
-    words[2 * i + 1] = Math.floor(v / 4294967296);
+function writePlainPage(
+  writer: ByteWriter,
+  column: Float64Array,
+  kind: "int64" | "double",
+  nullable: boolean,
+): Statistics {
+  const count = column.length;
+  let nulls = 0;
+  let levels: Uint8Array | undefined;
+  if (nullable) {
+    const defined = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      if (Number.isNaN(column[i])) nulls++;
+      else defined[i] = 1;
+    }
+    const levelWriter = new ByteWriter(16 + (count >> 3));
+    writeRleBitPackedHybrid(levelWriter, defined, 1);
+    levels = levelWriter.getBytes();
   }
-  const data = new BigInt64Array(words.buffer);
-  const nulls = nullsFrom === undefined ? undefined : validity(nullsFrom);
-  return makeVector(makeData({ type: new Int64(), length: n, data, ...nulls }));
-}
-
-function doubleVector(values: Float64Array, nullable: boolean): Vector {
-  const nulls = nullable ? validity(values) : undefined;
-  return makeVector(
-    makeData({ type: new Float64(), length: values.length, data: values, ...nulls }),
-  );
-}
-
-function dictionaryVector(keys: Int32Array, dictionary: Vector<Utf8>): Vector {
-  const type = new Dictionary(new Utf8(), new Int32());
-  return makeVector(makeData({ type, length: keys.length, data: keys, dictionary }));
-}
-
-/** Arrow's validity bitmap of the non-NaN values, or nothing when none is NaN. */
-function validity(values: Float64Array): { nullBitmap: Uint8Array; nullCount: number } | undefined {
-  let nullCount = 0;
-  const bitmap = new Uint8Array((values.length + 7) >> 3);
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) nullCount++;
-    else bitmap[i >> 3] |= 1 << (i & 7);
+  const valueBytes = 8 * (count - nulls);
+  writeDataPageHeader(writer, {
+    count,
+    nulls,
+    encoding: "PLAIN",
+    levels: levels?.length ?? 0,
+    values: valueBytes,
+  });
+  if (levels !== undefined) writer.appendBytes(levels);
+  if (kind === "double" && nulls === 0) {
+    writer.appendBytes(new Uint8Array(column.buffer, column.byteOffset, valueBytes));
+    return { null_count: 0n };
   }
-  return nullCount === 0 ? undefined : { nullBitmap: bitmap, nullCount };
+  writer.ensure(valueBytes);
+  const view = writer.view;
+  let at = writer.index;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const value = column[i];
+    if (Number.isNaN(value)) continue;
+    if (kind === "double") view.setFloat64(at, value, true);
+    else {
+      // high and low words without %, which V8 runs as a call to fmod
+      const high = Math.floor(value / 4294967296);
+      view.setUint32(at, value - high * 4294967296, true);
+      view.setInt32(at + 4, high, true);
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    at += 8;
+  }
+  writer.index += valueBytes;
+  writer.offset += valueBytes;
+  if (nulls === count) return { null_count: BigInt(nulls) };
+  return { min_value: BigInt(min), max_value: BigInt(max), null_count: BigInt(nulls) };
 }
 
-/** The one row group of a Parquet file parquet-wasm wrote: its bytes between "PAR1" and the footer. */
-function rowGroupOf(file: Uint8Array): EncodedRowGroup {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const footerLength = view.getUint32(file.byteLength - 8, true);
-  const footerStart = file.byteLength - 8 - footerLength;
-  const metadata = parquetMetadata(
-    file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer,
-  );
-  if (metadata.row_groups.length !== 1) throw new Error("sweep: expected one row group a chunk");
-  const [rowGroup] = metadata.row_groups;
-  shiftOffsets(rowGroup, -4);
-  // every chunk's file numbers its group 0; the combined file's footer leaves ordinals out
-  delete rowGroup.ordinal;
+/** What hyparquet-writer's dictionary page writer reads of a column. */
+function columnEncoder(column: FileColumn, element: SchemaElement) {
   return {
-    bytes: file.slice(4, footerStart),
-    rowGroup,
-    schema: metadata.schema,
-    keyValueMetadata: metadata.key_value_metadata,
+    columnName: column.name,
+    element,
+    schemaPath: [element],
+    codec: "UNCOMPRESSED" as const,
+    compressors: {},
+    stats: false,
+    pageSize: 0,
+    columnIndex: false,
+    offsetIndex: false,
   };
 }

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, truncateSync, writeSync } from "node:fs";
-import type { FileMetaData, RowGroup, SchemaElement } from "hyparquet";
+import type { RowGroup, SchemaElement } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { InputError } from "../errors.js";
 import type { SweepSpec } from "./grid.js";
@@ -37,7 +37,6 @@ interface StoredRecord extends GroupRecord {
   sweep: string;
   rowGroup: RowGroup;
   schema: SchemaElement[];
-  keyValueMetadata: FileMetaData["key_value_metadata"];
 }
 
 export interface ParquetSweepFile {
@@ -87,14 +86,15 @@ export function openParquetSweepFile(
         sweep,
         rowGroup: group.rowGroup,
         schema: group.schema,
-        keyValueMetadata: group.keyValueMetadata,
       };
       const json = Buffer.from(JSON.stringify(stored, bigintReplacer));
       const header = Buffer.alloc(recordHeaderBytes);
       header.write(recordMagic, 0, "latin1");
       header.writeUInt32LE(json.length, 4);
       header.writeUInt32LE(group.bytes.length, 8);
-      writeAt(fd, Buffer.concat([header, json, group.bytes]), end);
+      // the group's megabytes are written from where they are, not copied behind the record
+      writeAt(fd, Buffer.concat([header, json]), end);
+      writeAt(fd, group.bytes, end + recordHeaderBytes + json.length);
       groups.push({ offset: end + recordHeaderBytes + json.length, record: stored });
       end += recordHeaderBytes + json.length + group.bytes.length;
     },
@@ -109,12 +109,11 @@ export function openParquetSweepFile(
 }
 
 function footer(groups: { offset: number; record: StoredRecord }[]): Buffer {
-  const { schema, keyValueMetadata } = groups[0].record;
+  const { schema } = groups[0].record;
   const writer = new ByteWriter();
   const parquet = new ParquetWriter({
     writer,
     schema,
-    kvMetadata: keyValueMetadata,
     createdBy: "uboost sweep",
     statistics: true,
   });
@@ -192,7 +191,7 @@ function bigintReviver(_key: string, value: unknown): unknown {
 }
 
 /** Moves every file offset of a row group's metadata by `by` bytes. */
-export function shiftOffsets(rowGroup: RowGroup, by: number): void {
+function shiftOffsets(rowGroup: RowGroup, by: number): void {
   const shift = (record: Record<string, unknown>) => {
     for (const key of Object.keys(record)) {
       const value = record[key];

@@ -6,10 +6,10 @@
  */
 
 import { extname } from "node:path";
-import { runtimeMsOf } from "../engine/network.js";
 import { InputError } from "../errors.js";
 import { csvField } from "../files/csv.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
+import { runtimeMsText } from "./decimalText.js";
 import { networkName, type SweepSpec } from "./grid.js";
 
 export type RowFormat = "csv" | "jsonl" | "parquet";
@@ -64,7 +64,7 @@ export function textRowWriter(
 ): (rows: RowColumns) => Uint8Array {
   const prefixes = rowPrefixes(spec, format);
   const axisNames = sweepAxes(spec);
-  const { clockHz } = spec.hardware;
+  const runtimeText = runtimeMsText(spec.hardware.clockHz);
   const perNetwork = spec.arrays.length * spec.batches.length;
   const csv = format === "csv";
   const open = csv ? "" : '{"row":';
@@ -110,7 +110,7 @@ export function textRowWriter(
         keys[1] +
         cycles +
         keys[2] +
-        runtimeMsOf(cycles, clockHz) +
+        runtimeText(cycles) +
         keys[3] +
         rows.util[i] +
         keys[4] +

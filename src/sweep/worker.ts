@@ -5,7 +5,7 @@
  * context (the WASM engine), the networks it has loaded and its encoders.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { workerData } from "piscina";
+import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
 import { costRows, rowCoster } from "./costRows.js";
@@ -44,7 +44,7 @@ const coster = rowCoster(
     blackboxTable: spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath),
   }),
 );
-// parquet-wasm and Arrow load only where a Parquet file is written
+// the Parquet writer loads only where a Parquet file is written
 const encode =
   format === "parquet"
     ? (await import("./parquetChunk.js")).parquetRowGroupEncoder(spec)
@@ -53,7 +53,7 @@ const encode =
       : textRowWriter(spec, format);
 const isSample = curveSampler(spec);
 
-export default function costChunk(chunk: SweepChunk): SweepChunkResult {
+export default function costChunk(chunk: SweepChunk) {
   crashHookForTests(chunk);
   const rows = costRows(coster, chunk.start, chunk.end - chunk.start);
   const cells: SummaryCells = new Map();
@@ -65,7 +65,22 @@ export default function costChunk(chunk: SweepChunk): SweepChunkResult {
         curve.push(rows.start + i, rows.util[i], rows.smoothUtil[i]);
     }
   }
-  return { encoded: encode(rows), cells: [...cells], curve };
+  const result: SweepChunkResult = { encoded: encode(rows), cells: [...cells], curve };
+  return movingBytes(result);
+}
+
+/**
+ * The result with its encoded bytes moved to the main thread, not copied: a chunk's rows are
+ * megabytes, and cloning them cost the worker and the main thread each a copy per chunk. The
+ * encoders hand out bytes whose buffer is theirs alone to give.
+ */
+function movingBytes(result: SweepChunkResult) {
+  const { encoded } = result;
+  const bytes = encoded instanceof Uint8Array ? encoded : encoded?.bytes;
+  return move({
+    [transferableSymbol]: bytes === undefined ? [] : [bytes.buffer],
+    [valueSymbol]: result,
+  });
 }
 
 /**

@@ -98,6 +98,10 @@ describe("sweep to Parquet", () => {
     const rows = await duckdbRows(parquet);
     expectEveryRowOnce(rows);
     expect(rows).toEqual(csvRows(csv));
+    // row groups of 3: the first holds only the whole network's rows, its axes all null
+    const small = outFile("parquet");
+    await runSweep(spec, { ...options, chunkRows: 3, out: small });
+    expect(await duckdbRows(small)).toEqual(rows);
     // the family's axes are columns; a whole network's rows leave them empty
     expect(rows[0]).toMatchObject({ network: "mobilenetv2", k: null, c: null, f: null });
     expect(rows[4]).toMatchObject({
