@@ -1,5 +1,5 @@
 import { totalmem } from "node:os";
-import { extname } from "node:path";
+import { basename, extname } from "node:path";
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
@@ -11,6 +11,7 @@ import { proxyPlotSpec } from "../plot/proxyPlots.js";
 import { renderSvg } from "../plot/render.js";
 import { checkSampleCounts } from "../proxy/adaSplit.js";
 import { type Device, evaluateLatencies, type LatencyColumns } from "../proxy/evaluate.js";
+import { defaultEvolution, type EvolutionSettings } from "../proxy/evolution.js";
 import { minimumRows, readLatenciesFile } from "../proxy/latenciesFile.js";
 import { defaultQuantiles, quantileOfConstraint } from "../proxy/oneProxy.js";
 import {
@@ -25,6 +26,8 @@ import {
   studyBytesPerSample,
 } from "../proxy/sample.js";
 import { proxyStudy, type StudyResult } from "../proxy/study.js";
+import { isSpaceName, spaceByName, spaceNames, spaces } from "../spaces/index.js";
+import { type ArchSpace, spaceInput, spaceSize } from "../spaces/space.js";
 import { parseArrayShape } from "./flags/arrayShape.js";
 import { parseChannelRange } from "./flags/channels.js";
 import {
@@ -39,17 +42,29 @@ import { positiveInteger, positiveNumber, seedOf, seedOption } from "./flags/num
 import { parseWorkers } from "./flags/workers.js";
 import { count, renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
+import {
+  evolutionPick,
+  type LatencyTable,
+  publishedSpaceMeasured,
+  publishedSpaceTable,
+  spaceSummary,
+} from "./proxyTable.js";
 
 interface ProxyArgs extends Omit<HardwareArgs, "array"> {
   space: string;
-  samples: string;
+  dataset?: string;
+  samples?: string;
   devices?: string;
   model: string;
   workers?: string;
-  channels: string;
-  batch: string;
-  resolution: string;
+  channels?: string;
+  batch?: string;
+  resolution?: string;
   seed: string;
+  search: string;
+  population?: string;
+  tournament?: string;
+  budget?: string;
   latencies?: string;
   proxy?: string;
   constraints?: string;
@@ -63,18 +78,6 @@ interface ProxyArgs extends Omit<HardwareArgs, "array"> {
 const defaultDevices = "32x32,64x64,128x128,256x256,128x64";
 const defaultAdaSamples = [5, 10, 20, 50];
 
-/** A latency table, sampled or measured, and what the study can use beside it. */
-interface LatencyTable {
-  devices: string[];
-  columns: LatencyColumns;
-  /** "systolic" etc., or null for measured latencies */
-  model: string | null;
-  idOf: (index: number) => string;
-  score?: { name: string; values: ArrayLike<number> };
-  features?: () => Float32Array[];
-  featureKind: "architecture" | "proxy latency";
-}
-
 export const proxyCommand = {
   command: "proxy",
   describe: "Latency rank correlation across accelerator configurations, one-proxy, AdaProxy",
@@ -83,9 +86,16 @@ export const proxyCommand = {
       .option("space", {
         type: "string",
         default: "builtin",
-        describe: "search space FILE.json or builtin",
+        describe: `builtin (U-Boost's cell), ${spaceNames.join(", ")}, or a U-Boost space FILE.json`,
       })
-      .option("samples", { type: "string", default: "1000", describe: "architectures to sample" })
+      .option("dataset", {
+        type: "string",
+        describe: `input of a published space (${datasetsHelp()})`,
+      })
+      .option("samples", {
+        type: "string",
+        describe: "architectures to sample (default 1000; nasbench201: all 15,625)",
+      })
       .option("devices", {
         type: "string",
         describe: `ROWSxCOLS[@sram=4MB,bw=20,clock=0.5e9], comma-separated (default ${defaultDevices})`,
@@ -99,11 +109,13 @@ export const proxyCommand = {
       .option("workers", { type: "string", describe: "worker threads (default: the cores)" })
       .option("channels", {
         type: "string",
-        default: "64:280:8",
-        describe: "slot widths MIN:MAX:STEP",
+        describe: "builtin space: slot widths MIN:MAX:STEP (default 64:280:8)",
       })
-      .option("batch", { type: "string", default: "64" })
-      .option("resolution", { type: "string", default: "32", describe: "input height = width" })
+      .option("batch", { type: "string", describe: "default 64 (builtin), 1 (published spaces)" })
+      .option("resolution", {
+        type: "string",
+        describe: "builtin space: input height = width (default 32)",
+      })
       .option("seed", seedOption)
       .option("latencies", {
         type: "string",
@@ -128,18 +140,42 @@ export const proxyCommand = {
         type: "string",
         describe: "target samples to adapt with (default 5,10,20,50)",
       })
+      .option("search", {
+        type: "string",
+        default: "exhaustive",
+        choices: ["exhaustive", "evolution"],
+        describe: "how one-proxy picks under the proxy's limit (evolution: a published --space)",
+      })
+      .option("population", {
+        type: "string",
+        describe: `evolution: population size (default ${defaultEvolution.population})`,
+      })
+      .option("tournament", {
+        type: "string",
+        describe: `evolution: members per tournament (default ${defaultEvolution.tournament})`,
+      })
+      .option("budget", {
+        type: "string",
+        describe: `evolution: score evaluations (default ${defaultEvolution.budget})`,
+      })
       .option("plot", { type: "string", describe: "FILE.svg: SRCC heatmap and AdaProxy curve" })
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 proxy --samples 10000 --devices 32x32,128x128,256x256 --workers 2", "sampled")
+      .example(
+        "$0 proxy --space nasbench201 --devices 32x32,128x128,256x256",
+        "all of NAS-Bench-201",
+      )
       .example("$0 proxy --latencies measured.csv --proxy gpu0 --json", "measured latencies"),
   handler: async (args: ProxyArgs) => {
     if (args.plot !== undefined && extname(args.plot).toLowerCase() !== ".svg") {
       throw new InputError(`--plot ${args.plot}: expected an .svg file`);
     }
     if (args.plot !== undefined) checkOutputFile(args.plot, "--plot");
+    const evolution = evolutionSettings(args);
     const table = args.latencies === undefined ? await sampledTable(args) : measuredTable(args);
     const samples = table.columns[0].length;
     const proxy = proxyIndex(args.proxy, table.devices);
+    const pick = evolution && evolutionPick(table, proxy, evolution);
     const adaSamples = args.adaproxy ? adaSampleCounts(args["ada-samples"], samples) : [];
     const result = await proxyStudy(
       {
@@ -147,6 +183,7 @@ export const proxyCommand = {
         columns: table.columns,
         proxy,
         score: table.score,
+        pick,
         quantiles: quantilesOf(args.constraints, table.columns[proxy]),
         features: adaSamples.length > 0 ? table.features?.() : undefined,
         adaSamples,
@@ -160,18 +197,41 @@ export const proxyCommand = {
       process.stderr.write(`uboost proxy: plot written to ${args.plot}\n`);
     }
     const text = args.json
-      ? JSON.stringify(proxyJson(table, proxy, adaSamples, result))
-      : proxyTables(table, proxy, adaSamples, result);
+      ? JSON.stringify(proxyJson(table, proxy, adaSamples, result, evolution))
+      : proxyTables(table, proxy, adaSamples, result, evolution);
     process.stdout.write(`${text}\n`);
   },
 };
 
+/** --search evolution's settings, checked before any evaluation; undefined: exhaustive. */
+function evolutionSettings(args: ProxyArgs): EvolutionSettings | undefined {
+  const flags = ["population", "tournament", "budget"] as const;
+  if (args.search !== "evolution") {
+    const given = flags.find((flag) => args[flag] !== undefined);
+    if (given !== undefined) throw new InputError(`--${given}: needs --search evolution`);
+    return undefined;
+  }
+  if (!isSpaceName(args.space)) {
+    throw new InputError(
+      `--search evolution: needs a published --space (${spaceNames.join(", ")})`,
+    );
+  }
+  const [population, tournament, budget] = flags.map((flag) =>
+    args[flag] === undefined ? defaultEvolution[flag] : positiveInteger(args[flag], `--${flag}`),
+  );
+  if (tournament > population) {
+    throw new InputError(`--tournament: at most the population (${population}), got ${tournament}`);
+  }
+  return { population, tournament, budget, seed: seedOf(args.seed) };
+}
+
 async function sampledTable(args: ProxyArgs): Promise<LatencyTable> {
   if (args["score-column"] !== undefined) throw new InputError("--score-column needs --latencies");
+  if (isSpaceName(args.space)) return publishedTable(args);
   const sample = sampleSpaceOf(args);
   const devices = parseDevices(args.devices ?? defaultDevices, parseMemory(args));
   const workers = parseWorkers(args.workers);
-  const samples = positiveInteger(args.samples, "--samples");
+  const samples = positiveInteger(args.samples ?? "1000", "--samples");
   if (samples < minimumRows) {
     throw new InputError(
       `--samples: at least ${minimumRows} for a rank correlation (got ${samples})`,
@@ -216,6 +276,11 @@ function measuredTable(args: ProxyArgs): LatencyTable {
   if (args.devices !== undefined)
     throw new InputError("--devices: the devices of --latencies are its columns");
   const measured = readLatenciesFile(args.latencies as string, args["score-column"]);
+  if (isSpaceName(args.space)) {
+    const space = publishedSpaceOf(args);
+    const file = basename(args.latencies as string);
+    return publishedSpaceMeasured(space, spaceInput(space, args.dataset), measured, file, "arch");
+  }
   const sample = sampleSpaceOf(args);
   const archs = decodeArchitectures(sample, measured.ids);
   const score =
@@ -233,16 +298,73 @@ function measuredTable(args: ProxyArgs): LatencyTable {
   };
 }
 
+/**
+ * A published space, evaluated by the cost model on every device: whole if it is small enough
+ * (nasbench201), sampled otherwise.
+ */
+function publishedTable(args: ProxyArgs): LatencyTable {
+  const space = publishedSpaceOf(args);
+  const input = spaceInput(space, args.dataset);
+  const devices = parseDevices(args.devices ?? defaultDevices, parseMemory(args));
+  // checked, though one engine batch prices every distinct layer: nothing to spread over workers
+  parseWorkers(args.workers);
+  const samples =
+    args.samples === undefined ? undefined : positiveInteger(args.samples, "--samples");
+  if (samples !== undefined && samples < minimumRows) {
+    throw new InputError(
+      `--samples: at least ${minimumRows} for a rank correlation (got ${samples})`,
+    );
+  }
+  const rows = space.exhaustive ? spaceSize(space) : (samples ?? 1000);
+  checkStudyFlags(
+    args,
+    devices.map((device) => device.label),
+    rows,
+  );
+  process.stderr.write(
+    `uboost proxy: ${args.model} latency of ${count(rows)} ${space.name} architectures on ${devices.length} devices\n`,
+  );
+  return publishedSpaceTable(space, input, {
+    samples,
+    seed: seedOf(args.seed),
+    batch: positiveInteger(args.batch ?? "1", "--batch"),
+    devices,
+    model: args.model,
+  });
+}
+
+/** The flags of the U-Boost space do not apply to a published one, which fixes its own layout. */
+function publishedSpaceOf(args: ProxyArgs): ArchSpace {
+  const space = spaceByName(args.space);
+  for (const flag of ["channels", "resolution"] as const) {
+    if (args[flag] !== undefined) {
+      throw new InputError(
+        `--${flag}: ${space.name} fixes its own (choose its input with --dataset)`,
+      );
+    }
+  }
+  return space;
+}
+
+function datasetsHelp(): string {
+  return spaceNames
+    .map((name) => `${name}: ${spaces[name].inputs.map((input) => input.name).join("/")}`)
+    .join("; ");
+}
+
 function sampleSpaceOf(args: ProxyArgs): SampleSpace {
+  if (args.dataset !== undefined) {
+    throw new InputError(`--dataset: only for a published --space (${spaceNames.join(", ")})`);
+  }
   const space = args.space === "builtin" ? uboostSpace : readSearchSpace(args.space);
-  const resolution = positiveInteger(args.resolution, "--resolution");
+  const resolution = positiveInteger(args.resolution ?? "32", "--resolution");
   // three 2×2 pools follow the stages; a smaller input would pool to nothing
   if (resolution < 8) throw new InputError(`--resolution: must be at least 8 (got ${resolution})`);
   return {
     space,
     shape: { ...cifarShape, resolution },
-    channels: parseChannelRange(args.channels),
-    batch: positiveInteger(args.batch, "--batch"),
+    channels: parseChannelRange(args.channels ?? "64:280:8"),
+    batch: positiveInteger(args.batch ?? "64", "--batch"),
   };
 }
 
@@ -331,21 +453,30 @@ function adaSampleCounts(spec: string | undefined, samples: number): number[] {
   return counts;
 }
 
-function proxyJson(table: LatencyTable, proxy: number, adaSamples: number[], result: StudyResult) {
+function proxyJson(
+  table: LatencyTable,
+  proxy: number,
+  adaSamples: number[],
+  result: StudyResult,
+  evolution: EvolutionSettings | undefined,
+) {
   const label = (device: number) => table.devices[device];
   return {
     devices: table.devices,
     srcc: result.srcc,
     samples: table.columns[0].length,
     model: table.model,
+    space: spaceSummary(table),
     proxy: label(proxy),
     oneProxy: result.oneProxy && {
       score: table.score?.name,
+      search: evolution ? { method: "evolution", ...evolution } : { method: "exhaustive" },
       constraints: result.oneProxy.map((row) => ({
         quantile: row.quantile,
         proxyLimitMs: row.proxyConstraintMs,
         pick: table.idOf(row.chosen),
         pickScore: row.chosenScore,
+        proxyBestScore: row.proxyOptimumScore,
         targets: row.targets.map((target) => ({
           device: label(target.device),
           limitMs: target.constraintMs,
@@ -375,17 +506,20 @@ function proxyTables(
   proxy: number,
   adaSamples: number[],
   result: StudyResult,
+  evolution: EvolutionSettings | undefined,
 ) {
   const samples = table.columns[0].length;
   const source = table.model === null ? "measured" : `${table.model} model`;
   const parts = [
+    ...spaceLines(table),
     `SRCC of latency between devices (${source}, ${count(samples)} architectures)`,
     renderTable(
       ["device", ...table.devices],
       result.srcc.map((row, i) => [table.devices[i], ...row.map((value) => fixed(value))]),
     ),
   ];
-  if (result.oneProxy !== undefined) parts.push("", ...oneProxyTable(table, proxy, result));
+  if (result.oneProxy !== undefined)
+    parts.push("", ...oneProxyTable(table, proxy, result, evolution));
   else
     parts.push(
       "",
@@ -396,7 +530,31 @@ function proxyTables(
   return parts.join("\n");
 }
 
-function oneProxyTable(table: LatencyTable, proxy: number, result: StudyResult): string[] {
+/** The space's size, MAC and parameter range, and its fastest and slowest row on each device. */
+function spaceLines(table: LatencyTable): string[] {
+  const summary = spaceSummary(table);
+  if (summary === undefined) return [];
+  const range = (span: { min: number; max: number }) => `${count(span.min)}–${count(span.max)}`;
+  const rows = summary.extremes.map((each) => [
+    each.device,
+    each.fastest.arch,
+    ms(each.fastest.ms),
+    each.slowest.arch,
+    ms(each.slowest.ms),
+  ]);
+  return [
+    `${summary.space} (${summary.dataset}): ${count(summary.architectures)} architectures, MACs ${range(summary.macs)}, parameters ${range(summary.params)}`,
+    renderTable(["device", "fastest", "latency", "slowest", "latency"], rows),
+    "",
+  ];
+}
+
+function oneProxyTable(
+  table: LatencyTable,
+  proxy: number,
+  result: StudyResult,
+  evolution: EvolutionSettings | undefined,
+): string[] {
   const rows = (result.oneProxy ?? []).flatMap((row) =>
     row.targets.map((target) => [
       `${(row.quantile * 100).toFixed(1)}%`,
@@ -405,6 +563,7 @@ function oneProxyTable(table: LatencyTable, proxy: number, result: StudyResult):
       ms(target.constraintMs),
       fixed(target.optimumScore),
       fixed(row.chosenScore),
+      ...(evolution ? [fixed(row.proxyOptimumScore)] : []),
       fixed(target.loss),
       target.feasible ? "yes" : "no",
     ]),
@@ -416,11 +575,15 @@ function oneProxyTable(table: LatencyTable, proxy: number, result: StudyResult):
     "target limit",
     "best",
     "pick",
+    ...(evolution ? ["proxy best"] : []),
     "loss",
     "pick fits",
   ];
+  const how = evolution
+    ? `regularized evolution's best ${table.score?.name} in ${count(evolution.budget)} evaluations (proxy best: the exhaustive pick's)`
+    : `the best ${table.score?.name}`;
   return [
-    `One proxy (${table.devices[proxy]}): the best ${table.score?.name} under the proxy's limit; loss = the target's own best − the pick`,
+    `One proxy (${table.devices[proxy]}): ${how} under the proxy's limit; loss = the target's own best − the pick`,
     renderTable(head, rows, 1),
   ];
 }

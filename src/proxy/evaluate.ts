@@ -4,7 +4,7 @@
  * ran them or in which order ranges finished.
  */
 import { InputError } from "../errors.js";
-import type { ModelContext } from "../hw/costModel.js";
+import type { CostModel, ModelContext } from "../hw/costModel.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
 import { type SimConfig, validateSimConfig } from "../hw/simulator/config.js";
 import { builtWorkerFile, createPool, type RowRange, runRanges } from "../pool/chunkPool.js";
@@ -103,14 +103,20 @@ function checkedJob(
   devices: Device[],
   model: string,
 ): LatencyJob {
-  costModelByName(model);
+  checkDeviceModel(model, devices);
+  return { sample, archs, model, devices: devices.map((device) => device.config) };
+}
+
+/** A cost model that can price every device of a study, and devices it can price. */
+export function checkDeviceModel(model: string, devices: Device[]): CostModel {
+  const costModel = costModelByName(model);
   if (model === "blackbox") {
     throw new InputError(
       "--model blackbox: a table holds one device's measurements; for measured latencies use --latencies FILE.csv",
     );
   }
   for (const device of devices) validateSimConfig(device.config);
-  return { sample, archs, model, devices: devices.map((device) => device.config) };
+  return costModel;
 }
 
 function* ranges(count: number, size: number): Generator<RowRange> {

@@ -28,8 +28,13 @@ export interface ConstraintLoss {
   /** index of the proxy's pick */
   chosen: number;
   chosenScore: number;
+  /** the best score within the proxy's limit: the pick's, unless a search missed it */
+  proxyOptimumScore: number;
   targets: TargetLoss[];
 }
+
+/** How one-proxy picks under a proxy limit: exhaustively (default) or by a search. */
+export type ProxyPick = (proxyLimitMs: number) => number;
 
 /**
  * The latency below which the fastest ⌈q·n⌉ architectures lie: the lower empirical quantile, so a
@@ -67,10 +72,12 @@ export function lossOfOptimality(
   proxy: number,
   score: ArrayLike<number>,
   quantiles: number[],
+  pick?: ProxyPick,
 ): ConstraintLoss[] {
   return quantiles.map((quantile) => {
     const proxyConstraintMs = latencyQuantile(columns[proxy], quantile);
-    const chosen = bestUnder(columns[proxy], score, proxyConstraintMs);
+    const proxyOptimum = bestUnder(columns[proxy], score, proxyConstraintMs);
+    const chosen = pick === undefined ? proxyOptimum : pick(proxyConstraintMs);
     const targets = columns.flatMap((latencies, device) => {
       if (device === proxy) return [];
       const constraintMs = latencyQuantile(latencies, quantile);
@@ -80,6 +87,14 @@ export function lossOfOptimality(
         { device, constraintMs, optimumScore, loss, feasible: latencies[chosen] <= constraintMs },
       ];
     });
-    return { quantile, proxyConstraintMs, chosen, chosenScore: score[chosen], targets };
+    const proxyOptimumScore = score[proxyOptimum];
+    return {
+      quantile,
+      proxyConstraintMs,
+      chosen,
+      chosenScore: score[chosen],
+      proxyOptimumScore,
+      targets,
+    };
   });
 }

@@ -5,6 +5,7 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Layer } from "../layers/layer.js";
+import { layerWeights } from "../layers/weights.js";
 import { channelLayout } from "../model/layout.js";
 import {
   convLayers,
@@ -135,23 +136,6 @@ export function architectureLayers(
 ): Layer[] {
   const plan = architecturePlan(sample, archs, index);
   return planLayers(plan, channelsOf(archs, index), sample.batch);
-}
-
-/** Weights a layer holds (its MACs per output pixel and batch item); pools and adds hold none. */
-export function layerWeights(layer: Layer): number {
-  const taps = layer.k1 * layer.k2;
-  switch (layer.type) {
-    case "conv":
-    case "dilconv":
-    case "fc":
-      return taps * layer.c * layer.f;
-    case "dwconv":
-      return taps * layer.c;
-    case "dws":
-      return taps * layer.c + layer.c * layer.f;
-    default:
-      return 0;
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { AdaProxyPoint } from "./adaProxy.js";
 import type { LatencyColumns } from "./evaluate.js";
-import { type ConstraintLoss, lossOfOptimality } from "./oneProxy.js";
+import { type ConstraintLoss, lossOfOptimality, type ProxyPick } from "./oneProxy.js";
 import { srccMatrix } from "./srcc.js";
 
 export interface StudyInput {
@@ -14,6 +14,8 @@ export interface StudyInput {
   proxy: number;
   /** what one-proxy ranks by; absent: one-proxy is skipped */
   score?: { name: string; values: ArrayLike<number> };
+  /** how one-proxy picks under the proxy's limit; absent: exhaustively */
+  pick?: ProxyPick;
   quantiles: number[];
   /** predictor inputs per architecture; absent: AdaProxy is skipped */
   features?: Float32Array[];
@@ -42,7 +44,13 @@ export async function proxyStudy(
   const oneProxy =
     input.score === undefined
       ? undefined
-      : lossOfOptimality(input.columns, input.proxy, input.score.values, input.quantiles);
+      : lossOfOptimality(
+          input.columns,
+          input.proxy,
+          input.score.values,
+          input.quantiles,
+          input.pick,
+        );
   const adaProxy =
     input.features === undefined || input.adaSamples.length === 0
       ? undefined

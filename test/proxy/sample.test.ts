@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { layerWeights } from "../../src/layers/weights.js";
 import { opNames, uboostSpace } from "../../src/model/space.js";
 import {
   architectureFeatures,
   architectureId,
   architectureLayers,
   decodeArchitectures,
-  layerWeights,
   logParams,
   sampleArchitectures,
 } from "../../src/proxy/sample.js";
