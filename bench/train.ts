@@ -3,15 +3,18 @@
  * full SGD step (forward, backward, momentum update, batch-norm statistics) of two networks built
  * from a description by the model builder that search and train use (src/model/):
  *   (a) plain: stem conv 3→64, three cells of two 3×3 conv-BN-ReLU at 64 channels (the cell's
- *       pre layer and one conv3x3 edge) each followed by a 2×2 max-pool, global average pool,
- *       dense 10; 32×32 inputs;
+ *       pre layer and one conv3x3 edge) each followed by a 2×2 max-pool, flatten, dense 10;
+ *       32×32 inputs;
  *   (b) mixed: the same skeleton whose cell edge is the search's mixed op over every op of the
  *       U-Boost space (conv, depthwise-separable and dilated convs, 3×3 and 5×5, identity, zero),
  *       as the microarchitecture supernet runs it.
  * Each backend's ceiling is its forward conv2d speed (3×3, 64 → 64, 32×32); `gflops` counts a
  * step as three forward passes (forward, input gradient, filter gradient). The slow pure-JS cpu
- * backend runs a smaller batch and a single timed step.
+ * backend runs a smaller batch and a single timed step. With `workers`, both networks also train
+ * data-parallel on that many worker threads (trainWorker.ts); with `againstTorch`, the same
+ * networks run in PyTorch (anchors/torch_train.py), checked equal by parameters and MACs.
  */
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { totalMacs } from "../src/layers/macs.js";
 import { type ArchFile, archNetwork } from "../src/model/archFile.js";
@@ -21,15 +24,25 @@ import { softmaxCrossEntropy } from "../src/model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../src/model/params.js";
 import { convLayers, type NetworkPlan, planLayers, planNetwork } from "../src/model/plan.js";
 import { type SearchSpace, uboostSpace } from "../src/model/space.js";
+import type { Lockstep } from "../src/pool/lockstep.js";
+import { runLockstep } from "../src/pool/lockstepRun.js";
+import { projectRoot } from "../src/projectRoot.js";
 import { availableBackends, type BackendName, selectBackend } from "../src/train/backend.js";
 import { createSgd } from "../src/train/sgd.js";
-import { trainStep } from "../src/train/step.js";
+import { combineShares, takeShard } from "../src/train/shards.js";
+import { type CombineShares, trainStep } from "../src/train/step.js";
+import { runTorchAnchor, type TorchAnchor } from "./torchAnchor.js";
+import type { ParallelBenchTask, ParallelBenchTimes } from "./trainWorker.js";
 
 export interface TrainBenchOptions {
   /** default: every backend that loads here */
   backends?: string[];
   /** timed steps per network on the fast backends, after one warm-up step (default 3) */
   steps?: number;
+  /** also train both networks data-parallel on this many worker threads (`parallel`) */
+  workers?: number;
+  /** also time the same networks in PyTorch at 1 and `workers` threads (`torch`) */
+  againstTorch?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -45,10 +58,30 @@ export interface BackendTrainResult {
   /** (b) the mixed-op network */
   mixedImagesPerSec?: number;
   mixedGflops?: number;
+  /** where a step of (a) and of (b) spends its time */
+  step: TrainingTime["step"];
+  mixedStep: TrainingTime["step"];
+  /** the same two networks trained data-parallel on `workers` threads, in the same run */
+  parallel?: {
+    workers: number;
+    imagesPerSec: number;
+    mixedImagesPerSec: number;
+    step: TrainingTime["step"];
+    mixedStep: TrainingTime["step"];
+  };
 }
 
 export interface TrainBenchResult {
   backends: Record<string, BackendTrainResult>;
+  /** PyTorch on the same networks (checked: equal parameter counts and MACs), same run */
+  torch?: TorchAnchor & {
+    /**
+     * uboost's images/s ÷ PyTorch's at the same thread count, by network and thread count, for
+     * `backend` (wasm when measured): uboost's 1 thread against torch's 1, its `workers` worker
+     * threads against torch's `workers` threads
+     */
+    ratios: { backend: string; plain: Record<string, number>; mixed: Record<string, number> };
+  };
 }
 
 const imageSize = 32;
@@ -57,7 +90,7 @@ const classes = 10;
 const cellCount = 3;
 
 /** The pure-JS cpu backend does ≈ 1 GFLOP/s: a batch of 8 and one timed step keep it to ~1 min. */
-function plan(backend: string, steps: number) {
+export function plan(backend: string, steps: number) {
   return backend === "cpu" ? { batch: 8, steps: 1 } : { batch: 64, steps };
 }
 
@@ -86,10 +119,84 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
       convCeilingGflops: ceiling,
       mixedImagesPerSec: mixed.imagesPerSec,
       mixedGflops: mixed.gflops,
+      step: plain.step,
+      mixedStep: mixed.step,
     };
+    if (options.workers !== undefined) {
+      const times = await runLockstep<ParallelBenchTask, ParallelBenchTimes>(
+        join(projectRoot(), "dist", "bench", "trainWorker.js"),
+        options.workers,
+        { backend: backend as BackendName, batch, steps },
+        (value) => {
+          const { network, done, total } = value as {
+            network: string;
+            done: number;
+            total: number;
+          };
+          report(`${network}, ${options.workers} workers`, done, total);
+        },
+      );
+      results[backend].parallel = {
+        workers: options.workers,
+        imagesPerSec: times.plain.imagesPerSec,
+        mixedImagesPerSec: times.mixed.imagesPerSec,
+        step: times.plain.step,
+        mixedStep: times.mixed.step,
+      };
+    }
   }
   if (previous) await tf.setBackend(previous);
-  return { backends: results };
+  if (!options.againstTorch) return { backends: results };
+  return { backends: results, torch: againstTorch(results, options) };
+}
+
+/** Times the PyTorch anchor and checks its networks are ours: parameters and MACs equal. */
+function againstTorch(
+  results: Record<string, BackendTrainResult>,
+  options: TrainBenchOptions,
+): NonNullable<TrainBenchResult["torch"]> {
+  const workers = options.workers ?? 1;
+  const threads = [...new Set([1, workers])];
+  const anchor = runTorchAnchor({ threads, steps: options.steps ?? 3, batch: 64 });
+  for (const [name, net] of [
+    ["plain", plainNet()],
+    ["mixed", mixedNet()],
+  ] as const) {
+    const ours = { params: parameterCount(net), macsPerImage: macsPerImage(net) };
+    tf.dispose(net.opWeights ?? []);
+    const theirs = anchor.networks[name];
+    for (const field of ["params", "macsPerImage"] as const) {
+      if (ours[field] !== theirs[field]) {
+        throw new Error(
+          `bench train: the PyTorch ${name} network is not ours (${field}: ${theirs[field]} vs ${ours[field]})`,
+        );
+      }
+    }
+  }
+  const backend = results.wasm ? "wasm" : Object.keys(results)[0];
+  const ours = results[backend];
+  const ratio = (uboost: number | undefined, torch: number) =>
+    uboost === undefined ? Number.NaN : uboost / torch;
+  const ratios = {
+    backend,
+    plain: {} as Record<string, number>,
+    mixed: {} as Record<string, number>,
+  };
+  for (const count of threads) {
+    const key = String(count);
+    const measured = count === 1 ? ours : ours.parallel;
+    ratios.plain[key] = ratio(measured?.imagesPerSec, anchor.networks.plain.imagesPerSec[key]);
+    ratios.mixed[key] = ratio(measured?.mixedImagesPerSec, anchor.networks.mixed.imagesPerSec[key]);
+  }
+  return { ...anchor, ratios };
+}
+
+/** Trainable parameters, counted as PyTorch counts them. */
+function parameterCount(net: Net): number {
+  const params = createParams(net.plan, net.channels, 1);
+  const count = trainableVariables(params).reduce((sum, variable) => sum + variable.size, 0);
+  disposeParams(params);
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +224,7 @@ function plainArch(): ArchFile {
   return { format: "uboost-arch/2", space, shape, edges, channels: slots };
 }
 
-interface Net {
+export interface Net {
   space: SearchSpace;
   plan: NetworkPlan;
   channels: Record<string, number>;
@@ -125,13 +232,13 @@ interface Net {
   opWeights?: tf.Tensor2D;
 }
 
-function plainNet(): Net {
+export function plainNet(): Net {
   const arch = plainArch();
   return { space: arch.space, ...archNetwork(arch) };
 }
 
 /** (b): the microarchitecture supernet of a one-edge cell over the whole U-Boost op table. */
-function mixedNet(): Net {
+export function mixedNet(): Net {
   const space = oneEdgeSpace(uboostSpace.ops);
   const plan = planNetwork(space, shape);
   const widths: Record<string, number> = { input: shape.inChannels };
@@ -149,12 +256,28 @@ function macsPerImage(net: Net): number {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
-function timeTraining(
+export interface TrainingTime {
+  imagesPerSec: number;
+  gflops: number;
+  /**
+   * Where a step's time goes: its seconds, and the shares of the forward pass (timed apart, in
+   * evaluation mode) and of combining the ranks' gradients (waiting for the others included);
+   * the rest is the backward pass and the update.
+   */
+  step: { seconds: number; forward: number; combine: number };
+}
+
+/**
+ * Images/s of training `net` (after one warm-up step); with a lockstep group, this rank trains its
+ * share of every batch and the figure counts the whole batch.
+ */
+export function timeTraining(
   net: Net,
   batch: number,
   steps: number,
   progress: (done: number, total: number) => void,
-): { imagesPerSec: number; gflops: number } {
+  lockstep?: Lockstep,
+): TrainingTime {
   const params = createParams(net.plan, net.channels, 1);
   const variables = trainableVariables(params);
   const optimizer = createSgd(variables, {
@@ -163,22 +286,39 @@ function timeTraining(
     weightDecay: 3e-4,
     maxGradNorm: 5,
   });
-  const x = tf.randomNormal([batch, imageSize, imageSize, 3], 0, 1, "float32", 7) as tf.Tensor4D;
-  const labels = tf.tensor1d(
+  const images = tf.randomNormal([batch, imageSize, imageSize, 3], 0, 1, "float32", 7);
+  const classOf = tf.tensor1d(
     Array.from({ length: batch }, (_, i) => i % classes),
     "int32",
   );
+  const shard = takeShard(images as tf.Tensor4D, classOf, lockstep);
+  const { x, y: labels } = shard;
+  let combineSeconds = 0;
   const step = () => {
     const statistics: StatisticsLog = [];
     const logits = () =>
       forward(net.space, net.plan, params, x, { statistics, opWeights: net.opWeights });
-    trainStep(() => softmaxCrossEntropy(logits(), labels), variables, optimizer);
+    const combine: CombineShares | undefined =
+      lockstep &&
+      ((grads, loss) => {
+        const began = performance.now();
+        const shared = combineShares(lockstep, shard, variables, grads, statistics, [loss]);
+        combineSeconds += (performance.now() - began) / 1e3;
+        return { grads: shared.grads, loss: shared.totals[0] };
+      });
+    trainStep(() => softmaxCrossEntropy(logits(), labels), variables, optimizer, combine);
     applyStatistics(statistics);
   };
   try {
     step(); // warm-up: XNNPACK operators, wasm heap growth
     progress(0, steps);
     const tensorsBefore = tf.memory().numTensors;
+    const forwardSeconds = bestSeconds(
+      () => tf.tidy(() => forward(net.space, net.plan, params, x, { opWeights: net.opWeights })),
+      1,
+    );
+    lockstep?.barrier();
+    combineSeconds = 0;
     const began = performance.now();
     for (let done = 1; done <= steps; done++) {
       step();
@@ -189,11 +329,20 @@ function timeTraining(
       throw new Error("bench train: a training step leaks tensors");
     }
     const imagesPerSec = (batch * steps) / seconds;
-    return { imagesPerSec, gflops: (3 * 2 * macsPerImage(net) * imagesPerSec) / 1e9 };
+    const stepSeconds = seconds / steps;
+    return {
+      imagesPerSec,
+      gflops: (3 * 2 * macsPerImage(net) * imagesPerSec) / 1e9,
+      step: {
+        seconds: stepSeconds,
+        forward: forwardSeconds / stepSeconds,
+        combine: combineSeconds / steps / stepSeconds,
+      },
+    };
   } finally {
     optimizer.dispose();
     disposeParams(params);
-    tf.dispose([x, labels, ...(net.opWeights ? [net.opWeights] : [])]);
+    tf.dispose([images, classOf, x, labels, ...(net.opWeights ? [net.opWeights] : [])]);
   }
 }
 

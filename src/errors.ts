@@ -13,3 +13,14 @@ export class InputError extends Error {
 export function fieldError(where: string, field: string, problem: string): InputError {
   return new InputError(`${where}, field ${field}: ${problem}`);
 }
+
+/**
+ * A run that could not finish for a reason outside the input (a worker thread died): the CLI
+ * prints it as one line, exit code 1, no stack trace.
+ */
+export class WorkerFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerFailure";
+  }
+}

@@ -4,6 +4,7 @@ import { backendNames } from "../train/backendNames.js";
 import { benchFidelityCommand } from "./benchFidelity.js";
 import { listOf } from "./flags/lists.js";
 import { positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
+import { parseWorkers } from "./flags/workers.js";
 import { renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
 
@@ -164,13 +165,15 @@ async function benchWorkers(args: BenchSweepArgs): Promise<void> {
 interface BenchTrainArgs {
   backends?: string[];
   steps: string;
+  workers?: string;
+  againstTorch: boolean;
   json: boolean;
 }
 
 const benchTrainCommand = {
   command: "train",
   describe:
-    "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling",
+    "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling; with --workers also data-parallel, with --against-torch beside PyTorch",
   builder: (yargs: Argv) =>
     yargs
       .option("backends", {
@@ -180,14 +183,27 @@ const benchTrainCommand = {
         describe: "comma-separated (default: all that load)",
       })
       .option("steps", { type: "string", default: "3", describe: "timed steps per network" })
+      .option("workers", {
+        type: "string",
+        describe: "also train both networks data-parallel on this many worker threads",
+      })
+      .option("against-torch", {
+        type: "boolean",
+        default: false,
+        describe:
+          "also time the same networks in PyTorch (bench/anchors/torch_train.py) at 1 and --workers threads",
+      })
       .option("json", { type: "boolean", default: false }),
   handler: async (args: BenchTrainArgs) => {
     const steps = positiveInteger(args.steps, "--steps");
+    const workers = args.workers === undefined ? undefined : parseWorkers(args.workers);
     const { benchTrain } = await import("../../bench/train.js");
     const bar = progressBar();
     const result = await benchTrain({
       backends: args.backends,
       steps,
+      workers,
+      againstTorch: args.againstTorch,
       onProgress: (stage, done, total) => bar.update(done, total, `bench train, ${stage}`),
     }).finally(() => bar.stop());
     if (args.json) {
@@ -213,8 +229,58 @@ const benchTrainCommand = {
       "images/s (b)",
     ];
     process.stdout.write(`${renderTable(head, rows)}\n`);
+    process.stdout.write(
+      `${renderTable(["run", "images/s (a)", "images/s (b)", "uboost ÷ PyTorch (a)", "uboost ÷ PyTorch (b)", "step (a): forward / combine"], speedRows(result))}\n`,
+    );
   },
 };
+
+type TrainBenchResult = Awaited<ReturnType<typeof import("../../bench/train.js").benchTrain>>;
+
+/** One- and N-thread figures of uboost and PyTorch side by side, with their ratios. */
+function speedRows(result: TrainBenchResult): (string | number)[][] {
+  const rate = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(1));
+  const ratio = (value: number | undefined) =>
+    value === undefined || Number.isNaN(value) ? "-" : `${value.toFixed(2)}×`;
+  const share = (step: { forward: number; combine: number }) =>
+    `${(step.forward * 100).toFixed(0)}% / ${(step.combine * 100).toFixed(0)}%`;
+  const rows: (string | number)[][] = [];
+  for (const [name, r] of Object.entries(result.backends)) {
+    const compared = result.torch?.ratios.backend === name ? result.torch.ratios : undefined;
+    rows.push([
+      `uboost ${name}, 1 thread`,
+      rate(r.imagesPerSec),
+      rate(r.mixedImagesPerSec),
+      ratio(compared?.plain["1"]),
+      ratio(compared?.mixed["1"]),
+      share(r.step),
+    ]);
+    if (r.parallel) {
+      const key = String(r.parallel.workers);
+      rows.push([
+        `uboost ${name}, ${r.parallel.workers} workers`,
+        rate(r.parallel.imagesPerSec),
+        rate(r.parallel.mixedImagesPerSec),
+        ratio(compared?.plain[key]),
+        ratio(compared?.mixed[key]),
+        share(r.parallel.step),
+      ]);
+    }
+  }
+  if (result.torch) {
+    for (const threads of Object.keys(result.torch.networks.plain.imagesPerSec)) {
+      rows.push([
+        `PyTorch ${result.torch.torch}, ${threads} thread${threads === "1" ? "" : "s"}`,
+        rate(result.torch.networks.plain.imagesPerSec[threads]),
+        rate(result.torch.networks.mixed.imagesPerSec[threads]),
+        "1.00×",
+        "1.00×",
+        "-",
+      ]);
+    }
+  }
+  return rows;
+}
 
 export const benchCommand = {
   command: "bench",

@@ -1,13 +1,18 @@
-import { InputError } from "../errors.js";
+import { InputError, WorkerFailure } from "../errors.js";
 
 /**
- * The CLI edge: a command's InputError becomes one line on stderr and exit code 2; anything else
- * is a bug in uboost and keeps its stack trace (exit 1).
+ * The CLI edge: a command's InputError becomes one line on stderr and exit code 2, a worker
+ * thread that died one line and exit code 1; anything else is a bug in uboost and keeps its
+ * stack trace (exit 1).
  */
 export function reportFailure(error: unknown): never {
   if (error instanceof InputError) {
     process.stderr.write(`uboost: ${printableLine(error.message)}\n`);
     process.exit(2);
+  }
+  if (error instanceof WorkerFailure) {
+    process.stderr.write(`uboost: ${printableLine(error.message)}\n`);
+    process.exit(1);
   }
   process.stderr.write(`uboost: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);

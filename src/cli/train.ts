@@ -36,6 +36,11 @@ export const trainCommand = {
         choices: backendNames,
         describe: "tfjs backend (default: the fastest that loads)",
       })
+      .option("workers", {
+        type: "string",
+        describe:
+          "worker threads training data-parallel, each on a share of every batch (default: the cores; 1: this thread)",
+      })
       .option("out", { type: "string", demandOption: true, describe: "output folder" })
       .option("resume", { type: "boolean", default: false })
       .option("json", { type: "boolean", default: false })

@@ -19,6 +19,7 @@ export interface TrainArgs {
   seed: string;
   "images-per-class": string;
   backend?: string;
+  workers?: string;
   out: string;
   resume: boolean;
   json: boolean;

@@ -14,13 +14,16 @@ import {
   trainCheckpointPath,
   trainRunKey,
 } from "../train/runKey.js";
-import { trainNetwork } from "../train/trainNetwork.js";
+import { trainInWorkers } from "../train/trainInWorkers.js";
+import { type TrainOptions, trainNetwork } from "../train/trainNetwork.js";
+import { parseWorkers } from "./flags/workers.js";
 import { percent } from "./format.js";
 import { progressBar } from "./progress.js";
 import { type TrainArgs, trainSettings } from "./trainFlags.js";
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const settings = trainSettings(args);
+  const workers = parseWorkers(args.workers);
   checkOutputFolder(args.out, "--out");
   const arch = readArchFile(args.arch);
   const resuming = hasCheckpoint(args.out, trainCheckpointName);
@@ -33,22 +36,21 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   if (resuming) {
     checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));
   }
-  process.stderr.write(`uboost train: tfjs backend ${backend}\n`);
+  process.stderr.write(
+    `uboost train: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}\n`,
+  );
   // The search's data rules travel in arch.json (ImageNet-100's classes and crops).
   const searched = arch.settings as Partial<SearchSettings> | undefined;
-  const data = await loadTrainingData(args.data, {
+  const dataOptions = {
     resolution: arch.shape.resolution,
     imagesPerClass: settings.imagesPerClass,
     seed: settings.seed,
     classSubset: searched?.classSubset,
     augmentation: searched?.augmentation,
-  });
+  };
   const bar = progressBar();
-  const result = await trainNetwork(arch, data, {
-    ...settings,
-    outDir: args.out,
-    resume: args.resume,
-    backend,
+  const options = { ...settings, outDir: args.out, resume: args.resume, backend };
+  const callbacks: Pick<TrainOptions, "onBatch" | "onEpoch"> = {
     onBatch: (p) =>
       bar.update(
         p.batch,
@@ -61,7 +63,18 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
         `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(3)} train ${percent(m.trainTop1)} valid ${percent(m.validTop1)} lr ${m.learningRate.toPrecision(3)} ${timing.imagesPerSec.toFixed(0)} img/s\n`,
       );
     },
-  }).finally(() => bar.stop());
+  };
+  const result = await (workers === 1
+    ? trainNetwork(arch, await loadTrainingData(args.data, dataOptions), {
+        ...options,
+        ...callbacks,
+      })
+    : trainInWorkers(
+        { arch, dataFolder: args.data, dataOptions, backend: backend as BackendName, options },
+        workers,
+        callbacks,
+      )
+  ).finally(() => bar.stop());
   const summary = {
     testTop1: result.testTop1,
     params: result.params,

@@ -176,9 +176,11 @@ function planCell(
   }
   // A derived cell keeps only what reaches its output: a node, or a pre layer, whose result
   // nothing downstream reads is pruned with the layers that feed it.
+  // In the supernet every node stays; a cell input no edge reads (a one-edge bench space's x_pp)
+  // would be a conv computed for nothing.
   const useful = edgeOps
     ? usefulNodes(space, nodeInputs)
-    : new Set([...space.inputs, ...space.nodes]);
+    : new Set([...space.inputs.filter((input) => readByAnEdge(space, input)), ...space.nodes]);
   for (const node of space.nodes) {
     if (useful.has(node)) continue;
     nodeInputs[node] = [];
@@ -201,6 +203,9 @@ function planCell(
     nodeInputs,
   };
 }
+
+const readByAnEdge = (space: SearchSpace, state: string) =>
+  space.edges.some(([from]) => from === state);
 
 /** The cell inputs and nodes the output depends on, through live edges. */
 function usefulNodes(space: SearchSpace, nodeInputs: CellPlan["nodeInputs"]): Set<string> {

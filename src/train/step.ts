@@ -8,18 +8,32 @@ export interface StepResult {
   gradNorm: number;
 }
 
+/**
+ * Turns one rank's loss and gradients into the whole batch's (data-parallel training,
+ * shards.ts); the step applies what it returns.
+ */
+export type CombineShares = (
+  grads: tf.NamedTensorMap,
+  loss: number,
+) => { grads: tf.NamedTensorMap; loss: number };
+
 /** Everything `loss` allocates is released; only the variables change. */
 export function trainStep(
   loss: () => tf.Scalar,
   variables: tf.Variable[],
   optimizer: Sgd,
+  combine?: CombineShares,
 ): StepResult {
   const { value, grads } = tf.variableGrads(loss, variables);
+  let applied = grads;
   try {
-    const gradNorm = optimizer.step(grads);
-    return { loss: value.dataSync()[0], gradNorm };
+    let lossValue = value.dataSync()[0];
+    if (combine) ({ grads: applied, loss: lossValue } = combine(grads, lossValue));
+    const gradNorm = optimizer.step(applied);
+    return { loss: lossValue, gradNorm };
   } finally {
     tf.dispose(value);
     tf.dispose(grads);
+    if (applied !== grads) tf.dispose(applied);
   }
 }

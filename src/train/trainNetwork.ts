@@ -10,6 +10,7 @@ import { applyStatistics, type StatisticsLog } from "../model/batchNorm.js";
 import { forward } from "../model/forward.js";
 import { softmaxCrossEntropy as crossEntropy } from "../model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../model/params.js";
+import type { Lockstep } from "../pool/lockstep.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { correctCount, evaluateTop1 } from "./metrics.js";
 import {
@@ -22,7 +23,8 @@ import {
 } from "./runKey.js";
 import { oneCycle, stepLearningRate } from "./schedule.js";
 import { createSgd } from "./sgd.js";
-import { trainStep } from "./step.js";
+import { combineShares, takeShard } from "./shards.js";
+import { type CombineShares, trainStep } from "./step.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -41,6 +43,11 @@ export interface TrainOptions {
   resume: boolean;
   /** recorded in the outputs */
   backend: string;
+  /**
+   * Data-parallel training: this thread's rank among the worker threads that share every batch
+   * (shards.ts). Rank 0 writes the files; every rank returns the same result.
+   */
+  lockstep?: Lockstep;
   onBatch?: (progress: {
     epoch: number;
     batch: number;
@@ -92,7 +99,9 @@ export async function trainNetwork(
   data: TrainingData,
   options: TrainOptions,
 ): Promise<TrainResult> {
-  mkdirSync(options.outDir, { recursive: true });
+  const { lockstep } = options;
+  const writes = !lockstep || lockstep.rank === 0;
+  if (writes) mkdirSync(options.outDir, { recursive: true });
   const run = trainRunKey(arch, options);
   const { plan, channels } = archNetwork(arch);
   const params = createParams(plan, channels, options.seed);
@@ -145,12 +154,24 @@ export async function trainNetwork(
         seed: options.seed * 10_007 + epoch,
         augment: true,
       })) {
+        const shard = takeShard(x, y, lockstep);
         const statistics: StatisticsLog = [];
+        let batchCorrect = 0;
+        const combine: CombineShares | undefined =
+          lockstep &&
+          ((grads, shardLoss) => {
+            const shared = combineShares(lockstep, shard, variables, grads, statistics, [
+              shardLoss * shard.weight,
+              shard.images > 0 ? batchCorrect : 0,
+            ]);
+            batchCorrect = shared.totals[1];
+            return { grads: shared.grads, loss: shared.totals[0] };
+          });
         const { loss } = trainStep(
           () => {
-            const out = logits(x, statistics);
-            correct += correctCount(out, y);
-            return crossEntropy(out, y);
+            const out = logits(shard.x, statistics);
+            batchCorrect = correctCount(out, shard.y);
+            return crossEntropy(out, shard.y);
           },
           variables,
           {
@@ -161,11 +182,13 @@ export async function trainNetwork(
             dispose: () => {},
             velocityOf: sgd.velocityOf,
           },
+          combine,
         );
+        correct += batchCorrect;
         applyStatistics(statistics);
         lossSum += loss * x.shape[0];
         seen += x.shape[0];
-        tf.dispose([x, y]);
+        tf.dispose([x, y, shard.x, shard.y]);
         batch++;
         const imagesPerSec = seen / ((performance.now() - started) / 1e3);
         options.onBatch?.({
@@ -178,7 +201,7 @@ export async function trainNetwork(
         });
       }
       const seconds = (performance.now() - started) / 1e3;
-      const validTop1 = evaluateTop1(data.validation, 256, (x) => logits(x));
+      const validTop1 = evaluateTop1(data.validation, 256, (x) => logits(x), lockstep);
       const metrics: EpochMetrics = {
         epoch,
         learningRate,
@@ -189,16 +212,18 @@ export async function trainNetwork(
       const timing: EpochTiming = { epoch, seconds, imagesPerSec: seen / seconds };
       state.history.push(metrics);
       state.timing.push(timing);
-      await saveCheckpoint(options.outDir, trainCheckpointName, checkpointVariables, state);
-      writeLines(
-        join(options.outDir, "metrics.jsonl"),
-        state.history.map((m) => ({ ...m, backend: options.backend })),
-      );
-      writeLines(join(options.outDir, "timing.jsonl"), state.timing);
+      if (writes) {
+        await saveCheckpoint(options.outDir, trainCheckpointName, checkpointVariables, state);
+        writeLines(
+          join(options.outDir, "metrics.jsonl"),
+          state.history.map((m) => ({ ...m, backend: options.backend })),
+        );
+        writeLines(join(options.outDir, "timing.jsonl"), state.timing);
+      }
       options.onEpoch?.(metrics, timing);
     }
-    const testTop1 = evaluateTop1(data.test, 256, (x) => logits(x));
-    await saveModel(options.outDir, arch, params.named, testTop1);
+    const testTop1 = evaluateTop1(data.test, 256, (x) => logits(x), lockstep);
+    if (writes) await saveModel(options.outDir, arch, params.named, testTop1);
     const parameterCount = variables.reduce((sum, v) => sum + v.size, 0);
     return { testTop1, epochs: state.history, params: parameterCount };
   } finally {

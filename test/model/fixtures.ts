@@ -1,3 +1,7 @@
+import type { ArchFile } from "../../src/model/archFile.js";
+import { convLayers, type NetworkShape, planNetwork } from "../../src/model/plan.js";
+import { uboostSpace } from "../../src/model/space.js";
+
 /**
  * A derived cell of the U-Boost space with every op on some edge (identity and zero included)
  * and every node live: x_p→t1 conv3x3, x_p→t2 dws5x5, x_p→t3 identity, x_pp→t1 dil3x3, x_pp→t2
@@ -14,3 +18,20 @@ export const everyOpEdges = [
   "dws3x3",
   "conv3x3",
 ];
+
+/** The arch file of a derived U-Boost cell: `edgeOps` per edge, every conv `width` wide. */
+export function derivedArch(shape: NetworkShape, edgeOps: string[], width: number): ArchFile {
+  const plan = planNetwork(uboostSpace, shape, edgeOps);
+  return {
+    format: "uboost-arch/2",
+    space: uboostSpace,
+    shape,
+    edges: uboostSpace.edges.map(([from, to], edge) => ({
+      from,
+      to,
+      op: edgeOps[edge],
+      probabilities: { [edgeOps[edge]]: 1 },
+    })),
+    channels: convLayers(plan).map((layer) => ({ slot: layer.slot, channels: width })),
+  };
+}

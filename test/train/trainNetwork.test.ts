@@ -4,12 +4,10 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../src/data/trainingData.js";
-import type { ArchFile } from "../../src/model/archFile.js";
-import { convLayers, planNetwork } from "../../src/model/plan.js";
-import { uboostSpace } from "../../src/model/space.js";
 import { projectRoot } from "../../src/projectRoot.js";
 import { selectBackend } from "../../src/train/backend.js";
 import { type TrainOptions, trainNetwork } from "../../src/train/trainNetwork.js";
+import { derivedArch } from "../model/fixtures.js";
 
 const shape = { layout: [true, true], resolution: 16, inChannels: 3, stemChannels: 8, classes: 10 };
 const edgeOps = [
@@ -23,19 +21,7 @@ const edgeOps = [
   "zero",
   "identity",
 ];
-const plan = planNetwork(uboostSpace, shape, edgeOps);
-const arch: ArchFile = {
-  format: "uboost-arch/2",
-  space: uboostSpace,
-  shape,
-  edges: uboostSpace.edges.map(([from, to], edge) => ({
-    from,
-    to,
-    op: edgeOps[edge],
-    probabilities: { [edgeOps[edge]]: 1 },
-  })),
-  channels: convLayers(plan).map((layer) => ({ slot: layer.slot, channels: 16 })),
-};
+const arch = derivedArch(shape, edgeOps, 16);
 const data = () =>
   loadTrainingData(join(projectRoot(), "data", "cifar10-mini"), {
     resolution: 16,

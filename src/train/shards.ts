@@ -1,0 +1,90 @@
+/**
+ * Data-parallel training in lockstep: each rank (worker thread) holds its own copy of the weights,
+ * takes its share of every batch, computes gradients on it, and the ranks combine them into the
+ * full batch's mean gradient, which every rank then applies; the copies never drift apart.
+ * Batch norm normalizes with each share's own statistics; the running statistics move by the
+ * share-weighted mean of the shares' means and variances.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { StatisticsLog } from "../model/batchNorm.js";
+import type { Lockstep } from "../pool/lockstep.js";
+
+/** A rank's images [start, start + count) of a batch of `size`; the first size % ranks get one more. */
+export function shardRange(size: number, rank: number, ranks: number) {
+  const base = Math.floor(size / ranks);
+  const extra = size % ranks;
+  return { start: rank * base + Math.min(rank, extra), count: base + (rank < extra ? 1 : 0) };
+}
+
+export interface Shard {
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+  /** images of the batch this rank answers for (0 when the batch has fewer images than ranks) */
+  images: number;
+  /** images / batch size: the share's weight in the batch's mean */
+  weight: number;
+}
+
+/**
+ * This rank's share of a batch (the batch itself without a lockstep group). A rank with no image
+ * still runs image 0 at weight 0, so every rank's sums have the same layout.
+ */
+export function takeShard(x: tf.Tensor4D, y: tf.Tensor1D, lockstep?: Lockstep): Shard {
+  const size = x.shape[0];
+  if (!lockstep) return { x, y, images: size, weight: 1 };
+  const { start, count } = shardRange(size, lockstep.rank, lockstep.ranks);
+  const [from, length] = count > 0 ? [start, count] : [0, 1];
+  return {
+    x: tf.slice(x, [from], [length]),
+    y: tf.slice(y, [from], [length]),
+    images: count,
+    weight: count / size,
+  };
+}
+
+/**
+ * The whole batch's figures from every rank's share: the share-weighted sum of the gradients (of
+ * `variables`, in their order) and of the batch statistics, and the plain sum of `totals` (counts,
+ * already weighted losses). One barrier. The statistics log's tensors are replaced in place.
+ */
+export function combineShares(
+  lockstep: Lockstep,
+  shard: Shard,
+  variables: tf.Variable[],
+  grads: tf.NamedTensorMap,
+  statistics: StatisticsLog,
+  totals: number[],
+): { grads: tf.NamedTensorMap; totals: number[] } {
+  const present = variables.filter((variable) => grads[variable.name] !== undefined);
+  const parts: tf.Tensor[] = [
+    ...present.map((variable) => grads[variable.name]),
+    ...statistics.flatMap(({ mean, variance }) => [mean, variance]),
+  ];
+  const length = parts.reduce((sum, part) => sum + part.size, 0);
+  const values = new Float64Array(length + totals.length);
+  let offset = 0;
+  for (const part of parts) {
+    const data = part.dataSync();
+    for (let i = 0; i < data.length; i++) values[offset + i] = data[i] * shard.weight;
+    offset += data.length;
+  }
+  values.set(totals, length);
+  const summed = lockstep.sum(values);
+  offset = 0;
+  const next = (like: tf.Tensor) => {
+    const values = Float32Array.from(summed.subarray(offset, offset + like.size));
+    const tensor = tf.tensor(values, like.shape, "float32");
+    offset += like.size;
+    return tensor;
+  };
+  const combined: tf.NamedTensorMap = {};
+  for (const variable of present) combined[variable.name] = next(grads[variable.name]);
+  for (const entry of statistics) {
+    const mean = next(entry.mean) as tf.Tensor1D;
+    const variance = next(entry.variance) as tf.Tensor1D;
+    tf.dispose([entry.mean, entry.variance]);
+    entry.mean = tf.keep(mean);
+    entry.variance = tf.keep(variance);
+  }
+  return { grads: combined, totals: Array.from(summed.subarray(length)) };
+}
