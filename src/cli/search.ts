@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { InputError } from "../errors.js";
+import { parseWorkers } from "./flags/workers.js";
 import { type SearchArgs, searchSettings, withSearchOptions } from "./searchFlags.js";
 
 export const searchCommand = {
@@ -8,6 +9,11 @@ export const searchCommand = {
   builder: (yargs: Argv) =>
     withSearchOptions(yargs)
       .option("table", { type: "string", describe: "blackbox table (for --hw-model blackbox)" })
+      .option("workers", {
+        type: "string",
+        describe:
+          "worker threads searching data-parallel, each on a share of every batch (default: the cores; 1: this thread)",
+      })
       .option("plan", {
         type: "boolean",
         default: false,
@@ -28,6 +34,7 @@ export const searchCommand = {
     if (args.data === undefined) throw new InputError("--data: required (a dataset folder)");
     if (args.out === undefined) throw new InputError("--out: required (an output folder)");
     searchSettings(args); // bad flags fail here, before tfjs loads
+    parseWorkers(args.workers);
     return (await import("./searchRun.js")).runSearchCommand({
       ...args,
       data: args.data,

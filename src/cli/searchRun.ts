@@ -6,9 +6,11 @@ import { modelContext } from "../hw/models/index.js";
 import { readSearchSpace, uboostSpace } from "../model/space.js";
 import { needsBlackboxTable } from "../search/costSurface.js";
 import { describeCell } from "../search/describe.js";
-import { runSearch, type SearchOutcome } from "../search/run.js";
+import { runSearch, type SearchOptions, type SearchOutcome } from "../search/run.js";
+import { searchInWorkers } from "../search/searchInWorkers.js";
 import { trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
+import { parseWorkers } from "./flags/workers.js";
 import { count, percent, renderTable } from "./format.js";
 import { progressBar } from "./progress.js";
 import { type SearchArgs, searchSettings } from "./searchFlags.js";
@@ -17,6 +19,7 @@ export async function runSearchCommand(
   args: SearchArgs & { data: string; out: string; table?: string },
 ): Promise<void> {
   const settings = searchSettings(args);
+  const workers = parseWorkers(args.workers);
   checkOutputFolder(args.out, "--out");
   const space = args.space ? readSearchSpace(args.space) : uboostSpace;
   if (needsBlackboxTable(settings.hwModel) && args.table === undefined) {
@@ -27,20 +30,13 @@ export async function runSearchCommand(
   const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
   const backend = await selectBackend(args.backend as BackendName | undefined);
   process.stderr.write(
-    `uboost search: tfjs backend ${backend}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
+    `uboost search: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
   );
   // The data as the preset wants it: a validation split, fewer images, its resolution.
-  const data = await loadTrainingData(args.data, trainingDataOptions(settings));
+  const dataOptions = trainingDataOptions(settings);
   const bar = progressBar();
   let lastCost = "";
-  const outcome = await runSearch({
-    settings,
-    space,
-    data,
-    outDir: args.out,
-    resume: args.resume,
-    backend,
-    context: modelContext({ blackboxTable }),
+  const callbacks: Pick<SearchOptions, "onBatch" | "onEpoch"> = {
     onBatch: (p) => {
       // the final stage trains a fixed network: no latency or τ of its own to show
       const cost = p.stage === "final" ? "" : lastCost;
@@ -59,7 +55,33 @@ export async function runSearchCommand(
         `${row.stage} epoch ${row.epoch + 1}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
       );
     },
-  }).finally(() => bar.stop());
+  };
+  const outcome = await (workers === 1
+    ? runSearch({
+        settings,
+        space,
+        data: await loadTrainingData(args.data, dataOptions),
+        outDir: args.out,
+        resume: args.resume,
+        backend,
+        context: modelContext({ blackboxTable }),
+        ...callbacks,
+      })
+    : searchInWorkers(
+        {
+          settings,
+          space,
+          dataFolder: args.data,
+          dataOptions,
+          outDir: args.out,
+          resume: args.resume,
+          backend: backend as BackendName,
+          tablePath: args.table,
+        },
+        workers,
+        callbacks,
+      )
+  ).finally(() => bar.stop());
   process.stdout.write(
     args.json
       ? `${JSON.stringify({ final: outcome.final, arch: outcome.arch, engineShare: outcome.engineShare })}\n`

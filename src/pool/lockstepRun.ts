@@ -28,13 +28,15 @@ type RankMessage =
 
 /**
  * Runs `task` on `ranks` worker threads of the built `file` (which calls serveLockstep) and
- * returns rank 0's result; `onProgress` sees what rank 0 reports.
+ * returns rank 0's result; `onProgress` sees what rank 0 reports. `hint` ends the line of a
+ * WorkerFailure (where to resume from).
  */
 export function runLockstep<Task, Result>(
   file: string,
   ranks: number,
   task: Task,
   onProgress?: (value: unknown) => void,
+  hint?: string,
 ): Promise<Result> {
   const memory = lockstepMemory(ranks);
   const workers = Array.from(
@@ -47,7 +49,10 @@ export function runLockstep<Task, Result>(
     let running = ranks;
     const fail = (error: Error) => {
       if (failure) return;
-      failure = error;
+      failure =
+        error instanceof WorkerFailure && hint
+          ? new WorkerFailure(`${error.message}; ${hint}`)
+          : error;
       abortLockstep(memory);
       for (const worker of workers) void worker.terminate();
     };

@@ -12,6 +12,7 @@ import { type ArchFile, archNetwork, writeArchFile } from "../model/archFile.js"
 import { disposeParams } from "../model/params.js";
 import { type NetworkShape, planLayers } from "../model/plan.js";
 import type { SearchSpace } from "../model/space.js";
+import type { Lockstep } from "../pool/lockstep.js";
 import { type TrainResult, trainNetwork } from "../train/trainNetwork.js";
 import { costSurface } from "./costSurface.js";
 import { deriveChannels, deriveEdgeOps } from "./derive.js";
@@ -36,6 +37,11 @@ export interface SearchOptions {
   resume: boolean;
   backend: string;
   context: ModelContext;
+  /**
+   * Data-parallel: this thread's rank among the worker threads that share every batch
+   * (../train/shards.ts); rank 0 writes the files, every rank returns the same outcome.
+   */
+  lockstep?: Lockstep;
   onBatch?: (progress: EpochProgress & { stage: string; epoch: number; epochs: number }) => void;
   onEpoch?: (row: MetricsRow) => void;
 }
@@ -74,10 +80,15 @@ export function searchHardware(settings: SearchSettings): SimConfig {
  * backend, and timing.json, the one file with wall-clock figures.
  */
 export async function runSearch(options: SearchOptions): Promise<SearchOutcome> {
-  const { settings, space, data, outDir } = options;
-  mkdirSync(outDir, { recursive: true });
+  const { settings, space, data, outDir, lockstep } = options;
+  const writes = !lockstep || lockstep.rank === 0;
+  if (writes) mkdirSync(outDir, { recursive: true });
   const state = openSearchState(outDir, settings, options.backend, options.resume);
-  const save = () => saveSearchState(outDir, state);
+  const save = () => {
+    if (writes) saveSearchState(outDir, state);
+  };
+  // Every rank reads the folder as it was before rank 0 writes to it.
+  lockstep?.barrier();
   save();
   const hardware = searchHardware(settings);
   const surface = costSurface(settings.hwModel, hardware, options.context);
@@ -88,6 +99,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     outDir,
     state,
     save,
+    lockstep,
     onBatch: options.onBatch,
     onEpoch: options.onEpoch,
   };
@@ -135,7 +147,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   }
 
   const arch = archFileOf(space, shapes.channel, settings, state);
-  writeArchFile(join(outDir, "arch.json"), arch);
+  if (writes) writeArchFile(join(outDir, "arch.json"), arch);
   const trained = await trainFinal(arch, options, state);
   const { plan, channels } = archNetwork(arch);
   const layers = planLayers(plan, channels, settings.hardwareBatch);
@@ -148,8 +160,10 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     macs: totalMacs(layers) / settings.hardwareBatch,
   };
   const engineShare = { micro: state.micro.engineShare, channel: state.channel.engineShare };
-  writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify({ engineShare }, null, 2)}\n`);
-  writeFileAtomic(join(outDir, "final.json"), `${JSON.stringify(final, null, 2)}\n`);
+  if (writes) {
+    writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify({ engineShare }, null, 2)}\n`);
+    writeFileAtomic(join(outDir, "final.json"), `${JSON.stringify(final, null, 2)}\n`);
+  }
   return { arch, final, engineShare, layers, simulation };
 }
 
@@ -180,6 +194,7 @@ async function trainFinal(
     outDir: join(options.outDir, "final"),
     resume: true,
     backend: options.backend,
+    lockstep: options.lockstep,
     onBatch: (progress) =>
       options.onBatch?.({ ...progress, stage: "final", epochs: settings.finalEpochs }),
     onEpoch: (metrics) => {
@@ -195,7 +210,7 @@ async function trainFinal(
         tau: null,
       };
       state.metrics.push(row);
-      saveSearchState(options.outDir, state);
+      if (!options.lockstep || options.lockstep.rank === 0) saveSearchState(options.outDir, state);
       options.onEpoch?.(row);
     },
   });

@@ -4,7 +4,6 @@
  * writes the outputs. A thread that dies ends the run with one line that names the checkpoint.
  */
 import type { TrainingDataOptions } from "../data/trainingData.js";
-import { WorkerFailure } from "../errors.js";
 import type { ArchFile } from "../model/archFile.js";
 import { builtWorkerFile } from "../pool/chunkPool.js";
 import { runLockstep } from "../pool/lockstepRun.js";
@@ -35,17 +34,11 @@ export async function trainInWorkers(
     if (message.kind === "batch") callbacks.onBatch?.(message.progress);
     else callbacks.onEpoch?.(message.metrics, message.timing);
   };
-  try {
-    return await runLockstep<TrainJob, TrainResult>(
-      builtWorkerFile("train/trainWorker.js"),
-      workers,
-      job,
-      onProgress,
-    );
-  } catch (error) {
-    if (!(error instanceof WorkerFailure)) throw error;
-    throw new WorkerFailure(
-      `${error.message}; ${job.options.outDir} keeps the last finished epoch's checkpoint: rerun with --resume to continue`,
-    );
-  }
+  return runLockstep<TrainJob, TrainResult>(
+    builtWorkerFile("train/trainWorker.js"),
+    workers,
+    job,
+    onProgress,
+    `${job.options.outDir} keeps the last finished epoch's checkpoint: rerun with --resume to continue`,
+  );
 }

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/projectRoot.js";
 import { runCli } from "../cli/runCli.js";
+import { repeatableSearchOutputs } from "./searchOutputs.js";
 
-// Same seed and backend → the same bytes in every output but the wall-clock ones (timing.json,
+// Same seed, backend and worker count (one: the calling thread) → the same bytes in every output but the wall-clock ones (timing.json,
 // timing.jsonl, and the checkpoints' JSON, which carries them). Seed 0 is the one tfjs's
 // randomNormal used to treat as "unseeded".
 const data = join(projectRoot(), "data", "cifar10-mini");
@@ -19,7 +20,10 @@ function expectSameBytes(first: string, second: string, files: string[]) {
 }
 
 const search = (out: string) =>
-  runCli(["search", "--data", data, "--preset", "smoke", "--seed", "0", "--out", out, "--json"]);
+  runCli([
+    ...["search", "--data", data, "--preset", "smoke", "--seed", "0", "--workers", "1"],
+    ...["--out", out, "--json"],
+  ]);
 const train = (out: string, ...flags: string[]) =>
   runCli([
     "train",
@@ -33,6 +37,8 @@ const train = (out: string, ...flags: string[]) =>
     "50",
     "--images-per-class",
     "20",
+    "--workers",
+    "1",
     "--out",
     out,
     "--json",
@@ -46,16 +52,7 @@ describe("same seed, same bytes", () => {
       expect(result.status, result.stderr).toBe(0);
       return JSON.parse(result.stdout);
     });
-    expectSameBytes(join(dir, "search-1"), join(dir, "search-2"), [
-      "arch.json",
-      "metrics.jsonl",
-      "final.json",
-      "checkpoint-micro.bin",
-      "checkpoint-channel.bin",
-      "final/metrics.jsonl",
-      "final/model/model.json",
-      "final/model/weights.bin",
-    ]);
+    expectSameBytes(join(dir, "search-1"), join(dir, "search-2"), repeatableSearchOutputs);
     expect(runs[1].final).toEqual(runs[0].final);
     const metrics = readFileSync(join(dir, "search-1", "metrics.jsonl"), "utf8");
     expect(metrics).not.toMatch(/seconds|PerSec|Share/);

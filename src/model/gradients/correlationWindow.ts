@@ -98,3 +98,30 @@ export function inputGradientOperand(
     inputGradientWindow(widthAxis(info)),
   );
 }
+
+/**
+ * One phase of a strided conv's input gradient: the input rows i ≡ phase (mod s) receive only the
+ * taps p ≡ phase + P (mod s), so dx[s·m + phase] = Σ_j dy[m + c − j]·w[s·j + r], a stride-1
+ * correlation of dy (not zero-upsampled: s× fewer rows to read) with those taps in reverse
+ * order. `taps` are the filter indices in correlation order; every phase yields ⌈H / s⌉ rows
+ * (the rows past H are cut after interleaving).
+ */
+export interface GradientPhase {
+  taps: number[];
+  window: AxisWindow;
+}
+
+export function inputGradientPhases(axis: ConvAxis): GradientPhase[] {
+  const { stride, kernel, padBefore, outSize, inSize } = axis;
+  const rows = Math.ceil(inSize / stride);
+  return Array.from({ length: stride }, (_, phase) => {
+    const residue = (phase + padBefore) % stride;
+    const shift = (phase + padBefore - residue) / stride;
+    const taps: number[] = [];
+    for (let p = residue; p < kernel; p += stride) taps.unshift(p);
+    return {
+      taps,
+      window: { before: taps.length - 1 - shift, after: rows + shift - outSize },
+    };
+  });
+}

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../../data/imageSet.js";
 import type { NetworkParams } from "../../model/params.js";
+import type { Lockstep } from "../../pool/lockstep.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
 import { evaluateTop1 } from "../../train/metrics.js";
 import { stepDecay } from "../../train/schedule.js";
@@ -29,8 +30,10 @@ export interface StageRun {
   data: TrainingData;
   outDir: string;
   state: SearchState;
-  /** persists state.json and metrics.jsonl */
+  /** persists state.json and metrics.jsonl (a no-op on every rank but the first) */
   save: () => void;
+  /** data-parallel: this thread's rank; only rank 0 writes */
+  lockstep?: Lockstep;
   onBatch?: (progress: EpochProgress & { stage: string; epoch: number; epochs: number }) => void;
   onEpoch?: (row: MetricsRow) => void;
 }
@@ -84,10 +87,16 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
             step: (grads) => sgd.step(grads, stepDecay(settings.weightLr, epoch, 30, 0.5)),
           },
           adam,
+          lockstep: run.lockstep,
         },
         (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
       );
-      const validTop1 = evaluateTop1(run.data.validation, 256, (x) => stage.evalLogits(x));
+      const validTop1 = evaluateTop1(
+        run.data.validation,
+        256,
+        (x) => stage.evalLogits(x),
+        run.lockstep,
+      );
       const { latencyMs, util } = stage.expectedCost();
       const row: MetricsRow = {
         stage: run.name,
@@ -99,13 +108,15 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         tau: stage.tau,
       };
       run.state.metrics.push(row);
-      const adamState = await adam.getWeights();
-      const withAdam = new Map<string, tf.Tensor>(variables);
-      for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
-      await saveCheckpoint(run.outDir, checkpoint, withAdam, {
-        epoch,
-        adam: adamState.map((_, i) => `adam/${i}`),
-      });
+      if (!run.lockstep || run.lockstep.rank === 0) {
+        const adamState = await adam.getWeights();
+        const withAdam = new Map<string, tf.Tensor>(variables);
+        for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
+        await saveCheckpoint(run.outDir, checkpoint, withAdam, {
+          epoch,
+          adam: adamState.map((_, i) => `adam/${i}`),
+        });
+      }
       run.save();
       run.onEpoch?.(row);
     }
