@@ -9,6 +9,8 @@ import type { SimConfig } from "../hw/simulator/config.js";
 import { type Layer, layerTypeNames } from "../layers/layer.js";
 import { readLayersFile } from "../layers/readLayers.js";
 import { validateLayer } from "../layers/validate.js";
+import { spaceByName, spaceNames } from "../spaces/index.js";
+import { spaceInput } from "../spaces/space.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
 import { readNetwork } from "./flags/network.js";
 import { positiveInteger } from "./flags/numbers.js";
@@ -19,6 +21,9 @@ const layerFlags = ["type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"
 interface CostArgs extends HardwareArgs {
   layers?: string;
   net?: string;
+  space?: string;
+  arch?: string;
+  dataset?: string;
   type?: string;
   k?: string;
   k1?: string;
@@ -43,6 +48,13 @@ export const costCommand = {
     withHardwareOptions(yargs)
       .option("layers", { type: "string", describe: "layer table, CSV with header or JSON array" })
       .option("net", { type: "string", describe: "zoo network name or layer file" })
+      .option("space", {
+        type: "string",
+        choices: spaceNames,
+        describe: "with --arch: the published search space",
+      })
+      .option("arch", { type: "string", describe: "an architecture string of --space" })
+      .option("dataset", { type: "string", describe: "with --arch: the space's input" })
       .option("type", {
         type: "string",
         choices: layerTypeNames,
@@ -73,7 +85,11 @@ export const costCommand = {
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 cost --net resnet50 --array 128x128", "per-layer cost of ResNet-50")
       .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer")
-      .example("$0 cost --net mobilenetv2 --model roofline --bw 20", "another cost model"),
+      .example("$0 cost --net mobilenetv2 --model roofline --bw 20", "another cost model")
+      .example(
+        "$0 cost --space nasbench201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|avg_pool_3x3~2|'",
+        "a NAS-Bench-201 cell's network",
+      ),
   handler: (args: CostArgs) => {
     const hardware = parseHardware(args);
     const model = costModelByName(args.model);
@@ -95,11 +111,17 @@ function parseSmoothTerms(value: string): SmoothCeilParams {
 }
 
 function selectLayers(args: CostArgs, batch: number): Layer[] {
-  const sources = [args.layers, args.net, args.type].filter((source) => source !== undefined);
+  const sources = [args.layers, args.net, args.arch, args.type].filter(
+    (source) => source !== undefined,
+  );
   if (sources.length !== 1)
-    throw new InputError("cost: give exactly one of --layers, --net or --type");
+    throw new InputError("cost: give exactly one of --layers, --net, --arch or --type");
+  if ((args.space !== undefined || args.dataset !== undefined) && args.arch === undefined) {
+    throw new InputError(`${args.space !== undefined ? "--space" : "--dataset"}: only with --arch`);
+  }
   if (args.layers !== undefined) return readLayersFile(args.layers, batch);
   if (args.net !== undefined) return readNetwork(args.net, "--net", batch);
+  if (args.arch !== undefined) return architectureLayers(args, args.arch, batch);
   const raw: Record<string, unknown> = { name: args.type };
   for (const flag of layerFlags) if (args[flag] !== undefined) raw[flag] = args[flag];
   if (args.k !== undefined) {
@@ -107,6 +129,21 @@ function selectLayers(args: CostArgs, batch: number): Layer[] {
     raw.k2 ??= args.k;
   }
   return [validateLayer(raw, "command line", batch)];
+}
+
+/** A published space's architecture as the layers its network runs. */
+function architectureLayers(args: CostArgs, arch: string, batch: number): Layer[] {
+  if (args.space === undefined) {
+    throw new InputError(`--arch: needs --space (${spaceNames.join(", ")})`);
+  }
+  const space = spaceByName(args.space);
+  const input = spaceInput(space, args.dataset);
+  try {
+    return space.layersOf(space.parse(arch), input, batch);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`--arch: ${error.message}`);
+    throw error;
+  }
 }
 
 function totalOf(estimates: LayerEstimate[], hardware: SimConfig) {

@@ -132,7 +132,7 @@ describe("uboost cost", () => {
       /--batch: must be a positive integer/,
     ],
     [["cost", "--layers", join(dir, "nope.csv")], /nope\.csv: cannot read \(no such file\)/],
-    [["cost"], /give exactly one of --layers, --net or --type/],
+    [["cost"], /give exactly one of --layers, --net, --arch or --type/],
     [["cost", "--net", "resnet18", "--bogus"], /Unknown argument: bogus/],
   ];
   for (const [args, message] of bad) {

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/projectRoot.js";
+import { spaces } from "../../src/spaces/index.js";
+import { archAt, sampleArchs } from "../../src/spaces/space.js";
 import { runCli } from "../cli/runCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-spaces-"));
@@ -117,5 +119,39 @@ describe("uboost proxy --space nasbench201", () => {
     const dataset = runCli(["proxy", "--dataset", "cifar10", "--samples", "20"]);
     expect(dataset.stderr).toMatch(/--dataset: only for a published --space/);
     expect(dataset.status).toBe(2);
+  });
+});
+
+describe.each(["mobilenetv2", "fbnet"])("uboost proxy --space %s", (name) => {
+  it("samples, prices and picks architectures written in the space's own strings", () => {
+    const { status, stdout } = runCli([
+      ...["proxy", "--space", name, "--samples", "20", "--devices", "32x32,128x128"],
+      ...["--no-adaproxy", "--json"],
+    ]);
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.space.architectures).toBe(20);
+    for (const row of result.oneProxy.constraints) {
+      expect(spaces[name].print(spaces[name].parse(row.pick))).toBe(row.pick);
+    }
+  });
+
+  it("reads a latency CSV keyed by the space's strings (quoted, as they hold commas)", () => {
+    const table = sampleArchs(spaces[name], 12, 3);
+    const lines = ["arch,a,b,accuracy"];
+    for (let i = 0; i < table.count; i++) {
+      lines.push(`"${spaces[name].print(archAt(table, i))}",${i + 1},${13 - i},${i % 5}`);
+    }
+    const file = join(dir, `${name}.csv`);
+    writeFileSync(file, lines.join("\n"));
+    const { status, stdout } = runCli([
+      ...["proxy", "--space", name, "--latencies", file, "--ada-samples", "5", "--json"],
+    ]);
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.adaProxy.features).toBe("architecture");
+    expect(result.space.architectures).toBe(12);
+    // latency b falls as a rises: the two devices rank in reverse
+    expect(result.srcc[0][1]).toBe(-1);
   });
 });
