@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { costModelNames } from "../hw/models/index.js";
+import { spaceNames } from "../spaces/index.js";
 import { backendNames } from "../train/backendNames.js";
 import { benchFidelityCommand } from "./benchFidelity.js";
 import { listOf } from "./flags/lists.js";
@@ -53,6 +54,60 @@ const benchEngineCommand = {
       ],
     ];
     process.stdout.write(`${renderTable(["engine", "configs/s", "wasm speed-up"], rows)}\n`);
+  },
+};
+
+interface BenchSpacesArgs {
+  space: string;
+  samples: string;
+  direct: string;
+  model: string;
+  json: boolean;
+}
+
+const benchSpacesCommand = {
+  command: "spaces",
+  describe: "Seconds to price a published space on 5 arrays, distinct layers vs each network's own",
+  builder: (yargs: Argv) =>
+    yargs
+      .option("space", { type: "string", default: "nasbench201", choices: spaceNames })
+      .option("samples", {
+        type: "string",
+        default: "10000",
+        describe: "architectures of a sampled space",
+      })
+      .option("direct", {
+        type: "string",
+        default: "500",
+        describe: "architectures the direct path prices (its rate is scaled)",
+      })
+      .option("model", {
+        type: "string",
+        default: "systolic",
+        choices: costModelNames.filter((name) => name !== "blackbox"),
+      })
+      .option("json", { type: "boolean", default: false }),
+  handler: async (args: BenchSpacesArgs) => {
+    const { benchSpaces } = await import("../../bench/spaces.js");
+    const result = benchSpaces({
+      space: args.space,
+      samples: positiveInteger(args.samples, "--samples"),
+      directSample: positiveInteger(args.direct, "--direct"),
+      model: args.model,
+    });
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    const rate = (perSec: number) => Math.round(perSec).toLocaleString("en-US");
+    const rows = [
+      ["distinct layers", rate(result.distinctPerSec), result.speedup.toFixed(1)],
+      ["each network's layers", rate(result.directPerSec), "1.0"],
+    ];
+    process.stdout.write(
+      `${result.space}: ${result.architectures.toLocaleString("en-US")} architectures × ${result.devices} devices (${result.model}) in ${result.seconds.toFixed(2)} s (layout ${result.layoutSeconds.toFixed(2)} s, pricing ${result.pricingSeconds.toFixed(3)} s); ${result.distinctLayers} distinct layers for ${result.layerReferences.toLocaleString("en-US")} layer references\n`,
+    );
+    process.stdout.write(`${renderTable(["path", "networks × devices / s", "speed-up"], rows)}\n`);
   },
 };
 
@@ -289,6 +344,7 @@ export const benchCommand = {
     yargs
       .command(benchEngineCommand)
       .command(benchSweepCommand)
+      .command(benchSpacesCommand)
       .command(benchTrainCommand)
       .command(benchFidelityCommand)
       .demandCommand(1),
