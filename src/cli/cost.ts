@@ -7,14 +7,15 @@ import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
 import { costModelByName, costModelNames, modelContext } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { type Layer, layerTypeNames } from "../layers/layer.js";
-import { readLayersFile } from "../layers/readLayers.js";
+import type { ImportedNetwork } from "../layers/networkFile.js";
 import { validateLayer } from "../layers/validate.js";
 import { spaceByName, spaceNames } from "../spaces/index.js";
 import { spaceInput } from "../spaces/space.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
-import { readNetwork } from "./flags/network.js";
+import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
+import { readLayersFlag, readNetwork } from "./flags/network.js";
 import { positiveInteger } from "./flags/numbers.js";
-import { count, percent, renderTable } from "./format.js";
+import { count, percent, renderTable, unsupportedLine } from "./format.js";
 
 const layerFlags = ["type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"] as const;
 
@@ -34,7 +35,8 @@ interface CostArgs extends HardwareArgs {
   w?: string;
   stride?: string;
   dilation?: string;
-  batch: string;
+  batch?: string;
+  inputShape?: string;
   model: string;
   table?: string;
   smoothTerms: string;
@@ -46,8 +48,11 @@ export const costCommand = {
   describe: "Cycles, utilization and smooth-model gradients of layers on a systolic array",
   builder: (yargs: Argv) =>
     withHardwareOptions(yargs)
-      .option("layers", { type: "string", describe: "layer table, CSV with header or JSON array" })
-      .option("net", { type: "string", describe: "zoo network name or layer file" })
+      .option("layers", {
+        type: "string",
+        describe: "layer table (CSV with header, JSON array, SCALE-Sim topology) or ONNX model",
+      })
+      .option("net", { type: "string", describe: "zoo network name, layer file or .onnx model" })
       .option("space", {
         type: "string",
         choices: spaceNames,
@@ -69,7 +74,11 @@ export const costCommand = {
       .option("w", { type: "string", describe: "single layer: output width" })
       .option("stride", { type: "string" })
       .option("dilation", { type: "string" })
-      .option("batch", { type: "string", default: "1", describe: "batch for rows without one" })
+      .option("batch", {
+        type: "string",
+        describe: "batch for rows without one and zoo networks (default 1); an ONNX model's N",
+      })
+      .option("input-shape", inputShapeOption)
       .option("model", {
         type: "string",
         default: "systolic",
@@ -89,17 +98,24 @@ export const costCommand = {
       .example(
         "$0 cost --space nasbench201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|avg_pool_3x3~2|'",
         "a NAS-Bench-201 cell's network",
-      ),
+      )
+      .example("$0 cost --net model.onnx --input-shape 1x3x224x224", "an ONNX model"),
   handler: (args: CostArgs) => {
     const hardware = parseHardware(args);
     const model = costModelByName(args.model);
-    const layers = selectLayers(args, positiveInteger(args.batch, "--batch"));
+    const { layers, unsupported } = selectLayers(
+      args,
+      positiveInteger(args.batch ?? "1", "--batch"),
+    );
     const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
     const smooth = parseSmoothTerms(args.smoothTerms);
     const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable, smooth }));
     const text = args.json
-      ? JSON.stringify(costJson(layers, hardware, estimates))
-      : costTable(layers, hardware, estimates);
+      ? JSON.stringify({
+          ...costJson(layers, hardware, estimates),
+          ...(unsupported && { unsupported }),
+        })
+      : costTable(layers, hardware, estimates) + unsupportedLine(unsupported);
     process.stdout.write(`${text}\n`);
   },
 };
@@ -110,7 +126,7 @@ function parseSmoothTerms(value: string): SmoothCeilParams {
   return { ...uncappedSmoothCeil, terms: positiveInteger(value, "--smooth-terms") };
 }
 
-function selectLayers(args: CostArgs, batch: number): Layer[] {
+function selectLayers(args: CostArgs, batch: number): ImportedNetwork {
   const sources = [args.layers, args.net, args.arch, args.type].filter(
     (source) => source !== undefined,
   );
@@ -119,16 +135,17 @@ function selectLayers(args: CostArgs, batch: number): Layer[] {
   if ((args.space !== undefined || args.dataset !== undefined) && args.arch === undefined) {
     throw new InputError(`${args.space !== undefined ? "--space" : "--dataset"}: only with --arch`);
   }
-  if (args.layers !== undefined) return readLayersFile(args.layers, batch);
-  if (args.net !== undefined) return readNetwork(args.net, "--net", batch);
-  if (args.arch !== undefined) return architectureLayers(args, args.arch, batch);
+  const given = { batch: args.batch, inputShape: parseInputShape(args.inputShape) };
+  if (args.layers !== undefined) return readLayersFlag(args.layers, batch, given);
+  if (args.net !== undefined) return readNetwork(args.net, "--net", batch, given);
+  if (args.arch !== undefined) return { layers: architectureLayers(args, args.arch, batch) };
   const raw: Record<string, unknown> = { name: args.type };
   for (const flag of layerFlags) if (args[flag] !== undefined) raw[flag] = args[flag];
   if (args.k !== undefined) {
     raw.k1 ??= args.k;
     raw.k2 ??= args.k;
   }
-  return [validateLayer(raw, "command line", batch)];
+  return { layers: [validateLayer(raw, "command line", batch)] };
 }
 
 /** A published space's architecture as the layers its network runs. */

@@ -37,3 +37,11 @@ export function renderTable(head: string[], rows: (string | number)[][], textCol
 export const count = (value: number) => Math.round(value).toLocaleString("en-US");
 export const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 export const milliseconds = (ms: number) => `${ms.toPrecision(4)} ms`;
+
+/** The line under a network's table naming the ONNX ops costed as zero ("" when there are none). */
+export function unsupportedLine(unsupported: Record<string, number> | undefined): string {
+  const entries = Object.entries(unsupported ?? {});
+  if (entries.length === 0) return "";
+  const ops = entries.map(([op, n]) => `${op} ×${n}`).join(", ");
+  return `\nunsupported ops, costed as zero: ${ops}`;
+}

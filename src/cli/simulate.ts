@@ -3,16 +3,17 @@ import { InputError } from "../errors.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
 import type { Layer } from "../layers/layer.js";
-import { readLayersFile } from "../layers/readLayers.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
-import { readNetwork } from "./flags/network.js";
+import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
+import { readLayersFlag, readNetwork } from "./flags/network.js";
 import { positiveInteger } from "./flags/numbers.js";
-import { count, percent, renderTable } from "./format.js";
+import { count, percent, renderTable, unsupportedLine } from "./format.js";
 
 interface SimulateArgs extends HardwareArgs {
   net?: string;
   layers?: string;
-  batch: string;
+  batch?: string;
+  inputShape?: string;
   json: boolean;
 }
 
@@ -21,26 +22,37 @@ export const simulateCommand = {
   describe: "Cycle-level weight-stationary simulation: cycles, utilization, where PE-cycles go",
   builder: (yargs: Argv) =>
     withHardwareOptions(yargs)
-      .option("net", { type: "string", describe: "zoo network name or layer file" })
-      .option("layers", { type: "string", describe: "layer table, CSV with header or JSON array" })
-      .option("batch", { type: "string", default: "64", describe: "batch for rows without one" })
+      .option("net", { type: "string", describe: "zoo network name, layer file or .onnx model" })
+      .option("layers", {
+        type: "string",
+        describe: "layer table (CSV with header, JSON array, SCALE-Sim topology) or ONNX model",
+      })
+      .option("batch", {
+        type: "string",
+        describe: "batch for rows without one and zoo networks (default 64); an ONNX model's N",
+      })
+      .option("input-shape", inputShapeOption)
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 simulate --net resnet50 --array 128x128", "ResNet-50 at batch 64")
       .example("$0 simulate --net vgg16 --sram unlimited --bw unlimited", "compute cycles only"),
   handler: (args: SimulateArgs) => {
     const hardware = parseHardware(args);
-    const batch = positiveInteger(args.batch, "--batch");
+    const batch = positiveInteger(args.batch ?? "64", "--batch");
     if ((args.net === undefined) === (args.layers === undefined)) {
       throw new InputError("simulate: give exactly one of --net or --layers");
     }
-    const layers =
+    const given = { batch: args.batch, inputShape: parseInputShape(args.inputShape) };
+    const { layers, unsupported } =
       args.net !== undefined
-        ? readNetwork(args.net, "--net", batch)
-        : readLayersFile(args.layers as string, batch);
+        ? readNetwork(args.net, "--net", batch, given)
+        : readLayersFlag(args.layers as string, batch, given);
     const result = simulateNetwork(layers, hardware);
     const text = args.json
-      ? JSON.stringify(simulateJson(layers, hardware, result))
-      : simulateTable(layers, result, hardware);
+      ? JSON.stringify({
+          ...simulateJson(layers, hardware, result),
+          ...(unsupported && { unsupported }),
+        })
+      : simulateTable(layers, result, hardware) + unsupportedLine(unsupported);
     process.stdout.write(`${text}\n`);
   },
 };

@@ -11,6 +11,7 @@ import { parseFamily } from "../sweep/family.js";
 import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
 import { runSweep, type SweepResult } from "../sweep/run.js";
 import { type HardwareArgs, parseMemory, withMemoryOptions } from "./flags/hardware.js";
+import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { arrayShapeList, listOf, positiveIntegerList } from "./flags/lists.js";
 import { networkSource } from "./flags/network.js";
 import { parseWorkers } from "./flags/workers.js";
@@ -19,6 +20,7 @@ import { progressBar } from "./progress.js";
 
 interface SweepArgs extends Omit<HardwareArgs, "array"> {
   nets?: string;
+  inputShape?: string;
   family?: string[];
   arrays: string;
   batches: string;
@@ -36,7 +38,11 @@ export const sweepCommand = {
   describe: "Cost networks × array shapes × batch sizes on a worker pool, streaming rows to a file",
   builder: (yargs: Argv) =>
     withMemoryOptions(yargs)
-      .option("nets", { type: "string", describe: "zoo networks and layer files, comma-separated" })
+      .option("nets", {
+        type: "string",
+        describe: "zoo networks, layer files and .onnx models, comma-separated",
+      })
+      .option("input-shape", inputShapeOption)
       .option("family", {
         type: "string",
         array: true,
@@ -120,8 +126,9 @@ export const sweepCommand = {
 };
 
 function sweepSpecOf(args: SweepArgs): SweepSpec {
+  const inputShape = parseInputShape(args.inputShape);
   const networks: SweepNetwork[] = [
-    ...listOf(args.nets, "--nets").map((spec) => networkSource(spec, "--nets")),
+    ...listOf(args.nets, "--nets").map((spec) => networkOf(spec, inputShape)),
     ...(args.family ?? []).map(familyOf),
   ];
   return {
@@ -132,6 +139,12 @@ function sweepSpecOf(args: SweepArgs): SweepSpec {
     hardware: parseMemory(args),
     tablePath: args.table,
   };
+}
+
+/** --input-shape applies to every ONNX model of --nets (their N is each row's batch). */
+function networkOf(spec: string, inputShape: number[] | undefined): SweepNetwork {
+  const source = networkSource(spec, "--nets");
+  return source.kind === "file" && inputShape ? { ...source, inputShape } : source;
 }
 
 function familyOf(spec: string): SweepNetwork {

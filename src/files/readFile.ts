@@ -6,8 +6,17 @@ import { InputError } from "../errors.js";
  * byte-order mark (spreadsheet exports) is dropped.
  */
 export function readText(path: string): string {
+  return readOrExplain(path, () => readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
+}
+
+/** A binary file's bytes (an ONNX model); an unreadable path is an InputError naming it. */
+export function readBytes(path: string): Uint8Array {
+  return readOrExplain(path, () => readFileSync(path));
+}
+
+function readOrExplain<T>(path: string, read: () => T): T {
   try {
-    return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+    return read();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code;

@@ -7,13 +7,14 @@ import type { ArrayShape } from "../engine/network.js";
 import { InputError } from "../errors.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
-import { readLayersFile } from "../layers/readLayers.js";
+import { readNetworkFile } from "../layers/networkFile.js";
 import { zooNetwork } from "../zoo/index.js";
 import { familyLayer, type LayerFamily } from "./family.js";
 
 export type SweepNetwork =
   | { kind: "zoo"; name: string }
-  | { kind: "file"; path: string }
+  /** a layer file or ONNX model; an ONNX model's N is the row's batch, its other dims inputShape's */
+  | { kind: "file"; path: string; inputShape?: number[] }
   | { kind: "family"; family: LayerFamily };
 
 /** Plain data (structured-cloneable): workers receive it as is. */
@@ -84,10 +85,16 @@ export function networkName(network: SweepNetwork): string {
   return network.family.label;
 }
 
-/** The layers one row costs. Zoo and file networks take the batch for rows without one. */
+/**
+ * The layers one row costs. Zoo and file networks take the batch for rows without one; an ONNX
+ * model runs at the row's batch.
+ */
 export function sweepRowLayers(network: SweepNetwork, member: number, batch: number): Layer[] {
   if (network.kind === "zoo") return zooNetwork(network.name, batch);
-  if (network.kind === "file") return readLayersFile(network.path, batch);
+  if (network.kind === "file") {
+    const { path, inputShape } = network;
+    return readNetworkFile(path, { batch, batchGiven: true, inputShape }).layers;
+  }
   return [familyLayer(network.family, member, batch)];
 }
 

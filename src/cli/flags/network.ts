@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { InputError } from "../../errors.js";
-import type { Layer } from "../../layers/layer.js";
-import { readLayersFile } from "../../layers/readLayers.js";
+import { type ImportedNetwork, readNetworkFile } from "../../layers/networkFile.js";
 import { zooNames, zooNetwork } from "../../zoo/index.js";
 
 export type NetworkSource = { kind: "file"; path: string } | { kind: "zoo"; name: string };
@@ -15,10 +14,37 @@ export function networkSource(spec: string, flag: string): NetworkSource {
   );
 }
 
-/** The layers of a --net flag; rows without a batch take `batch`. */
-export function readNetwork(spec: string, flag: string, batch: number): Layer[] {
+export interface NetworkFlags {
+  /** --batch as given, or undefined for the command's default */
+  batch?: string;
+  /** --input-shape, parsed */
+  inputShape?: number[];
+}
+
+/**
+ * The layers of a --net flag. Layer rows without a batch and zoo networks take `batch`; an ONNX
+ * model keeps its own N unless --batch was given.
+ */
+export function readNetwork(
+  spec: string,
+  flag: string,
+  batch: number,
+  given: NetworkFlags = {},
+): ImportedNetwork {
   const source = networkSource(spec, flag);
-  return source.kind === "file"
-    ? readLayersFile(source.path, batch)
-    : zooNetwork(source.name, batch);
+  if (source.kind === "zoo") return { layers: zooNetwork(source.name, batch) };
+  return readLayersFlag(source.path, batch, given);
+}
+
+/** The layers of a --layers flag: a layer file or an ONNX model, never a zoo name. */
+export function readLayersFlag(
+  path: string,
+  batch: number,
+  given: NetworkFlags = {},
+): ImportedNetwork {
+  return readNetworkFile(path, {
+    batch,
+    batchGiven: given.batch !== undefined,
+    inputShape: given.inputShape,
+  });
 }
