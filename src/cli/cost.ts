@@ -2,12 +2,15 @@ import type { Argv } from "yargs";
 import { networkTotal } from "../engine/network.js";
 import { type SmoothCeilParams, uncappedSmoothCeil } from "../engine/smoothCeilParams.js";
 import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../files/atomicWrite.js";
+import { checkOutputFile } from "../files/outputPath.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import type { EngineEstimate, LayerEstimate } from "../hw/costModel.js";
 import { costModelByName, costModelNames, modelContext } from "../hw/models/index.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { type Layer, layerTypeNames } from "../layers/layer.js";
 import type { ImportedNetwork } from "../layers/networkFile.js";
+import { topologyCsv } from "../layers/topology.js";
 import { validateLayer } from "../layers/validate.js";
 import { spaceByName, spaceNames } from "../spaces/index.js";
 import { spaceInput } from "../spaces/space.js";
@@ -40,6 +43,7 @@ interface CostArgs extends HardwareArgs {
   model: string;
   table?: string;
   smoothTerms: string;
+  exportTopology?: string;
   json: boolean;
 }
 
@@ -91,6 +95,10 @@ export const costCommand = {
         default: "all",
         describe: "steps N of the smooth ceiling: all, or 300 as in the authors' code",
       })
+      .option("export-topology", {
+        type: "string",
+        describe: "also write the layers as a SCALE-Sim topology CSV to FILE",
+      })
       .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
       .example("$0 cost --net resnet50 --array 128x128", "per-layer cost of ResNet-50")
       .example("$0 cost --type conv --k 3 --c 128 --f 256 --h 32 --w 32", "one layer")
@@ -99,7 +107,8 @@ export const costCommand = {
         "$0 cost --space nasbench201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|avg_pool_3x3~2|'",
         "a NAS-Bench-201 cell's network",
       )
-      .example("$0 cost --net model.onnx --input-shape 1x3x224x224", "an ONNX model"),
+      .example("$0 cost --net model.onnx --input-shape 1x3x224x224", "an ONNX model")
+      .example("$0 cost --net model.onnx --export-topology model.csv", "a SCALE-Sim topology"),
   handler: (args: CostArgs) => {
     const hardware = parseHardware(args);
     const model = costModelByName(args.model);
@@ -109,6 +118,8 @@ export const costCommand = {
     );
     const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
     const smooth = parseSmoothTerms(args.smoothTerms);
+    if (args.exportTopology !== undefined)
+      checkOutputFile(args.exportTopology, "--export-topology");
     const estimates = model.estimate(layers, hardware, modelContext({ blackboxTable, smooth }));
     const text = args.json
       ? JSON.stringify({
@@ -116,6 +127,8 @@ export const costCommand = {
           ...(unsupported && { unsupported }),
         })
       : costTable(layers, hardware, estimates) + unsupportedLine(unsupported);
+    if (args.exportTopology !== undefined)
+      writeFileAtomic(args.exportTopology, topologyCsv(layers));
     process.stdout.write(`${text}\n`);
   },
 };

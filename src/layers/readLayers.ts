@@ -3,16 +3,18 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors.js";
 import { readText } from "../files/readFile.js";
 import type { Layer } from "./layer.js";
+import { isTopology, readTopology } from "./topology.js";
 import { requireNonEmpty, validateLayer } from "./validate.js";
 
 /**
  * Reads a layer table: CSV with a header, or a JSON array of objects, with the columns
- * name,type,k1,k2,c,f,h,w,stride,dilation,batch (h × w is the OUTPUT size). Rows are numbered
- * from 1 after the header in error messages.
+ * name,type,k1,k2,c,f,h,w,stride,dilation,batch (h × w is the OUTPUT size); or a SCALE-Sim
+ * topology (topology.ts). Rows are numbered from 1 after the header in error messages.
  */
 export function readLayersFile(path: string, defaultBatch: number): Layer[] {
   const text = readText(path);
   const file = basename(path);
+  if (isTopology(text)) return readTopology(text, file, defaultBatch);
   const isJson = extname(path).toLowerCase() === ".json" || /^\s*\[/.test(text);
   const records = isJson ? parseJsonRecords(text, file) : parseCsvRecords(text, file);
   const layers = records.map((record, i) =>
