@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Argv } from "yargs";
 import { networkTotal } from "../engine/network.js";
 import { type SmoothCeilParams, uncappedSmoothCeil } from "../engine/smoothCeilParams.js";
@@ -12,6 +13,7 @@ import { type Layer, layerTypeNames } from "../layers/layer.js";
 import type { ImportedNetwork } from "../layers/networkFile.js";
 import { topologyCsv } from "../layers/topology.js";
 import { validateLayer } from "../layers/validate.js";
+import { archLayers, readArchFile } from "../model/archFile.js";
 import { spaceByName, spaceNames } from "../spaces/index.js";
 import { spaceInput } from "../spaces/space.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
@@ -62,7 +64,11 @@ export const costCommand = {
         choices: spaceNames,
         describe: "with --arch: the published search space",
       })
-      .option("arch", { type: "string", describe: "an architecture string of --space" })
+      .option("arch", {
+        type: "string",
+        describe:
+          "an architecture string of --space; without --space, a uboost search's arch.json (its final network)",
+      })
       .option("dataset", { type: "string", describe: "with --arch: the space's input" })
       .option("type", {
         type: "string",
@@ -151,7 +157,13 @@ function selectLayers(args: CostArgs, batch: number): ImportedNetwork {
   const given = { batch: args.batch, inputShape: parseInputShape(args.inputShape) };
   if (args.layers !== undefined) return readLayersFlag(args.layers, batch, given);
   if (args.net !== undefined) return readNetwork(args.net, "--net", batch, given);
-  if (args.arch !== undefined) return { layers: architectureLayers(args, args.arch, batch) };
+  if (args.arch !== undefined) {
+    // Without --space, --arch names a uboost search's arch.json.
+    if (args.space === undefined && existsSync(args.arch)) {
+      return { layers: archLayers(readArchFile(args.arch), batch) };
+    }
+    return { layers: architectureLayers(args, args.arch, batch) };
+  }
   const raw: Record<string, unknown> = { name: args.type };
   for (const flag of layerFlags) if (args[flag] !== undefined) raw[flag] = args[flag];
   if (args.k !== undefined) {
@@ -164,7 +176,9 @@ function selectLayers(args: CostArgs, batch: number): ImportedNetwork {
 /** A published space's architecture as the layers its network runs. */
 function architectureLayers(args: CostArgs, arch: string, batch: number): Layer[] {
   if (args.space === undefined) {
-    throw new InputError(`--arch: needs --space (${spaceNames.join(", ")})`);
+    throw new InputError(
+      `--arch: needs --space (${spaceNames.join(", ")}) for an architecture string; no arch.json file "${arch}"`,
+    );
   }
   const space = spaceByName(args.space);
   const input = spaceInput(space, args.dataset);

@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import yargs, { type Arguments } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { projectRoot } from "../projectRoot.js";
 import { benchCommand } from "./bench.js";
 import { blackboxCommand } from "./blackbox.js";
 import { costCommand } from "./cost.js";
 import { dataCommand } from "./data.js";
+import { exportCommand } from "./export.js";
 import { joinDashValues, refuseSwitchValues } from "./flags/dashValues.js";
 import { parseFailure, refuseRepeatedFlags } from "./flags/parseErrors.js";
 import { paretoCommand } from "./pareto.js";
@@ -17,8 +15,7 @@ import { searchCommand } from "./search.js";
 import { simulateCommand } from "./simulate.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
-
-const { version } = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8"));
+import { version } from "./version.js";
 
 const tokens = joinDashValues(hideBin(process.argv));
 
@@ -29,6 +26,7 @@ try {
     .command(costCommand)
     .command(searchCommand)
     .command(trainCommand)
+    .command(exportCommand)
     .command(simulateCommand)
     .command(benchCommand)
     .command(sweepCommand)

@@ -16,10 +16,18 @@ export interface ImageSet {
  */
 export type Augmentation = "pad-crop" | "resized-crop";
 
+/** Per-channel (R, G, B) mean and standard deviation of the training images' values in [0, 1]. */
+export interface ChannelStatistics {
+  mean: number[];
+  std: number[];
+}
+
 export interface TrainingData {
   train: ImageSet;
   validation: ImageSet;
   test: ImageSet;
   classes: number;
   resolution: number;
+  /** what every split is normalized with: (x − mean) / std */
+  normalization: ChannelStatistics;
 }

@@ -67,6 +67,7 @@ async function loadImageFolders(folder: string, options: SplitOptions): Promise<
     test: arrayImageSet(test, resolution, statistics),
     classes: train.classes.length,
     resolution,
+    normalization: statistics,
   };
 }
 
@@ -90,6 +91,7 @@ async function loadCifar(folder: string, options: SplitOptions): Promise<Trainin
     test: imageSet(cifar, keep(cifar.test, 0.5), options.resolution),
     classes: classCount,
     resolution: options.resolution,
+    normalization: { mean: [...cifar.normalization.mean], std: [...cifar.normalization.std] },
   };
 }
 

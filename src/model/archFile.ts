@@ -1,8 +1,15 @@
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { readJsonFile } from "../files/readFile.js";
+import type { Layer } from "../layers/layer.js";
 import { layoutResolutions } from "./layout.js";
-import { convLayers, type NetworkPlan, type NetworkShape, planNetwork } from "./plan.js";
+import {
+  convLayers,
+  type NetworkPlan,
+  type NetworkShape,
+  planLayers,
+  planNetwork,
+} from "./plan.js";
 import { type SearchSpace, validateSearchSpace } from "./space.js";
 
 /**
@@ -39,8 +46,19 @@ export function archNetwork(arch: ArchFile): {
   return { plan, channels };
 }
 
+/** The final network's layer records (as the cost models and the simulator take them). */
+export function archLayers(arch: ArchFile, batch: number): Layer[] {
+  const { plan, channels } = archNetwork(arch);
+  return planLayers(plan, channels, batch);
+}
+
 export function readArchFile(path: string): ArchFile {
-  const raw = readJsonFile(path) as Partial<ArchFile>;
+  return validateArch(readJsonFile(path), path);
+}
+
+/** Checks an arch file's contents (`path` names it in errors: arch.json, a model.json's topology). */
+export function validateArch(value: unknown, path: string): ArchFile {
+  const raw = (value ?? {}) as Partial<ArchFile>;
   if (raw.format !== "uboost-arch/2") {
     throw new InputError(
       `${path}, field format: expected "uboost-arch/2" (got ${JSON.stringify(raw.format)}); search again to rebuild it`,

@@ -9,7 +9,8 @@ export interface BatchNormParams {
   runningVariance: tf.Variable<tf.Rank.R1>;
 }
 
-const epsilon = 1e-5;
+/** tfjs batchNorm4d's variance epsilon; the ONNX export writes the same. */
+export const batchNormEpsilon = 1e-5;
 const momentum = 0.1;
 
 type MakeVariable = (
@@ -49,11 +50,11 @@ export function batchNorm(
       params.runningVariance,
       params.beta,
       params.gamma,
-      epsilon,
+      batchNormEpsilon,
     );
   }
   // The statistics live only inside the forward pass: keep copies for the running averages.
-  return batchNormTrain(x, params.gamma, params.beta, epsilon, ({ mean, variance }) => {
+  return batchNormTrain(x, params.gamma, params.beta, batchNormEpsilon, ({ mean, variance }) => {
     log.push({ params, mean: tf.keep(mean.clone()), variance: tf.keep(variance.clone()) });
   });
 }

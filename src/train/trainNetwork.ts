@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/imageSet.js";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
-import { saveTensors } from "../files/tensorFiles.js";
 import { type ArchFile, archNetwork } from "../model/archFile.js";
 import { applyStatistics, type StatisticsLog } from "../model/batchNorm.js";
 import { forward } from "../model/forward.js";
@@ -21,6 +20,7 @@ import {
   trainCheckpointPath,
   trainRunKey,
 } from "./runKey.js";
+import { saveModel } from "./savedModel.js";
 import { oneCycle, stepLearningRate } from "./schedule.js";
 import { createSgd } from "./sgd.js";
 import { combineShares, takeShard } from "./shards.js";
@@ -223,7 +223,12 @@ export async function trainNetwork(
       options.onEpoch?.(metrics, timing);
     }
     const testTop1 = evaluateTop1(data.test, 256, (x) => logits(x), lockstep);
-    if (writes) await saveModel(options.outDir, arch, params.named, testTop1);
+    if (writes) {
+      await saveModel(options.outDir, arch, params.named, {
+        testTop1,
+        normalization: data.normalization,
+      });
+    }
     const parameterCount = variables.reduce((sum, v) => sum + v.size, 0);
     return { testTop1, epochs: state.history, params: parameterCount };
   } finally {
@@ -234,24 +239,4 @@ export async function trainNetwork(
 
 function writeLines(path: string, rows: object[]): void {
   writeFileAtomic(path, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
-}
-
-/** model.json (the arch as topology, tfjs weights manifest) + weights.bin. */
-async function saveModel(
-  dir: string,
-  arch: ArchFile,
-  named: Map<string, tf.Variable>,
-  testTop1: number,
-) {
-  mkdirSync(join(dir, "model"), { recursive: true });
-  await saveTensors(join(dir, "model"), "model.json", "weights.bin", named, {
-    format: "uboost-network/1",
-    generatedBy: "uboost train",
-    modelTopology: arch,
-    userDefinedMetadata: { testTop1 },
-  });
-  writeFileSync(
-    join(dir, "model", "README.txt"),
-    "Load with tf.io: the weights manifest is tfjs's; modelTopology is the uboost arch file.\n",
-  );
 }
