@@ -3,6 +3,8 @@ import { InputError } from "../errors.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import { type SimNetworkResult, simulateNetwork } from "../hw/simulator/simulate.js";
 import type { Layer } from "../layers/layer.js";
+import type { ImportedNetwork } from "../layers/networkFile.js";
+import { archLayers, readArchFile } from "../model/archFile.js";
 import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/hardware.js";
 import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { readLayersFlag, readNetwork } from "./flags/network.js";
@@ -12,6 +14,7 @@ import { count, percent, renderTable, unsupportedLine } from "./format.js";
 interface SimulateArgs extends HardwareArgs {
   net?: string;
   layers?: string;
+  arch?: string;
   batch?: string;
   inputShape?: string;
   json: boolean;
@@ -27,6 +30,10 @@ export const simulateCommand = {
         type: "string",
         describe: "layer table (CSV with header, JSON array, SCALE-Sim topology) or ONNX model",
       })
+      .option("arch", {
+        type: "string",
+        describe: "arch.json of a search (or the one a train run used): its final network",
+      })
       .option("batch", {
         type: "string",
         describe: "batch for rows without one and zoo networks (default 64); an ONNX model's N",
@@ -38,14 +45,7 @@ export const simulateCommand = {
   handler: (args: SimulateArgs) => {
     const hardware = parseHardware(args);
     const batch = positiveInteger(args.batch ?? "64", "--batch");
-    if ((args.net === undefined) === (args.layers === undefined)) {
-      throw new InputError("simulate: give exactly one of --net or --layers");
-    }
-    const given = { batch: args.batch, inputShape: parseInputShape(args.inputShape) };
-    const { layers, unsupported } =
-      args.net !== undefined
-        ? readNetwork(args.net, "--net", batch, given)
-        : readLayersFlag(args.layers as string, batch, given);
+    const { layers, unsupported } = selectLayers(args, batch);
     const result = simulateNetwork(layers, hardware);
     const text = args.json
       ? JSON.stringify({
@@ -56,6 +56,17 @@ export const simulateCommand = {
     process.stdout.write(`${text}\n`);
   },
 };
+
+function selectLayers(args: SimulateArgs, batch: number): ImportedNetwork {
+  const sources = [args.net, args.layers, args.arch].filter((source) => source !== undefined);
+  if (sources.length !== 1) {
+    throw new InputError("simulate: give exactly one of --net, --layers or --arch");
+  }
+  const given = { batch: args.batch, inputShape: parseInputShape(args.inputShape) };
+  if (args.net !== undefined) return readNetwork(args.net, "--net", batch, given);
+  if (args.layers !== undefined) return readLayersFlag(args.layers, batch, given);
+  return { layers: archLayers(readArchFile(args.arch as string), batch) };
+}
 
 function simulateJson(layers: Layer[], hardware: SimConfig, result: SimNetworkResult) {
   return {

@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { checkOutputFile } from "../files/outputPath.js";
 import { costModelNames } from "../hw/models/index.js";
+import { readNetworkFile } from "../layers/networkFile.js";
 import { renderSvg } from "../plot/render.js";
 import { sweepPlotSpec } from "../plot/sweepPlots.js";
 import { isPlottable } from "../sweep/curves.js";
@@ -15,7 +16,7 @@ import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { arrayShapeList, listOf, positiveIntegerList } from "./flags/lists.js";
 import { networkSource } from "./flags/network.js";
 import { parseWorkers } from "./flags/workers.js";
-import { count, milliseconds, percent, renderTable } from "./format.js";
+import { count, milliseconds, percent, renderTable, unsupportedLine } from "./format.js";
 import { progressBar } from "./progress.js";
 
 interface SweepArgs extends Omit<HardwareArgs, "array"> {
@@ -102,6 +103,7 @@ export const sweepCommand = {
     if (args.plot !== undefined) checkPlot(args.plot, spec);
     if (args.out !== undefined) checkOutputFile(args.out, "--out");
     if (args.plot !== undefined) checkOutputFile(args.plot, "--plot");
+    noteUnsupported(spec);
     const bar = progressBar();
     let result: SweepResult;
     try {
@@ -145,6 +147,17 @@ function sweepSpecOf(args: SweepArgs): SweepSpec {
 function networkOf(spec: string, inputShape: number[] | undefined): SweepNetwork {
   const source = networkSource(spec, "--nets");
   return source.kind === "file" && inputShape ? { ...source, inputShape } : source;
+}
+
+/** An ONNX model's ops the cost models cannot represent, named once on stderr. */
+function noteUnsupported(spec: SweepSpec): void {
+  for (const network of spec.networks) {
+    if (network.kind !== "file") continue;
+    const { path, inputShape } = network;
+    const options = { batch: spec.batches[0], batchGiven: true, inputShape };
+    const line = unsupportedLine(readNetworkFile(path, options).unsupported);
+    if (line !== "") process.stderr.write(`note: ${path}: ${line.trim()}\n`);
+  }
 }
 
 function familyOf(spec: string): SweepNetwork {

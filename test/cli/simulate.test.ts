@@ -79,7 +79,7 @@ describe("uboost simulate", () => {
     [["simulate", "--net", "resnet18", "--sram", "15XB"], /--sram: expected a size/],
     [["simulate", "--net", "resnet18", "--bw", "-3"], /--bw: must be a positive number/],
     [["simulate", "--net", "resnet18", "--array", "x128"], /--array: expected ROWSxCOLS/],
-    [["simulate"], /give exactly one of --net or --layers/],
+    [["simulate"], /give exactly one of --net, --layers or --arch/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.slice(1).join(" ")} with exit 2`, () => {

@@ -263,5 +263,9 @@ describe("uboost cost/simulate/sweep --net FILE.onnx", () => {
     const head = lines[0].split(",");
     const macs = lines.slice(1).map((line) => Number(line.split(",")[head.indexOf("macs")]));
     expect(macs).toEqual([1, 3, 1, 3].map((b) => b * 38_931_344));
+    const upsample = join(fixtures, "upsample.onnx");
+    const noted = runCli(["sweep", "--nets", upsample, "--arrays", "8x8", "--workers", "1"]);
+    expect(noted.status).toBe(0);
+    expect(noted.stderr).toContain(`note: ${upsample}: unsupported ops, costed as zero: Resize ×1`);
   });
 });
