@@ -8,7 +8,13 @@
 import { basename } from "node:path";
 import { InputError } from "../errors.js";
 import { readBytes } from "../files/readFile.js";
-import { decodeModel, intAttribute, intsAttribute, type NodeProto } from "../onnx/proto.js";
+import {
+  decodeModel,
+  type GraphProto,
+  intAttribute,
+  intsAttribute,
+  type NodeProto,
+} from "../onnx/proto.js";
 import { type InferredGraph, type InputShapes, inferShapes, type Shape } from "../onnx/shapes.js";
 import type { Layer, LayerTypeName } from "./layer.js";
 
@@ -63,11 +69,7 @@ export function readOnnxNetwork(path: string, shapes: InputShapes): ImportedNetw
   return onnxLayers(model.graph ?? {}, shapes, file);
 }
 
-export function onnxLayers(
-  graph: NonNullable<ReturnType<typeof decodeModel>["graph"]>,
-  shapes: InputShapes,
-  file: string,
-): ImportedNetwork {
+export function onnxLayers(graph: GraphProto, shapes: InputShapes, file: string): ImportedNetwork {
   const inferred = inferShapes(graph, shapes, file);
   const layers: Layer[] = [];
   const unsupported: Record<string, number> = {};
