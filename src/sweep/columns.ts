@@ -48,6 +48,34 @@ export function emptyRowColumns(start: number, count: number, axes: number): Row
   };
 }
 
+/**
+ * Columns for `count` rows from `start`, in the buffers of `previous` when they are long enough
+ * (views of exactly `count` rows, as the writers take a column's length as the row count).
+ */
+export function reusedRowColumns(
+  previous: RowColumns | undefined,
+  start: number,
+  count: number,
+  axes: number,
+): RowColumns {
+  const capacity = previous?.network.buffer.byteLength ?? 0;
+  const buffers = capacity >= 4 * count ? previous : emptyRowColumns(start, count, axes);
+  const { network, member, array, batch, macs, cycles, util, smoothUtil } = buffers as RowColumns;
+  return {
+    start,
+    count,
+    network: new Int32Array(network.buffer, 0, count),
+    member: new Float64Array(member.buffer, 0, count),
+    array: new Int32Array(array.buffer, 0, count),
+    batch: new Int32Array(batch.buffer, 0, count),
+    axes: (buffers as RowColumns).axes.map((axis) => new Float64Array(axis.buffer, 0, count)),
+    macs: new Float64Array(macs.buffer, 0, count),
+    cycles: new Float64Array(cycles.buffer, 0, count),
+    util: new Float64Array(util.buffer, 0, count),
+    smoothUtil: new Float64Array(smoothUtil.buffer, 0, count),
+  };
+}
+
 /** The fields any family of the sweep varies, in order of first appearance. */
 export function sweepAxes(spec: SweepSpec): string[] {
   const axes: string[] = [];

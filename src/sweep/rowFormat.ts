@@ -9,7 +9,7 @@ import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import { csvField } from "../files/csv.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
-import { runtimeMsText } from "./decimalText.js";
+import { runtimeMsWriter, writeNumber } from "./decimalText.js";
 import { networkName, type SweepSpec } from "./grid.js";
 
 export type RowFormat = "csv" | "jsonl" | "parquet";
@@ -54,77 +54,86 @@ function rowPrefixes(spec: SweepSpec, format: TextFormat): string[] {
   return prefixes;
 }
 
+/** Longest text of one number: String of a double is at most 24 characters ("-1.2345678901234567e-308"). */
+const maxNumberBytes = 32;
+
 /**
- * A text writer for one sweep: formats a chunk's rows in one pass over its columns into one
- * buffer (no array of lines to join, so little garbage for the collector).
+ * A text writer for one sweep: writes a chunk's rows in one pass over its columns straight into
+ * one byte buffer, numbers by decimalText.ts and each row's fixed text (network, array, batch,
+ * model) copied from bytes encoded once, so no string is built per row.
  */
 export function textRowWriter(
   spec: SweepSpec,
   format: TextFormat,
 ): (rows: RowColumns) => Uint8Array {
-  const prefixes = rowPrefixes(spec, format);
-  const axisNames = sweepAxes(spec);
-  const runtimeText = runtimeMsText(spec.hardware.clockHz);
-  const perNetwork = spec.arrays.length * spec.batches.length;
   const csv = format === "csv";
-  const open = csv ? "" : '{"row":';
-  const keys = csv
+  const encoder = new TextEncoder();
+  const prefixes = rowPrefixes(spec, format).map((prefix) => encoder.encode(prefix));
+  const axisKeys = sweepAxes(spec).map((name) =>
+    encoder.encode(csv ? "," : `,${JSON.stringify(name)}:`),
+  );
+  const keyTexts = csv
     ? [",", ",", ",", ",", ","]
     : [',"macs":', ',"cycles":', ',"runtimeMs":', ',"util":', ',"smoothUtil":'];
-  const axisKeys = axisNames.map((name) => (csv ? "," : `,${JSON.stringify(name)}:`));
-  const missing = csv ? "" : "null";
-  const close = csv ? "\n" : "}\n";
-  // Numbers and keys are ASCII; names usually are too, and then latin1 (one byte a unit, no
-  // encoding work) writes the same bytes as UTF-8.
-  const ascii = prefixes.every((prefix) => Buffer.byteLength(prefix) === prefix.length);
-  const encoding = ascii ? "latin1" : "utf8";
-  let buffer = Buffer.alloc(1 << 20);
-  let used = 0;
-  // Lines gather in a string that goes to the buffer every few hundred rows: one UTF-8
-  // conversion call per batch of lines instead of per line.
-  const flush = (text: string) => {
-    // 3 bytes a UTF-16 unit is the most UTF-8 can take; names may hold any character
-    if (used + 3 * text.length > buffer.length) {
-      const grown = Buffer.alloc(Math.max(2 * buffer.length, used + 3 * text.length));
-      buffer.copy(grown, 0, 0, used);
-      buffer = grown;
-    }
-    used += buffer.write(text, used, encoding);
-  };
+  const [macsKey, cyclesKey, runtimeKey, utilKey, smoothKey] = keyTexts.map((key) =>
+    encoder.encode(key),
+  );
+  const open = encoder.encode(csv ? "" : '{"row":');
+  const missing = encoder.encode(csv ? "" : "null");
+  const close = encoder.encode(csv ? "\n" : "}\n");
+  const writeRuntime = runtimeMsWriter(spec.hardware.clockHz);
+  const perNetwork = spec.arrays.length * spec.batches.length;
+  const maxRowBytes =
+    open.length +
+    Math.max(...prefixes.map((prefix) => prefix.length)) +
+    axisKeys.reduce((sum, key) => sum + key.length + maxNumberBytes, 0) +
+    keyTexts.join("").length +
+    6 * maxNumberBytes +
+    close.length;
+  let buffer = new Uint8Array(1 << 20);
   return (rows) => {
-    used = 0;
-    let text = "";
+    let at = 0;
     for (let i = 0; i < rows.count; i++) {
+      if (at + maxRowBytes > buffer.length) {
+        const grown = new Uint8Array(Math.max(2 * buffer.length, at + maxRowBytes));
+        grown.set(buffer.subarray(0, at));
+        buffer = grown;
+      }
       const cell =
         rows.network[i] * perNetwork + rows.array[i] * spec.batches.length + rows.batch[i];
-      text += open + (rows.start + i) + prefixes[cell];
+      at = copyBytes(buffer, at, open);
+      at = writeNumber(buffer, at, rows.start + i);
+      const prefix = prefixes[cell];
+      buffer.set(prefix, at); // tens of bytes: one native copy beats a loop
+      at += prefix.length;
       for (let a = 0; a < axisKeys.length; a++) {
         const value = rows.axes[a][i];
-        text += axisKeys[a] + (Number.isNaN(value) ? missing : value);
+        at = copyBytes(buffer, at, axisKeys[a]);
+        at = Number.isNaN(value) ? copyBytes(buffer, at, missing) : writeNumber(buffer, at, value);
       }
       const cycles = rows.cycles[i];
       const smooth = rows.smoothUtil[i];
-      text +=
-        keys[0] +
-        rows.macs[i] +
-        keys[1] +
-        cycles +
-        keys[2] +
-        runtimeText(cycles) +
-        keys[3] +
-        rows.util[i] +
-        keys[4] +
-        (Number.isNaN(smooth) ? missing : smooth) +
-        close;
-      if ((i & 255) === 255) {
-        flush(text);
-        text = "";
-      }
+      at = copyBytes(buffer, at, macsKey);
+      at = writeNumber(buffer, at, rows.macs[i]);
+      at = copyBytes(buffer, at, cyclesKey);
+      at = writeNumber(buffer, at, cycles);
+      at = copyBytes(buffer, at, runtimeKey);
+      at = writeRuntime(buffer, at, cycles);
+      at = copyBytes(buffer, at, utilKey);
+      at = writeNumber(buffer, at, rows.util[i]);
+      at = copyBytes(buffer, at, smoothKey);
+      at = Number.isNaN(smooth) ? copyBytes(buffer, at, missing) : writeNumber(buffer, at, smooth);
+      at = copyBytes(buffer, at, close);
     }
-    flush(text);
-    // a copy of just the text: a view would send the whole buffer to the main thread
-    return new Uint8Array(buffer.subarray(0, used));
+    // a copy of just the text (its own buffer, moved to the main thread whole)
+    return buffer.slice(0, at);
   };
+}
+
+/** Copies `text` to `at`; returns the end. A loop: the texts here are a few dozen bytes. */
+function copyBytes(bytes: Uint8Array, at: number, text: Uint8Array): number {
+  for (let i = 0; i < text.length; i++) bytes[at + i] = text[i];
+  return at + text.length;
 }
 
 /** One CSV line's fields (RFC 4180 quoting); lines never hold a raw newline here. */
