@@ -17,7 +17,7 @@
  * ratio (near 2 / 1.08), not the pool.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSimConfig } from "../src/hw/simulator/config.js";
 import { parseFamily } from "../src/sweep/family.js";
@@ -112,6 +112,8 @@ export interface FormatBenchOptions {
   /** rows of the sim sweep */
   simRows: number;
   workers: number;
+  /** configs the engine is timed on before each run (default 1,000,000) */
+  engineConfigs?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -121,15 +123,22 @@ export interface FormatBenchRun {
   rows: number;
   seconds: number;
   rowsPerSec: number;
-  /** rowsPerSec over the engine's one-thread configs/s */
+  /** the engine's one-thread configs/s, measured right before this run */
+  engineConfigsPerSec: number;
+  /** rowsPerSec over engineConfigsPerSec */
   engineRatio: number;
+  /** CPU seconds of the whole process (every thread) over wall seconds: the cores kept busy */
+  coresBusy: number;
   fileBytes: number;
 }
 
 export interface FormatBenchResult {
+  /** the first engine measurement (each run has its own) */
   engineConfigsPerSec: number;
   workers: number;
   cores: number;
+  /** the machine's 1-minute load average at the start and at the end */
+  loadAverage: [number, number];
   runs: FormatBenchRun[];
 }
 
@@ -146,8 +155,12 @@ export function systolicFamilySpec(rows: number): SweepSpec {
   };
 }
 
+/**
+ * Each run's ratio is over the engine measured right before it, so a shared machine whose load
+ * changes during the bench (it takes a minute or more) slows the two alike.
+ */
 export async function benchFormats(options: FormatBenchOptions): Promise<FormatBenchResult> {
-  const engineConfigsPerSec = benchEngineWasm(1_000_000, 1);
+  const loadAtStart = loadavg()[0];
   const sweeps = [
     { sweep: "systolic" as const, spec: systolicFamilySpec(options.systolicRows) },
     { sweep: "sim" as const, spec: benchSweepSpec(options.simRows, "sim") },
@@ -159,11 +172,15 @@ export async function benchFormats(options: FormatBenchOptions): Promise<FormatB
       for (const format of ["parquet", "csv"] as const) {
         const out = join(dir, `${sweep}.${format}`);
         const stage = `${sweep} → ${format}`;
+        options.onProgress?.(`engine before ${stage}`, 0, 1);
+        const engineConfigsPerSec = benchEngineWasm(options.engineConfigs ?? 1_000_000, 1);
+        const cpuBefore = process.cpuUsage();
         const result = await runSweep(spec, {
           out,
           workers: options.workers,
           onProgress: ({ done, total }) => options.onProgress?.(stage, done, total),
         });
+        const cpu = process.cpuUsage(cpuBefore);
         if (result.failedRows > 0) throw new Error(`bench sweep: ${result.failedRows} rows failed`);
         const fileBytes = statSync(out).size;
         rmSync(out);
@@ -174,7 +191,9 @@ export async function benchFormats(options: FormatBenchOptions): Promise<FormatB
           rows: result.costedRows,
           seconds: result.seconds,
           rowsPerSec,
+          engineConfigsPerSec,
           engineRatio: rowsPerSec / engineConfigsPerSec,
+          coresBusy: (cpu.user + cpu.system) / 1e6 / result.seconds,
           fileBytes,
         });
       }
@@ -182,5 +201,11 @@ export async function benchFormats(options: FormatBenchOptions): Promise<FormatB
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { engineConfigsPerSec, workers: options.workers, cores: availableParallelism(), runs };
+  return {
+    engineConfigsPerSec: runs[0].engineConfigsPerSec,
+    workers: options.workers,
+    cores: availableParallelism(),
+    loadAverage: [loadAtStart, loadavg()[0]],
+    runs,
+  };
 }

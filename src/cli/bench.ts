@@ -173,21 +173,34 @@ const benchSweepCommand = {
       return;
     }
     const rate = (perSec: number) => Math.round(perSec).toLocaleString("en-US");
-    const table = [
-      ["engine, 1 thread", "-", "1,000,000", "-", rate(result.engineConfigsPerSec), "1.000", "-"],
-      ...result.runs.map((run) => [
-        `${run.sweep}, ${result.workers} workers`,
-        run.format,
-        run.rows.toLocaleString("en-US"),
-        run.seconds.toFixed(2),
-        rate(run.rowsPerSec),
-        run.engineRatio.toFixed(3),
-        `${(run.fileBytes / 2 ** 20).toFixed(1)} MiB`,
-      ]),
+    const table = result.runs.map((run) => [
+      `${run.sweep}, ${result.workers} workers`,
+      run.format,
+      run.rows.toLocaleString("en-US"),
+      run.seconds.toFixed(2),
+      rate(run.rowsPerSec),
+      rate(run.engineConfigsPerSec),
+      run.engineRatio.toFixed(3),
+      run.coresBusy.toFixed(2),
+      `${(run.fileBytes / 2 ** 20).toFixed(1)} MiB`,
+    ]);
+    const head = [
+      "run",
+      "file",
+      "rows",
+      "seconds",
+      "rows/s",
+      "engine configs/s",
+      "× engine",
+      "cores busy",
+      "file size",
     ];
-    const head = ["run", "file", "rows", "seconds", "rows/s", "× engine", "file size"];
     process.stdout.write(`${renderTable(head, table, 0)}\n`);
-    process.stdout.write(`${result.cores} cores; engine: configs/s\n`);
+    const [loadStart, loadEnd] = result.loadAverage.map((load) => load.toFixed(1));
+    process.stdout.write(
+      `${result.cores} cores, load average ${loadStart} at the start and ${loadEnd} at the end; ` +
+        "engine: one thread's configs/s, measured right before each run\n",
+    );
   },
 };
 

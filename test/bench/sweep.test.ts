@@ -23,18 +23,27 @@ describe("benchSweep", () => {
 
   it("times systolic and sim sweeps to Parquet and CSV beside the engine's configs/s", async () => {
     expect(gridSize(systolicFamilySpec(1000))).toBe(32 * 32);
-    const result = await benchFormats({ systolicRows: 400, simRows: 100, workers: 2 });
+    const result = await benchFormats({
+      systolicRows: 400,
+      simRows: 100,
+      workers: 2,
+      engineConfigs: 50_000,
+    });
     expect(result.runs.map((run) => `${run.sweep} ${run.format}`)).toEqual([
       "systolic parquet",
       "systolic csv",
       "sim parquet",
       "sim csv",
     ]);
-    expect(result.engineConfigsPerSec).toBeGreaterThan(0);
+    expect(result.engineConfigsPerSec).toBe(result.runs[0].engineConfigsPerSec);
+    expect(result.loadAverage).toHaveLength(2);
     for (const run of result.runs) {
       expect(run.rows).toBe(run.sweep === "systolic" ? 400 : gridSize(benchSweepSpec(100, "sim")));
       expect(run.rowsPerSec).toBeCloseTo(run.rows / run.seconds, 6);
-      expect(run.engineRatio).toBeCloseTo(run.rowsPerSec / result.engineConfigsPerSec, 12);
+      // each run over the engine measured right before it
+      expect(run.engineConfigsPerSec).toBeGreaterThan(0);
+      expect(run.engineRatio).toBeCloseTo(run.rowsPerSec / run.engineConfigsPerSec, 12);
+      expect(run.coresBusy).toBeGreaterThan(0);
       expect(run.fileBytes).toBeGreaterThan(run.rows * 8);
     }
   });
