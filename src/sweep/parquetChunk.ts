@@ -45,7 +45,7 @@ export function parquetRowGroupEncoder(spec: SweepSpec): (rows: RowColumns) => E
   const schema = parquetSchema(columns);
   const sources = columnSources(spec, columns);
   return (rows) => {
-    const writer = new ByteWriter(chunkBytesBound(rows.count, sources));
+    const writer = new ByteWriter(chunkBytesBound(rows.count, sources, columns));
     const chunks = columns.map((column, i) =>
       writeColumnChunk(writer, column, schema[i + 1], sources[i], rows),
     );
@@ -146,17 +146,25 @@ function rowIndices(): (rows: RowColumns) => Float64Array {
   };
 }
 
-/** Page headers and dictionaries are small; values take 8 bytes a row, levels at most 1 a row. */
-function chunkBytesBound(count: number, sources: ColumnSource[]): number {
+/**
+ * Enough bytes for a chunk that the writer never grows (a copy): 8 a value, and for keys and
+ * levels their bits plus the hybrid's worst overhead (a header byte or two per 8 values).
+ */
+function chunkBytesBound(count: number, sources: ColumnSource[], columns: FileColumn[]): number {
+  const runs = (bitWidth: number) => 64 + Math.ceil(count * (bitWidth / 8 + 0.25));
   let bytes = 0;
-  for (const source of sources) {
-    bytes += 256 + 2 * count;
-    if (source.kind === "dictionary")
-      bytes +=
-        4 * count + source.dictionary.reduce((sum, value) => sum + 8 + 4 * String(value).length, 0);
-    else bytes += 8 * count;
-  }
+  sources.forEach((source, i) => {
+    if (source.kind === "dictionary") {
+      bytes += runs(keyBitWidth(source.dictionary.length));
+      for (const value of source.dictionary) bytes += 16 + 4 * String(value).length;
+    } else bytes += 8 * count + (columns[i].nullable ? runs(1) : 64);
+  });
   return bytes;
+}
+
+/** Bits a dictionary key takes (at least 1). */
+function keyBitWidth(dictionarySize: number): number {
+  return Math.max(1, Math.ceil(Math.log2(dictionarySize)));
 }
 
 /** One column of the chunk: a data page (after its dictionary page where it has one). */
@@ -234,10 +242,10 @@ function writeDataPageHeader(
 
 /** Keys as RLE/bit-packed runs behind their bit width (a constant column is one run). */
 function writeKeysPage(writer: ByteWriter, keys: Int32Array, dictionarySize: number): void {
-  const bitWidth = Math.max(1, Math.ceil(Math.log2(dictionarySize)));
+  const bitWidth = keyBitWidth(dictionarySize);
   const values = new ByteWriter(16 + ((keys.length * bitWidth) >> 3));
   values.appendUint8(bitWidth);
-  writeRleBitPackedHybrid(values, keys, bitWidth);
+  writeRunLengths(values, keys, bitWidth);
   const count = keys.length;
   writeDataPageHeader(writer, {
     count,
@@ -264,13 +272,15 @@ function writePlainPage(
   let nulls = 0;
   let levels: Uint8Array | undefined;
   if (nullable) {
-    const defined = new Uint8Array(count);
+    if (definedScratch.length < count) definedScratch = new Int32Array(count);
+    const defined = definedScratch.subarray(0, count);
     for (let i = 0; i < count; i++) {
-      if (Number.isNaN(column[i])) nulls++;
-      else defined[i] = 1;
+      const isNull = Number.isNaN(column[i]);
+      if (isNull) nulls++;
+      defined[i] = isNull ? 0 : 1;
     }
     const levelWriter = new ByteWriter(16 + (count >> 3));
-    writeRleBitPackedHybrid(levelWriter, defined, 1);
+    writeRunLengths(levelWriter, defined, 1);
     levels = levelWriter.getBytes();
   }
   const valueBytes = 8 * (count - nulls);
@@ -309,6 +319,27 @@ function writePlainPage(
   writer.offset += valueBytes;
   if (nulls === count) return { null_count: BigInt(nulls) };
   return { min_value: BigInt(min), max_value: BigInt(max), null_count: BigInt(nulls) };
+}
+
+let definedScratch = new Int32Array(0);
+
+/**
+ * Levels or keys in the RLE/bit-packed hybrid: a constant column (a lone array, batch or model;
+ * a column with no nulls) as its one run, anything else through hyparquet-writer. Its scan of
+ * a 64 K-row constant column was an eighth of a chunk's encoding.
+ */
+function writeRunLengths(writer: ByteWriter, values: Int32Array, bitWidth: number): void {
+  const first = values[0];
+  let constant = true;
+  for (let i = 1; i < values.length && constant; i++) constant = values[i] === first;
+  if (!constant || values.length === 0) {
+    writeRleBitPackedHybrid(writer, values, bitWidth);
+    return;
+  }
+  // an RLE run: its length · 2 as a varint, then the value in ⌈bitWidth / 8⌉ little-endian bytes
+  writer.appendVarInt(values.length << 1);
+  for (let byte = 0; byte < (bitWidth + 7) >> 3; byte++)
+    writer.appendUint8((first >>> (8 * byte)) & 0xff);
 }
 
 /** What hyparquet-writer's dictionary page writer reads of a column. */
