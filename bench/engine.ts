@@ -65,7 +65,7 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
   progress("generate", configs, configs);
 
   const slowCount = Math.min(configs, slowPathConfigs);
-  const wasmSeconds = timeWasm(engine, configs, progress);
+  const wasmSeconds = timeWasm(engine, configs, progress).seconds;
   const reference = timeReference(batch, slowCount, progress);
   const tfjs = await timeTfjs(batch, slowCount, progress);
 
@@ -95,10 +95,14 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
  * The engine's one-thread configs/s alone (part (a) of benchEngine, same configs and timing),
  * for benchmarks that compare against it in the same run (bench sweep).
  */
-export function benchEngineWasm(configs: number, seed: number): number {
+export function benchEngineWasm(
+  configs: number,
+  seed: number,
+): { configsPerSec: number; configsPerCpuSec: number } {
   const engine = createCostEngine();
   generateConfigs(engine.reserve(configs), configs, seed);
-  return configs / timeWasm(engine, configs, () => {});
+  const { seconds, cpuSeconds } = timeWasm(engine, configs, () => {});
+  return { configsPerSec: configs / seconds, configsPerCpuSec: configs / cpuSeconds };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,10 +164,16 @@ function referenceRow(batch: EngineBatch, i: number): ReferenceRow {
 type Progress = (stage: string, done: number, total: number) => void;
 
 /** Mean seconds of one evaluate() over all configs; the inputs are already in WASM memory. */
-function timeWasm(engine: CostEngine, count: number, progress: Progress): number {
+/** Wall and CPU seconds of one evaluate() pass over `count` configs. */
+function timeWasm(
+  engine: CostEngine,
+  count: number,
+  progress: Progress,
+): { seconds: number; cpuSeconds: number } {
   engine.evaluate(count, { smooth: authorsSmoothCeil }); // warm-up: lets V8 tier the module up before the clock starts
   let passes = 0;
   let seconds = 0;
+  const cpuBefore = process.cpuUsage();
   while (seconds < wasmMinSeconds) {
     const start = performance.now();
     engine.evaluate(count, { smooth: authorsSmoothCeil });
@@ -171,7 +181,8 @@ function timeWasm(engine: CostEngine, count: number, progress: Progress): number
     passes++;
     progress("wasm", Math.min(seconds, wasmMinSeconds), wasmMinSeconds);
   }
-  return seconds / passes;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds: seconds / passes, cpuSeconds: (cpu.user + cpu.system) / 1e6 / passes };
 }
 
 function timeReference(batch: EngineBatch, count: number, progress: Progress) {

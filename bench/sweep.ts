@@ -129,6 +129,12 @@ export interface FormatBenchRun {
   engineRatio: number;
   /** CPU seconds of the whole process (every thread) over wall seconds: the cores kept busy */
   coresBusy: number;
+  /**
+   * Rows per CPU-second (every thread) over the engine's configs per CPU-second: what the load
+   * of a shared machine leaves nearly alone. With the 2 workers' cores to itself a run's wall
+   * ratio is at most `workers` times this.
+   */
+  cpuRatio: number;
   fileBytes: number;
 }
 
@@ -173,7 +179,8 @@ export async function benchFormats(options: FormatBenchOptions): Promise<FormatB
         const out = join(dir, `${sweep}.${format}`);
         const stage = `${sweep} → ${format}`;
         options.onProgress?.(`engine before ${stage}`, 0, 1);
-        const engineConfigsPerSec = benchEngineWasm(options.engineConfigs ?? 1_000_000, 1);
+        const engine = benchEngineWasm(options.engineConfigs ?? 1_000_000, 1);
+        const engineConfigsPerSec = engine.configsPerSec;
         const cpuBefore = process.cpuUsage();
         const result = await runSweep(spec, {
           out,
@@ -194,6 +201,7 @@ export async function benchFormats(options: FormatBenchOptions): Promise<FormatB
           engineConfigsPerSec,
           engineRatio: rowsPerSec / engineConfigsPerSec,
           coresBusy: (cpu.user + cpu.system) / 1e6 / result.seconds,
+          cpuRatio: result.costedRows / ((cpu.user + cpu.system) / 1e6) / engine.configsPerCpuSec,
           fileBytes,
         });
       }

@@ -182,6 +182,7 @@ const benchSweepCommand = {
       rate(run.engineConfigsPerSec),
       run.engineRatio.toFixed(3),
       run.coresBusy.toFixed(2),
+      run.cpuRatio.toFixed(3),
       `${(run.fileBytes / 2 ** 20).toFixed(1)} MiB`,
     ]);
     const head = [
@@ -193,13 +194,15 @@ const benchSweepCommand = {
       "engine configs/s",
       "× engine",
       "cores busy",
+      "× engine per CPU-s",
       "file size",
     ];
     process.stdout.write(`${renderTable(head, table, 0)}\n`);
     const [loadStart, loadEnd] = result.loadAverage.map((load) => load.toFixed(1));
     process.stdout.write(
       `${result.cores} cores, load average ${loadStart} at the start and ${loadEnd} at the end; ` +
-        "engine: one thread's configs/s, measured right before each run\n",
+        "engine: one thread's configs/s, measured right before each run; per CPU-s: rows per " +
+        "CPU-second of the whole run over configs per CPU-second of the engine\n",
     );
   },
 };

@@ -44,6 +44,8 @@ describe("benchSweep", () => {
       expect(run.engineConfigsPerSec).toBeGreaterThan(0);
       expect(run.engineRatio).toBeCloseTo(run.rowsPerSec / run.engineConfigsPerSec, 12);
       expect(run.coresBusy).toBeGreaterThan(0);
+      expect(run.cpuRatio).toBeGreaterThan(0);
+      expect(run.cpuRatio).toBeGreaterThan(0);
       expect(run.fileBytes).toBeGreaterThan(run.rows * 8);
     }
   });
