@@ -8,6 +8,7 @@ import { needsBlackboxTable } from "../search/costSurface.js";
 import { describeCell } from "../search/describe.js";
 import { runSearch, type SearchOptions, type SearchOutcome } from "../search/run.js";
 import { searchInWorkers } from "../search/searchInWorkers.js";
+import { checkSearchFolder } from "../search/searchState.js";
 import { trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { parseWorkers } from "./flags/workers.js";
@@ -29,6 +30,7 @@ export async function runSearchCommand(
   }
   const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
   const backend = await selectBackend(args.backend as BackendName | undefined);
+  checkSearchFolder(args.out, settings, backend, args.resume);
   process.stderr.write(
     `uboost search: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
   );

@@ -5,7 +5,7 @@ import { checkOutputFolder } from "../files/outputPath.js";
 import { readArchFile } from "../model/archFile.js";
 import type { SearchSettings } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
-import { hasCheckpoint } from "../train/checkpoint.js";
+import { checkCheckpoint, hasCheckpoint } from "../train/checkpoint.js";
 import {
   runKeyDifference,
   savedRunKey,
@@ -32,6 +32,8 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
       `--out: ${args.out} already holds a training run; pass --resume or choose another folder`,
     );
   }
+  // a damaged checkpoint is refused before anything starts
+  if (resuming) checkCheckpoint(args.out, trainCheckpointName);
   const backend = await selectBackend(args.backend as BackendName | undefined);
   if (resuming) {
     checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));

@@ -13,7 +13,9 @@ import { disposeParams } from "../model/params.js";
 import { type NetworkShape, planLayers } from "../model/plan.js";
 import type { SearchSpace } from "../model/space.js";
 import type { Lockstep } from "../pool/lockstep.js";
-import { type TrainResult, trainNetwork } from "../train/trainNetwork.js";
+import { hasCheckpoint, readCheckpointState } from "../train/checkpoint.js";
+import { trainCheckpointName } from "../train/runKey.js";
+import { type EpochMetrics, type TrainResult, trainNetwork } from "../train/trainNetwork.js";
 import { costSurface } from "./costSurface.js";
 import { deriveChannels, deriveEdgeOps } from "./derive.js";
 import {
@@ -173,13 +175,35 @@ function disposeStage(stage: SearchStage): void {
   tf.dispose(stage.archLogits);
 }
 
+/** A final-training epoch as a metrics.jsonl row: a fixed network has no latency or τ to learn. */
+function finalRow(metrics: EpochMetrics): MetricsRow {
+  return {
+    stage: "final",
+    epoch: metrics.epoch,
+    trainLoss: metrics.trainLoss,
+    trainTop1: metrics.trainTop1,
+    validTop1: metrics.validTop1,
+    latencyMs: Number.NaN,
+    utilization: Number.NaN,
+    tau: null,
+  };
+}
+
 async function trainFinal(
   arch: ArchFile,
   options: SearchOptions,
   state: SearchState,
 ): Promise<TrainResult> {
   const { settings } = options;
-  const firstNew = state.metrics.filter((row) => row.stage === "final").length;
+  const finalDir = join(options.outDir, "final");
+  // The final training's checkpoint is written before state.json: its history is what was done
+  // (a run killed between the two writes would otherwise lose that epoch's row).
+  const done = hasCheckpoint(finalDir, trainCheckpointName)
+    ? (readCheckpointState<{ history?: EpochMetrics[] }>(finalDir, trainCheckpointName).history ??
+      [])
+    : [];
+  state.metrics = [...state.metrics.filter((row) => row.stage !== "final"), ...done.map(finalRow)];
+  const firstNew = done.length;
   return trainNetwork(arch, options.data, {
     epochs: settings.finalEpochs,
     batch: settings.finalBatch,
@@ -199,16 +223,7 @@ async function trainFinal(
       options.onBatch?.({ ...progress, stage: "final", epochs: settings.finalEpochs }),
     onEpoch: (metrics) => {
       if (metrics.epoch < firstNew) return;
-      const row: MetricsRow = {
-        stage: "final",
-        epoch: metrics.epoch,
-        trainLoss: metrics.trainLoss,
-        trainTop1: metrics.trainTop1,
-        validTop1: metrics.validTop1,
-        latencyMs: Number.NaN,
-        utilization: Number.NaN,
-        tau: null,
-      };
+      const row = finalRow(metrics);
       state.metrics.push(row);
       if (!options.lockstep || options.lockstep.rank === 0) saveSearchState(options.outDir, state);
       options.onEpoch?.(row);

@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
+import { readJsonFile } from "../files/readFile.js";
+import { checkCheckpoint, hasCheckpoint } from "../train/checkpoint.js";
+import { trainCheckpointName } from "../train/runKey.js";
 import type { SearchSettings } from "./settings.js";
 
 /** One line of metrics.jsonl: an epoch of a stage. */
@@ -43,7 +46,15 @@ export function openSearchState(
     throw new InputError(
       `--out: ${outDir} already holds a search; pass --resume to continue it or choose another folder`,
     );
-  const saved = JSON.parse(readFileSync(path, "utf8")) as SearchState;
+  const saved = readJsonFile(path) as SearchState;
+  const shapeOk =
+    typeof saved === "object" &&
+    saved !== null &&
+    typeof saved.settings === "object" &&
+    typeof saved.backend === "string" &&
+    Array.isArray(saved.metrics);
+  if (!shapeOk)
+    throw new InputError(`${path}: not a search state (settings, backend or metrics missing)`);
   if (JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
     throw new InputError(
       `--resume: the settings differ from the search in ${outDir} (${stateFile}); use the same flags`,
@@ -64,4 +75,24 @@ export function saveSearchState(outDir: string, state: SearchState): void {
     join(outDir, "metrics.jsonl"),
     state.metrics.map((row) => JSON.stringify(row)).join("\n") + (state.metrics.length ? "\n" : ""),
   );
+}
+
+/**
+ * What --resume will read, checked before a search starts (state.json, each stage's checkpoint
+ * and the final training's, their checksums), so a damaged folder is one line before any banner
+ * rather than an error after the data has loaded.
+ */
+export function checkSearchFolder(
+  outDir: string,
+  settings: SearchSettings,
+  backend: string,
+  resume: boolean,
+): void {
+  openSearchState(outDir, settings, backend, resume);
+  for (const stage of ["micro", "channel"]) {
+    const name = `checkpoint-${stage}`;
+    if (hasCheckpoint(outDir, name)) checkCheckpoint(outDir, name);
+  }
+  const final = join(outDir, "final");
+  if (hasCheckpoint(final, trainCheckpointName)) checkCheckpoint(final, trainCheckpointName);
 }

@@ -1,14 +1,16 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
 import { readJsonFile } from "../files/readFile.js";
-import { loadTensors, saveTensors } from "../files/tensorFiles.js";
+import { checkTensors, loadTensors, saveTensors } from "../files/tensorFiles.js";
 
 /**
  * A checkpoint: variables by stable key (weights, BN statistics, momentum buffers, architecture
- * logits) plus JSON state (epoch, metrics so far). Written atomically, so an interrupted run
- * resumes from the last completed epoch.
+ * logits) plus JSON state (epoch, metrics so far, the settings it belongs to). The binary file is
+ * named by its checksum (`NAME-<sha256 prefix>.bin`) and the JSON, written after it, names it:
+ * a run killed between the two writes leaves the previous JSON with the previous binary file, so
+ * --resume picks up from the last completed epoch, and a damaged binary file is refused.
  */
 export async function saveCheckpoint(
   dir: string,
@@ -16,16 +18,46 @@ export async function saveCheckpoint(
   variables: Map<string, tf.Tensor>,
   state: object,
 ): Promise<void> {
-  await saveTensors(dir, `${name}.json`, `${name}.bin`, variables, { state });
+  const current = await saveTensors(
+    dir,
+    `${name}.json`,
+    (sha256) => `${name}-${sha256.slice(0, 16)}.bin`,
+    variables,
+    { state },
+  );
+  // earlier epochs' binary files (and NAME.bin from before content names) are no longer named
+  const stale = new RegExp(`^${name}(-[0-9a-f]{16})?\\.bin$`);
+  for (const file of readdirSync(dir)) {
+    if (file !== current && stale.test(file)) rmSync(join(dir, file), { force: true });
+  }
 }
 
 export function hasCheckpoint(dir: string, name: string): boolean {
   return existsSync(join(dir, `${name}.json`));
 }
 
+/** The state object of checkpoint JSON `value`, or an InputError: `{}` is no checkpoint. */
+function stateOf<State>(value: unknown, path: string): State {
+  const state = (value as { state?: unknown } | null)?.state;
+  if (typeof state !== "object" || state === null || Array.isArray(state)) {
+    throw new InputError(`${path}: not a checkpoint (no state object)`);
+  }
+  return state as State;
+}
+
 /** A checkpoint's JSON state alone, its tensors left unread. */
 export function readCheckpointState<State>(dir: string, name: string): State {
-  return (readJsonFile(join(dir, `${name}.json`)) as { state: State }).state;
+  const path = join(dir, `${name}.json`);
+  return stateOf<State>(readJsonFile(path), path);
+}
+
+/**
+ * Checks a checkpoint's files (JSON, state, binary file's size and checksum) without loading its
+ * tensors, so a command can refuse a damaged one before it starts; returns its state.
+ */
+export function checkCheckpoint<State>(dir: string, name: string): State {
+  const { manifest } = checkTensors(dir, `${name}.json`);
+  return stateOf<State>(manifest, join(dir, `${name}.json`));
 }
 
 /**
@@ -37,12 +69,15 @@ export function restoreCheckpoint<State>(
   name: string,
   variables: Map<string, tf.Variable>,
 ): { state: State; rest: tf.NamedTensorMap } {
+  const path = join(dir, `${name}.json`);
   const { tensors, extra } = loadTensors(dir, `${name}.json`);
+  const state = stateOf<State>(extra, path);
   for (const [key, variable] of variables) {
     const saved = tensors[key];
     if (!saved || saved.shape.join("x") !== variable.shape.join("x")) {
+      tf.dispose(Object.values(tensors));
       throw new InputError(
-        `${join(dir, `${name}.json`)}: checkpoint does not match this run (variable ${key}); start without --resume or use another --out`,
+        `${path}: checkpoint does not match this run (variable ${key}); start without --resume or use another --out`,
       );
     }
     variable.assign(saved);
@@ -52,5 +87,5 @@ export function restoreCheckpoint<State>(
     if (variables.has(key)) tensor.dispose();
     else rest[key] = tensor;
   }
-  return { state: extra.state as State, rest };
+  return { state, rest };
 }

@@ -131,9 +131,14 @@ export async function trainNetwork(
         trainCheckpointName,
         checkpointVariables,
       );
+      tf.dispose(Object.values(restored.rest));
+      if (!Array.isArray(restored.state.history)) {
+        throw new InputError(
+          `${trainCheckpointPath(options.outDir)}: not a training checkpoint (no history)`,
+        );
+      }
       state.history = restored.state.history;
       state.timing = restored.state.timing ?? [];
-      tf.dispose(Object.values(restored.rest));
     }
     const logits = (x: tf.Tensor4D, statistics?: StatisticsLog) =>
       forward(arch.space, plan, params, x, { statistics });

@@ -1,5 +1,8 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../../data/imageSet.js";
+import { InputError } from "../../errors.js";
 import type { NetworkParams } from "../../model/params.js";
 import type { Lockstep } from "../../pool/lockstep.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "../../train/checkpoint.js";
@@ -38,6 +41,40 @@ export interface StageRun {
   onEpoch?: (row: MetricsRow) => void;
 }
 
+/** A stage checkpoint's state: its last epoch, Adam's tensors by name, the search it belongs to. */
+interface StageCheckpoint {
+  epoch: number;
+  adam: string[];
+  /** searchDigest of the search that wrote it (absent in checkpoints from before digests) */
+  search?: string;
+}
+
+/** The settings and backend a search's numbers depend on, as one SHA-256. */
+function searchDigest(state: SearchState): string {
+  const key = JSON.stringify({ settings: state.settings, backend: state.backend });
+  return createHash("sha256").update(key).digest("hex");
+}
+
+function checkStageCheckpoint(
+  state: StageCheckpoint,
+  rest: tf.NamedTensorMap,
+  belongsTo: string,
+  path: string,
+): void {
+  const adamOk =
+    Array.isArray(state.adam) && state.adam.every((key) => typeof key === "string" && key in rest);
+  if (!Number.isSafeInteger(state.epoch) || state.epoch < 0 || !adamOk) {
+    tf.dispose(Object.values(rest));
+    throw new InputError(`${path}: not a search stage checkpoint (epoch or adam missing)`);
+  }
+  if (state.search !== undefined && state.search !== belongsTo) {
+    tf.dispose(Object.values(rest));
+    throw new InputError(
+      `${path}: the checkpoint belongs to a search with other settings; start without --resume or choose another --out`,
+    );
+  }
+}
+
 /**
  * Runs a search stage epoch by epoch with the authors' optimizers (their search defaults: SGD with
  * momentum 0.8, weight decay 3e-4 and gradient-norm clip 0.5 on the weights, lr × 0.5 every 30
@@ -61,16 +98,19 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
     if (variable.trainable) variables.set(`velocity/${key}`, sgd.velocityOf(variable));
   try {
     let firstEpoch = 0;
+    const belongsTo = searchDigest(run.state);
     if (hasCheckpoint(run.outDir, checkpoint)) {
-      const { state, rest } = restoreCheckpoint<{ epoch: number; adam: string[] }>(
-        run.outDir,
-        checkpoint,
-        variables,
-      );
+      const { state, rest } = restoreCheckpoint<StageCheckpoint>(run.outDir, checkpoint, variables);
+      checkStageCheckpoint(state, rest, belongsTo, join(run.outDir, `${checkpoint}.json`));
       firstEpoch = state.epoch + 1;
       // Adam keeps its moments by position in the variable list, so names are only labels here.
       await adam.setWeights(state.adam.map((key) => ({ name: key, tensor: rest[key] })));
     }
+    // state.json is saved before the checkpoint: rows of epochs the checkpoint does not hold
+    // (a run killed between the two writes) are trained again, not kept twice
+    run.state.metrics = run.state.metrics.filter(
+      (row) => row.stage !== run.name || row.epoch < firstEpoch,
+    );
     const started = performance.now();
     const surfaceAtStart = stage.cost.bridge.surfaceMs();
     for (let epoch = firstEpoch; epoch < run.epochs; epoch++) {
@@ -108,16 +148,18 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         tau: stage.tau,
       };
       run.state.metrics.push(row);
+      run.save();
       if (!run.lockstep || run.lockstep.rank === 0) {
         const adamState = await adam.getWeights();
         const withAdam = new Map<string, tf.Tensor>(variables);
         for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
-        await saveCheckpoint(run.outDir, checkpoint, withAdam, {
+        const saved: StageCheckpoint = {
           epoch,
           adam: adamState.map((_, i) => `adam/${i}`),
-        });
+          search: belongsTo,
+        };
+        await saveCheckpoint(run.outDir, checkpoint, withAdam, saved);
       }
-      run.save();
       run.onEpoch?.(row);
     }
     return (
