@@ -12,7 +12,15 @@
  * and plot samples, and the sweep's fingerprint, so a resume of other flags is refused.
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, truncateSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  truncateSync,
+  writeSync,
+} from "node:fs";
 import type { RowGroup, SchemaElement } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { InputError } from "../errors.js";
@@ -51,16 +59,18 @@ export function sweepFingerprint(spec: SweepSpec): string {
 }
 
 /**
- * Opens `path` for the sweep. With `resume`, calls `keep` for each whole record already there
- * (dropping a torn tail and any earlier footer); otherwise starts the file.
+ * Opens `path` for the sweep. With `resume`, asks `keep` about each whole record already there
+ * (dropping a torn tail and any earlier footer); a record it refuses (rows already kept from
+ * another record) is cut out of the file. Otherwise starts the file.
  */
 export function openParquetSweepFile(
   path: string,
   spec: SweepSpec,
   existing: boolean,
-  keep: (record: GroupRecord) => void,
+  keep: (record: GroupRecord) => boolean,
 ): ParquetSweepFile {
   const sweep = sweepFingerprint(spec);
+  if (existing) dropRefusedRecords(path, sweep, keep);
   const fd = openSync(path, existing ? "r+" : "w");
   const groups: { offset: number; record: StoredRecord }[] = [];
   let end = 0;
@@ -68,7 +78,6 @@ export function openParquetSweepFile(
     if (existing)
       end = readRecords(fd, path, sweep, (offset, record) => {
         groups.push({ offset, record });
-        keep(record);
       });
     if (end === 0) {
       writeAt(fd, Buffer.from(magic), 0);
@@ -128,12 +137,51 @@ function footer(groups: { offset: number; record: StoredRecord }[]): Buffer {
   return Buffer.from(writer.getBytes().subarray(magic.length));
 }
 
+/**
+ * Asks `keep` about every whole record of `path`; when it refuses some, rewrites the file with
+ * "PAR1" and the records it kept, through a temporary file renamed over it.
+ */
+function dropRefusedRecords(
+  path: string,
+  sweep: string,
+  keep: (record: GroupRecord) => boolean,
+): void {
+  const kept: { start: number; end: number }[] = [];
+  let refused = 0;
+  const fd = openSync(path, "r");
+  try {
+    readRecords(fd, path, sweep, (_groupOffset, record, bytes) => {
+      if (keep(record)) kept.push(bytes);
+      else refused++;
+    });
+    if (refused === 0) return;
+    const temporary = `${path}.${process.pid}.tmp`;
+    const out = openSync(temporary, "w");
+    try {
+      writeAt(out, Buffer.from(magic), 0);
+      let end = magic.length;
+      for (const range of kept) {
+        const bytes = Buffer.alloc(range.end - range.start);
+        readSync(fd, bytes, 0, bytes.length, range.start);
+        writeAt(out, bytes, end);
+        end += bytes.length;
+      }
+    } finally {
+      closeSync(out);
+    }
+    renameSync(temporary, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the whole records after "PAR1"; returns where the kept part of the file ends. */
 function readRecords(
   fd: number,
   path: string,
   sweep: string,
-  visit: (groupOffset: number, record: StoredRecord) => void,
+  /** `bytes`: where the record starts and its group ends */
+  visit: (groupOffset: number, record: StoredRecord, bytes: { start: number; end: number }) => void,
 ): number {
   const size = fstatSync(fd).size;
   const head = Buffer.alloc(recordHeaderBytes);
@@ -159,7 +207,7 @@ function readRecords(
         `--out ${path}: its rows are from a different sweep (resume with the same flags)`,
       );
     }
-    visit(groupOffset, record);
+    visit(groupOffset, record, { start: offset, end: groupOffset + groupBytes });
     records++;
     offset = groupOffset + groupBytes;
   }

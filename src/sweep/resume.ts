@@ -3,7 +3,7 @@
  * memory for any file size), and finds where the whole lines end, so a line cut off by a crash
  * can be dropped. (A Parquet file keeps its own record of whole row groups: parquetFile.ts.)
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, renameSync, writeSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { fileColumns, sweepAxes } from "./columns.js";
 import { fieldValue } from "./family.js";
@@ -52,7 +52,7 @@ export function readWrittenRows(
   path: string,
   format: TextFormat,
   spec: SweepSpec,
-  visit: (row: ParsedRow, point: GridPoint) => void,
+  visit: (row: ParsedRow, point: GridPoint, lineNumber: number) => void,
 ): number {
   const total = gridSize(spec);
   const columns = fileColumns(spec);
@@ -89,8 +89,38 @@ export function readWrittenRows(
         `${where}: row ${index} is ${found}, but ${expected} in this sweep (resume with the same flags)`,
       );
     }
-    visit(row, point);
+    visit(row, point, lineNumber);
   });
+}
+
+/**
+ * Rewrites `path` with its whole lines but those numbered in `drop` (1-based), through a
+ * temporary file renamed over it, so a crash leaves the old file or the new one.
+ */
+export function dropLines(path: string, drop: ReadonlySet<number>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, "w");
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    const bytes = Buffer.from(pending.join(""));
+    for (let written = 0; written < bytes.length; )
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    pending = [];
+    pendingBytes = 0;
+  };
+  try {
+    forEachWholeLine(path, (line, lineNumber) => {
+      if (drop.has(lineNumber)) return;
+      pending.push(`${line}\n`);
+      pendingBytes += line.length + 1;
+      if (pendingBytes >= blockBytes) flush();
+    });
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
 }
 
 /** "resnet18 128x64 batch 8 systolic" (plus "c=64 f=128" for a family's member). */

@@ -35,7 +35,7 @@ import {
 } from "./grid.js";
 import type { EncodedRowGroup } from "./parquetChunk.js";
 import { type GroupRecord, openParquetSweepFile } from "./parquetFile.js";
-import { readWrittenRows } from "./resume.js";
+import { dropLines, readWrittenRows } from "./resume.js";
 import { fileHeader, type RowFormat, rowFormatOf, type TextFormat } from "./rowFormat.js";
 import { addRow, mergeCells, type SummaryCells, type SweepSummary, summarize } from "./summary.js";
 import type { SweepChunkResult, SweepWorkerData } from "./worker.js";
@@ -216,7 +216,7 @@ function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): 
     throw new InputError(`--out ${path} exists: add --resume to continue it, or remove it`);
   }
   if (format === "parquet") return openParquetOutput(path, spec, existing, state);
-  if (existing) truncateSync(path, keepWrittenRows(path, format, spec, state));
+  if (existing) keepWrittenRows(path, format, spec, state);
   const fd = openSync(path, "a");
   if (statSync(path).size === 0) writeAll(fd, Buffer.from(fileHeader(format, spec)));
   return {
@@ -232,10 +232,14 @@ function openParquetOutput(
   existing: boolean,
   state: SweepState,
 ): SweepOutput {
+  // A record holding a row already kept (two runs that wrote one file at once, before locks) is
+  // dropped whole: its rows not found elsewhere are costed again.
   const file = openParquetSweepFile(path, spec, existing, (record) => {
+    for (let row = record.start; row < record.end; row++) if (state.done.has(row)) return false;
     state.done.addRange(record.start, record.end);
     mergeCells(state.cells, record.cells);
     addCurveSamples(spec, state.samples, record.curve);
+    return true;
   });
   return {
     format: "parquet",
@@ -247,21 +251,31 @@ function openParquetOutput(
   };
 }
 
-/** Marks the rows already in a text `path` done and counts them in; returns the bytes of whole lines. */
+/**
+ * Marks the rows already in a text `path` done and counts them in, then cuts the file to its
+ * whole lines. A row index found twice (two runs that wrote one file at once, before locks) keeps
+ * its first line: the file is rewritten without the others.
+ */
 function keepWrittenRows(
   path: string,
   format: TextFormat,
   spec: SweepSpec,
   { done, cells, samples, isSample }: SweepState,
-): number {
-  return readWrittenRows(path, format, spec, (row, point) => {
-    if (done.has(row.row as number)) return;
+): void {
+  const repeated = new Set<number>();
+  const wholeBytes = readWrittenRows(path, format, spec, (row, point, lineNumber) => {
+    if (done.has(row.row as number)) {
+      repeated.add(lineNumber);
+      return;
+    }
     done.add(row.row as number);
     const { macs, cycles, util, smoothUtil } = row as Record<string, number>;
     addRow(cells, summaryCell(spec, point), macs, cycles, util);
     if (isSample(point.network, point.member))
       addCurvePoint(samples, spec, point, util, smoothUtil);
   });
+  if (repeated.size > 0) dropLines(path, repeated);
+  else truncateSync(path, wholeBytes);
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
