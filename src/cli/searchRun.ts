@@ -42,7 +42,7 @@ export async function runSearchCommand(
     onBatch: (p) => {
       // the final stage trains a fixed network: no latency or τ of its own to show
       const cost = p.stage === "final" ? "" : lastCost;
-      const label = `${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${cost}`;
+      const label = `${p.stage} ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${cost}`;
       bar.update(p.batch, p.batches, label);
     },
     onEpoch: (row) => {
@@ -54,7 +54,7 @@ export async function runSearchCommand(
       // The bar of the next epoch carries the architecture's latency and utilization so far.
       lastCost = cost;
       process.stderr.write(
-        `${row.stage} epoch ${row.epoch + 1}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
+        `${row.stage} epoch ${row.epoch}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
       );
     },
   };

@@ -57,12 +57,12 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
       bar.update(
         p.batch,
         p.batches,
-        `epoch ${p.epoch + 1}/${settings.epochs} loss ${p.loss.toFixed(3)} top1 ${percent(p.top1)} ${p.imagesPerSec.toFixed(0)} img/s`,
+        `epoch ${p.epoch}/${settings.epochs} loss ${p.loss.toFixed(3)} top1 ${percent(p.top1)} ${p.imagesPerSec.toFixed(0)} img/s`,
       ),
     onEpoch: (m, timing) => {
       bar.stop();
       process.stderr.write(
-        `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(3)} train ${percent(m.trainTop1)} valid ${percent(m.validTop1)} lr ${m.learningRate.toPrecision(3)} ${timing.imagesPerSec.toFixed(0)} img/s\n`,
+        `epoch ${m.epoch}: loss ${m.trainLoss.toFixed(3)} train ${percent(m.trainTop1)} valid ${percent(m.validTop1)} lr ${m.learningRate.toPrecision(3)} ${timing.imagesPerSec.toFixed(0)} img/s\n`,
       );
     },
   };

@@ -14,6 +14,7 @@ import { type NetworkShape, planLayers } from "../model/plan.js";
 import type { SearchSpace } from "../model/space.js";
 import type { Lockstep } from "../pool/lockstep.js";
 import { hasCheckpoint, readCheckpointState } from "../train/checkpoint.js";
+import { numberEpochs } from "../train/metrics.js";
 import { trainCheckpointName } from "../train/runKey.js";
 import { type EpochMetrics, type TrainResult, trainNetwork } from "../train/trainNetwork.js";
 import { costSurface } from "./costSurface.js";
@@ -198,10 +199,12 @@ async function trainFinal(
   const finalDir = join(options.outDir, "final");
   // The final training's checkpoint is written before state.json: its history is what was done
   // (a run killed between the two writes would otherwise lose that epoch's row).
-  const done = hasCheckpoint(finalDir, trainCheckpointName)
-    ? (readCheckpointState<{ history?: EpochMetrics[] }>(finalDir, trainCheckpointName).history ??
-      [])
-    : [];
+  const done = numberEpochs(
+    hasCheckpoint(finalDir, trainCheckpointName)
+      ? (readCheckpointState<{ history?: EpochMetrics[] }>(finalDir, trainCheckpointName).history ??
+          [])
+      : [],
+  );
   state.metrics = [...state.metrics.filter((row) => row.stage !== "final"), ...done.map(finalRow)];
   const firstNew = done.length;
   return trainNetwork(arch, options.data, {
@@ -222,7 +225,7 @@ async function trainFinal(
     onBatch: (progress) =>
       options.onBatch?.({ ...progress, stage: "final", epochs: settings.finalEpochs }),
     onEpoch: (metrics) => {
-      if (metrics.epoch < firstNew) return;
+      if (metrics.epoch <= firstNew) return;
       const row = finalRow(metrics);
       state.metrics.push(row);
       if (!options.lockstep || options.lockstep.rank === 0) saveSearchState(options.outDir, state);

@@ -4,12 +4,14 @@ import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { readJsonFile } from "../files/readFile.js";
 import { checkCheckpoint, hasCheckpoint } from "../train/checkpoint.js";
+import { numberEpochs } from "../train/metrics.js";
 import { trainCheckpointName } from "../train/runKey.js";
 import type { SearchSettings } from "./settings.js";
 
 /** One line of metrics.jsonl: an epoch of a stage. */
 export interface MetricsRow {
   stage: "micro" | "channel" | "final";
+  /** counted from 1 within the stage, as the console shows it */
   epoch: number;
   trainLoss: number;
   trainTop1: number;
@@ -66,6 +68,11 @@ export function openSearchState(
       `--resume: --backend differs from the search in ${outDir} (was ${saved.backend}, now ${backend}); pass --backend ${saved.backend}`,
     );
   }
+  // state.json from before epochs were counted from 1 holds 0, 1, … per stage
+  const stages = ["micro", "channel", "final"] as const;
+  saved.metrics = stages.flatMap((stage) =>
+    numberEpochs(saved.metrics.filter((row) => row.stage === stage)),
+  );
   return saved;
 }
 

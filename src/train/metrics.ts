@@ -34,3 +34,8 @@ export function evaluateTop1(
   if (lockstep) correct = lockstep.sum([correct])[0];
   return seen > 0 ? correct / seen : 0;
 }
+
+/** Rows of consecutive epochs from the first, numbered 1, 2, … */
+export function numberEpochs<Row extends { epoch: number }>(rows: Row[]): Row[] {
+  return rows.map((row, i) => ({ ...row, epoch: i + 1 }));
+}

@@ -11,7 +11,7 @@ import { softmaxCrossEntropy as crossEntropy } from "../model/ops/crossEntropy.j
 import { createParams, disposeParams, trainableVariables } from "../model/params.js";
 import type { Lockstep } from "../pool/lockstep.js";
 import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { correctCount, evaluateTop1 } from "./metrics.js";
+import { correctCount, evaluateTop1, numberEpochs } from "./metrics.js";
 import {
   runKeyDifference,
   savedRunKey,
@@ -61,6 +61,7 @@ export interface TrainOptions {
 
 /** An epoch's figures: a function of the seed and backend (metrics.jsonl). */
 export interface EpochMetrics {
+  /** counted from 1, as the console shows it */
   epoch: number;
   learningRate: number;
   trainLoss: number;
@@ -70,6 +71,7 @@ export interface EpochMetrics {
 
 /** An epoch's wall-clock figures, kept apart from the metrics (timing.jsonl). */
 export interface EpochTiming {
+  /** counted from 1 */
   epoch: number;
   seconds: number;
   imagesPerSec: number;
@@ -137,8 +139,9 @@ export async function trainNetwork(
           `${trainCheckpointPath(options.outDir)}: not a training checkpoint (no history)`,
         );
       }
-      state.history = restored.state.history;
-      state.timing = restored.state.timing ?? [];
+      // checkpoints from before epochs were counted from 1 hold 0, 1, …
+      state.history = numberEpochs(restored.state.history);
+      state.timing = numberEpochs(restored.state.timing ?? []);
     }
     const logits = (x: tf.Tensor4D, statistics?: StatisticsLog) =>
       forward(arch.space, plan, params, x, { statistics });
@@ -197,7 +200,7 @@ export async function trainNetwork(
         batch++;
         const imagesPerSec = seen / ((performance.now() - started) / 1e3);
         options.onBatch?.({
-          epoch,
+          epoch: epoch + 1,
           batch,
           batches,
           loss: lossSum / seen,
@@ -208,13 +211,13 @@ export async function trainNetwork(
       const seconds = (performance.now() - started) / 1e3;
       const validTop1 = evaluateTop1(data.validation, 256, (x) => logits(x), lockstep);
       const metrics: EpochMetrics = {
-        epoch,
+        epoch: epoch + 1,
         learningRate,
         trainLoss: lossSum / seen,
         trainTop1: correct / seen,
         validTop1,
       };
-      const timing: EpochTiming = { epoch, seconds, imagesPerSec: seen / seconds };
+      const timing: EpochTiming = { epoch: epoch + 1, seconds, imagesPerSec: seen / seconds };
       state.history.push(metrics);
       state.timing.push(timing);
       if (writes) {

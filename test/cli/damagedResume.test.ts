@@ -153,3 +153,27 @@ describe("--resume on a damaged folder", () => {
     },
   );
 });
+
+describe("--resume of a folder from before epochs were counted from 1", () => {
+  it("renumbers its rows 1, 2, … and reads its stage checkpoints' 0-based epoch", () => {
+    const folder = mkdtempSync(join(dir, "old-"));
+    cpSync(searched, folder, { recursive: true });
+    const state = JSON.parse(readFileSync(join(folder, "state.json"), "utf8"));
+    for (const row of state.metrics) row.epoch -= 1;
+    writeFileSync(join(folder, "state.json"), JSON.stringify(state));
+    for (const stage of ["micro", "channel"]) {
+      const path = join(folder, `checkpoint-${stage}.json`);
+      const checkpoint = JSON.parse(readFileSync(path, "utf8"));
+      const { epochsDone, search: _, ...rest } = checkpoint.state;
+      checkpoint.state = { ...rest, epoch: epochsDone - 1 };
+      writeFileSync(path, JSON.stringify(checkpoint));
+    }
+    const { status, stderr } = search(folder);
+    expect(status, stderr).toBe(0);
+    const rows = readFileSync(join(folder, "metrics.jsonl"), "utf8").trim().split("\n");
+    expect(rows.map((line) => JSON.parse(line).epoch)).toEqual([1, 1, 1]);
+    expect(readFileSync(join(folder, "metrics.jsonl"))).toEqual(
+      readFileSync(join(searched, "metrics.jsonl")),
+    );
+  });
+});

@@ -101,6 +101,10 @@ describe("same seed, same bytes", () => {
     const timing = readFileSync(join(dir, "train-1", "timing.jsonl"), "utf8")
       .trim()
       .split("\n");
+    const metrics = readFileSync(join(dir, "train-1", "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(metrics.map((line) => JSON.parse(line).epoch)).toEqual([1, 2]);
     expect(timing.map((line) => Object.keys(JSON.parse(line)))).toEqual([
       ["epoch", "seconds", "imagesPerSec"],
       ["epoch", "seconds", "imagesPerSec"],

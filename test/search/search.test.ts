@@ -59,6 +59,10 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(metrics.map((row) => row.stage)).toEqual(["micro", "channel", "final"]);
+    // epochs counted from 1 in the file as on the console
+    expect(metrics.map((row) => row.epoch)).toEqual([1, 1, 1]);
+    for (const stage of ["micro", "channel", "final"])
+      expect(stderr).toContain(`${stage} epoch 1: loss`);
     expect(Object.keys(metrics[0])).toEqual([
       "stage",
       "epoch",

@@ -41,9 +41,11 @@ export interface StageRun {
   onEpoch?: (row: MetricsRow) => void;
 }
 
-/** A stage checkpoint's state: its last epoch, Adam's tensors by name, the search it belongs to. */
+/** A stage checkpoint's state: its epochs done, Adam's tensors by name, the search it belongs to. */
 interface StageCheckpoint {
-  epoch: number;
+  epochsDone?: number;
+  /** from before epochsDone: the last epoch done, counted from 0 */
+  epoch?: number;
   adam: string[];
   /** searchDigest of the search that wrote it (absent in checkpoints from before digests) */
   search?: string;
@@ -63,9 +65,10 @@ function checkStageCheckpoint(
 ): void {
   const adamOk =
     Array.isArray(state.adam) && state.adam.every((key) => typeof key === "string" && key in rest);
-  if (!Number.isSafeInteger(state.epoch) || state.epoch < 0 || !adamOk) {
+  const epochsDone = state.epochsDone ?? (state.epoch ?? Number.NaN) + 1;
+  if (!Number.isSafeInteger(epochsDone) || epochsDone < 1 || !adamOk) {
     tf.dispose(Object.values(rest));
-    throw new InputError(`${path}: not a search stage checkpoint (epoch or adam missing)`);
+    throw new InputError(`${path}: not a search stage checkpoint (epochsDone or adam missing)`);
   }
   if (state.search !== undefined && state.search !== belongsTo) {
     tf.dispose(Object.values(rest));
@@ -102,14 +105,14 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
     if (hasCheckpoint(run.outDir, checkpoint)) {
       const { state, rest } = restoreCheckpoint<StageCheckpoint>(run.outDir, checkpoint, variables);
       checkStageCheckpoint(state, rest, belongsTo, join(run.outDir, `${checkpoint}.json`));
-      firstEpoch = state.epoch + 1;
+      firstEpoch = state.epochsDone ?? (state.epoch as number) + 1;
       // Adam keeps its moments by position in the variable list, so names are only labels here.
       await adam.setWeights(state.adam.map((key) => ({ name: key, tensor: rest[key] })));
     }
     // state.json is saved before the checkpoint: rows of epochs the checkpoint does not hold
     // (a run killed between the two writes) are trained again, not kept twice
     run.state.metrics = run.state.metrics.filter(
-      (row) => row.stage !== run.name || row.epoch < firstEpoch,
+      (row) => row.stage !== run.name || row.epoch <= firstEpoch,
     );
     const started = performance.now();
     const surfaceAtStart = stage.cost.bridge.surfaceMs();
@@ -129,7 +132,8 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
           adam,
           lockstep: run.lockstep,
         },
-        (progress) => run.onBatch?.({ ...progress, stage: run.name, epoch, epochs: run.epochs }),
+        (progress) =>
+          run.onBatch?.({ ...progress, stage: run.name, epoch: epoch + 1, epochs: run.epochs }),
       );
       const validTop1 = evaluateTop1(
         run.data.validation,
@@ -140,7 +144,7 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
       const { latencyMs, util } = stage.expectedCost();
       const row: MetricsRow = {
         stage: run.name,
-        epoch,
+        epoch: epoch + 1,
         ...result,
         validTop1,
         latencyMs,
@@ -154,7 +158,7 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         const withAdam = new Map<string, tf.Tensor>(variables);
         for (const [i, { tensor }] of adamState.entries()) withAdam.set(`adam/${i}`, tensor);
         const saved: StageCheckpoint = {
-          epoch,
+          epochsDone: epoch + 1,
           adam: adamState.map((_, i) => `adam/${i}`),
           search: belongsTo,
         };
