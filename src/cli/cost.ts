@@ -20,7 +20,7 @@ import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/h
 import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { readLayersFlag, readNetwork } from "./flags/network.js";
 import { positiveInteger } from "./flags/numbers.js";
-import { count, percent, renderTable, unsupportedLine } from "./format.js";
+import { count, milliseconds, percent, renderTable, unsupportedLine } from "./format.js";
 
 const layerFlags = ["type", "k1", "k2", "c", "f", "h", "w", "stride", "dilation"] as const;
 
@@ -232,6 +232,6 @@ function costTable(layers: Layer[], hardware: SimConfig, estimates: LayerEstimat
   const head = ["layer", "type", "k", "c", "f", "out", "batch", "MACs", "cycles", "util"];
   if (hasSmooth) head.push("smooth util");
   const total = totalOf(estimates, hardware);
-  const totals = `total: ${count(total.macs)} MACs, ${count(total.cycles)} cycles, ${total.runtimeMs.toPrecision(4)} ms, utilization ${percent(total.util)}`;
+  const totals = `total: ${count(total.macs)} MACs, ${count(total.cycles)} cycles, ${milliseconds(total.runtimeMs)}, utilization ${percent(total.util)}`;
   return `${renderTable(head, rows, 2)}\n${totals}`;
 }

@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { significant } from "../significant.js";
 
 /**
  * An aligned, borderless text table with a rule under the header: the first `textColumns`
@@ -36,7 +37,8 @@ export function renderTable(head: string[], rows: (string | number)[][], textCol
 
 export const count = (value: number) => Math.round(value).toLocaleString("en-US");
 export const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
-export const milliseconds = (ms: number) => `${ms.toPrecision(4)} ms`;
+/** 4 significant digits, without toPrecision's trailing zeros or noise ("0.0001280" → 0.000128). */
+export const milliseconds = (ms: number) => `${significant(ms, 4)} ms`;
 
 /** The line under a network's table naming the ONNX ops costed as zero ("" when there are none). */
 export function unsupportedLine(unsupported: Record<string, number> | undefined): string {

@@ -9,7 +9,7 @@ import { type HardwareArgs, parseHardware, withHardwareOptions } from "./flags/h
 import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { readLayersFlag, readNetwork } from "./flags/network.js";
 import { positiveInteger } from "./flags/numbers.js";
-import { count, percent, renderTable, unsupportedLine } from "./format.js";
+import { count, milliseconds, percent, renderTable, unsupportedLine } from "./format.js";
 
 interface SimulateArgs extends HardwareArgs {
   net?: string;
@@ -119,6 +119,6 @@ function simulateTable(layers: Layer[], result: SimNetworkResult, hardware: SimC
     "mem stall",
   ];
   const { total } = result;
-  const totals = `total: ${count(total.macs)} MACs, ${count(total.cycles)} cycles, ${total.runtimeMs.toPrecision(4)} ms, utilization ${percent(total.util)}`;
+  const totals = `total: ${count(total.macs)} MACs, ${count(total.cycles)} cycles, ${milliseconds(total.runtimeMs)}, utilization ${percent(total.util)}`;
   return `${renderTable(head, rows, 2)}\n${totals}`;
 }

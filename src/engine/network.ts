@@ -43,6 +43,11 @@ export function runtimeMsOf(cycles: number, clockHz: number): number {
   return (cycles * 1e3) / clockHz;
 }
 
+/** Runtime in µs, the same way (runtimeMsOf · 1e3 would bring back the noise). */
+export function runtimeUsOf(cycles: number, clockHz: number): number {
+  return (cycles * 1e6) / clockHz;
+}
+
 /** Runs every layer of a network through the engine on one array shape. */
 export function costNetwork(
   engine: CostEngine,

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { networkTotal } from "../engine/network.js";
+import { networkTotal, runtimeUsOf } from "../engine/network.js";
 import { csimModel } from "../hw/models/csim.js";
 import { modelContext } from "../hw/models/index.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
@@ -71,7 +71,11 @@ export function measureArch(arch: ArchFile, measure: MeasureSettings = paperMeas
         )
       : simulateNetwork(layers, paperHardware).total;
   const macs = totalMacs(layers) / measure.batch;
-  return { runtimeUs: total.runtimeMs * 1e3, utilization: total.util, macs };
+  return {
+    runtimeUs: runtimeUsOf(total.cycles, paperHardware.clockHz),
+    utilization: total.util,
+    macs,
+  };
 }
 
 /** A task is finished once its search wrote final.json (the last file runSearch writes). */

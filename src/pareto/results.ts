@@ -1,6 +1,10 @@
-/** A task's outcome, and results.csv: one row per task, rewritten as tasks settle. */
+/**
+ * A task's outcome, and results.csv: one row per task, rewritten as tasks settle. Its unit
+ * convention, named in the header: accuracy and utilization in percent, runtimes in µs.
+ */
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import { csvField } from "../files/csv.js";
+import { significant } from "../significant.js";
 import type { FinishedTask } from "./measure.js";
 import type { ParetoTask } from "./tasks.js";
 
@@ -21,14 +25,14 @@ export const resultColumns = [
   "seed",
   "beta",
   "status",
-  "testTop1",
+  "testTop1Percent",
   "runtimeUs",
-  "utilization",
+  "utilizationPercent",
   "params",
   "macs",
   "searchArray",
   "searchRuntimeUs",
-  "searchUtilization",
+  "searchUtilizationPercent",
   "seconds",
   "channels",
   "ops",
@@ -47,21 +51,24 @@ export function opsField(finished: FinishedTask): string {
 
 export function resultRow(record: TaskRecord): Record<(typeof resultColumns)[number], string> {
   const { task, finished } = record;
-  const figure = (value: number | undefined) => (value === undefined ? "" : String(value));
+  const figure = (value: number | undefined) =>
+    value === undefined ? "" : String(significant(value));
+  const percent = (fraction: number | undefined) =>
+    fraction === undefined ? "" : String(significant(fraction * 100));
   return {
     model: task.model,
     lambda: String(task.lambda),
     seed: String(task.seed),
     beta: String(task.beta),
     status: record.status,
-    testTop1: figure(finished?.testTop1),
+    testTop1Percent: percent(finished?.testTop1),
     runtimeUs: figure(finished?.runtimeUs),
-    utilization: figure(finished?.utilization),
+    utilizationPercent: percent(finished?.utilization),
     params: figure(finished?.params),
     macs: figure(finished?.macs),
     searchArray: finished ? `${finished.searchArray.rows}x${finished.searchArray.cols}` : "",
     searchRuntimeUs: figure(finished?.searchArray.runtimeUs),
-    searchUtilization: figure(finished?.searchArray.utilization),
+    searchUtilizationPercent: percent(finished?.searchArray.utilization),
     seconds: record.seconds === null ? "" : record.seconds.toFixed(1),
     channels: finished ? channelsField(finished) : "",
     ops: finished ? opsField(finished) : "",

@@ -3,6 +3,8 @@
  * and per model its Pareto front over every λ and seed, with the paper's hypervolume and the
  * bounded one (all models against the same runtime bound).
  */
+
+import { significant } from "../significant.js";
 import { boundedHypervolume, hypervolume, paretoFront, type TradeoffPoint } from "./front.js";
 import type { TaskRecord } from "./results.js";
 
@@ -62,9 +64,9 @@ export const boundMargin = 1.1;
 export function spread(values: readonly number[]): Spread {
   const n = values.length;
   const mean = n > 0 ? values.reduce((sum, value) => sum + value, 0) / n : Number.NaN;
-  if (n < 2) return { mean, std: null, n };
+  if (n < 2) return { mean: significant(mean), std: null, n };
   const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
-  return { mean, std: Math.sqrt(squares / (n - 1)), n };
+  return { mean: significant(mean), std: significant(Math.sqrt(squares / (n - 1))), n };
 }
 
 export function tradeoffPoint(record: SummaryRecord): FrontPoint | undefined {
@@ -74,8 +76,8 @@ export function tradeoffPoint(record: SummaryRecord): FrontPoint | undefined {
     key: task.key,
     lambda: task.lambda,
     seed: task.seed,
-    accuracy: finished.testTop1 * 100,
-    runtimeMs: finished.runtimeUs / 1e3,
+    accuracy: significant(finished.testTop1 * 100),
+    runtimeMs: significant(finished.runtimeUs / 1e3),
   };
 }
 
@@ -87,7 +89,7 @@ export function summarizeStudy(
   const points = records.flatMap((record) => tradeoffPoint(record) ?? []);
   const slowest = points.reduce((bound, point) => Math.max(bound, point.runtimeMs), 0);
   // The usual nadir + 10%: at exactly the slowest runtime, that network's accuracy would count for nothing.
-  const boundMs = boundMargin * slowest;
+  const boundMs = significant(boundMargin * slowest);
   const table = models.flatMap((model) =>
     lambdas.map((lambda) =>
       table4Row(
@@ -135,7 +137,7 @@ function modelSummary(
   return {
     model,
     front: paretoFront(points),
-    hypervolume: none ? null : hypervolume(points),
-    boundedHypervolume: none ? null : boundedHypervolume(points, boundMs),
+    hypervolume: none ? null : significant(hypervolume(points)),
+    boundedHypervolume: none ? null : significant(boundedHypervolume(points, boundMs)),
   };
 }

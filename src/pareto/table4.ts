@@ -3,6 +3,7 @@
  * prints and that are written as Markdown (table4.md) and CSV (table4.csv).
  */
 import { csvField } from "../files/csv.js";
+import { significant } from "../significant.js";
 import type { ParetoSummary, Spread } from "./summary.js";
 
 export interface TextTable {
@@ -76,7 +77,10 @@ export function table4Markdown(summary: ParetoSummary, hardware: string): string
   ].join("\n");
 }
 
-/** table4.csv: one row per (model, λ), the model's hypervolume repeated on each. */
+/**
+ * table4.csv: one row per (model, λ), the model's hypervolume repeated on each; accuracy and
+ * utilization in percent, runtimes in ms, hypervolumes in percentage points × ms.
+ */
 export function table4Csv(summary: ParetoSummary): string {
   const head = [
     "model",
@@ -84,12 +88,12 @@ export function table4Csv(summary: ParetoSummary): string {
     "beta",
     "seeds",
     "failed",
-    "top1Mean",
-    "top1Std",
+    "top1PercentMean",
+    "top1PercentStd",
     "runtimeMsMean",
     "runtimeMsStd",
-    "utilizationMean",
-    "utilizationStd",
+    "utilizationPercentMean",
+    "utilizationPercentStd",
     "hypervolume",
     "boundedHypervolume",
     "boundMs",
@@ -98,6 +102,7 @@ export function table4Csv(summary: ParetoSummary): string {
     value === null || Number.isNaN(value) ? "" : String(value);
   const lines = summary.table.map((row) => {
     const model = summary.models.find((entry) => entry.model === row.model);
+    const utilization = scaled(row.utilization, 100);
     return [
       row.model,
       String(row.lambda),
@@ -108,8 +113,8 @@ export function table4Csv(summary: ParetoSummary): string {
       figure(row.accuracy.std),
       figure(row.runtimeMs.mean),
       figure(row.runtimeMs.std),
-      figure(row.utilization.mean),
-      figure(row.utilization.std),
+      figure(utilization.mean),
+      figure(utilization.std),
       figure(model?.hypervolume ?? null),
       figure(model?.boundedHypervolume ?? null),
       String(summary.boundMs),
@@ -123,7 +128,7 @@ export function table4Csv(summary: ParetoSummary): string {
 function scaled(spread: Spread, factor: number): Spread {
   return {
     n: spread.n,
-    mean: spread.mean * factor,
-    std: spread.std === null ? null : spread.std * factor,
+    mean: significant(spread.mean * factor),
+    std: spread.std === null ? null : significant(spread.std * factor),
   };
 }

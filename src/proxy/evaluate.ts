@@ -3,6 +3,7 @@
  * range of architectures lands at its own offset, so results do not depend on how many workers
  * ran them or in which order ranges finished.
  */
+import { runtimeMsOf } from "../engine/network.js";
 import { InputError } from "../errors.js";
 import type { CostModel, ModelContext } from "../hw/costModel.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
@@ -36,7 +37,7 @@ export function rangeLatencies(job: LatencyJob, range: RowRange, context: ModelC
     const layers = architectureLayers(job.sample, job.archs, i);
     devices.forEach((device, d) => {
       const cycles = model.estimate(layers, device, context).reduce((sum, l) => sum + l.cycles, 0);
-      latencies[(i - range.start) * devices.length + d] = (cycles / device.clockHz) * 1e3;
+      latencies[(i - range.start) * devices.length + d] = runtimeMsOf(cycles, device.clockHz);
     });
   }
   return latencies;

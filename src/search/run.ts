@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { TrainingData } from "../data/imageSet.js";
+import { runtimeUsOf } from "../engine/network.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
 import type { ModelContext } from "../hw/costModel.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
@@ -157,7 +158,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   const simulation = simulateNetwork(layers, hardware);
   const final: FinalReport = {
     testTop1: trained.testTop1,
-    runtimeUs: simulation.total.runtimeMs * 1e3,
+    runtimeUs: runtimeUsOf(simulation.total.cycles, hardware.clockHz),
     utilization: simulation.total.util,
     params: trained.params,
     macs: totalMacs(layers) / settings.hardwareBatch,

@@ -61,6 +61,25 @@ describe("readResultsFile", () => {
     );
   });
 
+  it("reads a file from before units were named (fractions) as the percent file it would be now", () => {
+    const records = [record("systolic", 0.1, 0, 0.61), record("flops", 1, 1, 0.57)];
+    const now = resultsCsv(records);
+    expect(now.split("\n")[1]).toMatch(/^systolic,0\.1,0,1,ok,61,1234\.6678,12\.3456789,/);
+    const before = now
+      .replace("testTop1Percent", "testTop1")
+      .replace(",utilizationPercent,", ",utilization,")
+      .replace(",61,", ",0.61,")
+      .replace(",57,", ",0.57,")
+      .replaceAll(",12.3456789,", ",0.123456789,");
+    const [fromNow, fromBefore] = [now, before].map((text) => readResultsFile(fileWith(text)));
+    expect(fromBefore.records).toEqual(fromNow.records);
+    expect(fromNow.records[0].finished).toEqual({
+      testTop1: 0.61,
+      runtimeUs: 1234.6678,
+      utilization: 0.123456789,
+    });
+  });
+
   it("reads a file from before the beta column with β unknown", () => {
     const text = [
       "model,lambda,seed,status,testTop1,runtimeUs,utilization",
@@ -71,7 +90,10 @@ describe("readResultsFile", () => {
     expect(summarizeStudy([only], ["systolic"], [0.5]).models[0].hypervolume).toBeCloseTo(100, 9);
   });
 
+  // a file from before units were named: fractions
   const header = "model,lambda,seed,beta,status,testTop1,runtimeUs,utilization";
+  const percentHeader =
+    "model,lambda,seed,beta,status,testTop1Percent,runtimeUs,utilizationPercent";
   const bad: [string, string, RegExp][] = [
     ["empty file", "", /: empty file/],
     ["no rows", header, /: no task rows/],
@@ -96,6 +118,16 @@ describe("readResultsFile", () => {
       "top-1 in percent",
       `${header}\nsystolic,1,0,1,ok,55,10,0.5`,
       /row 1, field testTop1: must be a fraction in \[0, 1\] \(got "55"\)/,
+    ],
+    [
+      "top-1 above 100%",
+      `${percentHeader}\nsystolic,1,0,1,ok,155,10,50`,
+      /row 1, field testTop1Percent: must be a percentage in \[0, 100\] \(got "155"\)/,
+    ],
+    [
+      "no utilization column",
+      "model,lambda,seed,status,testTop1Percent,runtimeUs\nx,1,0,ok,5,1",
+      /no "utilizationPercent" column/,
     ],
     [
       "no runtime",

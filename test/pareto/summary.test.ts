@@ -30,7 +30,8 @@ describe("spread over seeds", () => {
     // mean 2.5; Σ(x − mean)² = 2.25 + 0.25 + 0.25 + 2.25 = 5; std = √(5/3)
     const { mean, std, n } = spread([1, 2, 3, 4]);
     expect(mean).toBe(2.5);
-    expect(std).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    // to 12 significant digits, as every figure of the tables (src/significant.ts)
+    expect(std).toBe(Number(Math.sqrt(5 / 3).toPrecision(12)));
     expect(n).toBe(4);
   });
 
@@ -61,8 +62,8 @@ describe("summarizeStudy", () => {
     expect(systolicLow).toMatchObject({ model: "systolic", lambda: 0.1, seeds: 2, failed: 0 });
     expect(systolicLow.beta).toBe(2);
     expect(flopsLow.beta).toBe(0);
-    expect(systolicLow.accuracy.mean).toBeCloseTo(85, 12);
-    expect(systolicLow.accuracy.std).toBeCloseTo(Math.SQRT2 * 5, 12);
+    expect(systolicLow.accuracy.mean).toBe(85);
+    expect(systolicLow.accuracy.std).toBe(Number((Math.SQRT2 * 5).toPrecision(12)));
     expect(systolicLow.runtimeMs).toMatchObject({ mean: 2, n: 2 });
     expect(systolicHigh).toMatchObject({ seeds: 1, failed: 1 });
     expect(flopsHigh).toMatchObject({ seeds: 0, failed: 2 });
@@ -84,15 +85,21 @@ describe("summarizeStudy", () => {
       "systolic-l0.1-s0",
     ]);
     // (100 − 70)·0.5 + (100 − 90)·(1 − 0.5)
-    expect(systolic.hypervolume).toBeCloseTo(20, 9);
+    // figures exact to the decimal: no float noise in the tables or files
+    expect(systolic.hypervolume).toBe(20);
     // the 4 ms network is dominated by the 2 ms one: (100 − 95)·2
     expect(flops.front.map((point) => point.key)).toEqual(["flops-l0.1-s1"]);
-    expect(flops.hypervolume).toBeCloseTo(10, 9);
+    expect(flops.hypervolume).toBe(10);
     // bounded at 1.1 × the slowest network (4 ms): 100·0.5 + 30·0.5 + 10·(4.4 − 1); 100·2 + 5·2.4
-    expect(summary.boundMs).toBeCloseTo(4.4, 12);
-    expect(systolic.boundedHypervolume).toBeCloseTo(99, 9);
-    expect(flops.boundedHypervolume).toBeCloseTo(212, 9);
-    expect(table4Csv(summary).split("\n")[1]).toMatch(/^systolic,0\.1,2,2,0,85,[\d.]+,2,/);
+    expect(summary.boundMs).toBe(4.4);
+    expect(systolic.boundedHypervolume).toBe(99);
+    expect(flops.boundedHypervolume).toBe(212);
+    // one convention, named in the header: accuracy and utilization in percent, runtime in ms
+    const [head, first] = table4Csv(summary).split("\n");
+    expect(head).toBe(
+      "model,lambda,beta,seeds,failed,top1PercentMean,top1PercentStd,runtimeMsMean,runtimeMsStd,utilizationPercentMean,utilizationPercentStd,hypervolume,boundedHypervolume,boundMs",
+    );
+    expect(first).toMatch(/^systolic,0\.1,2,2,0,85,[\d.]+,2,[\d.]+,50,0,20,99,4\.4$/);
   });
 
   it("a (model, λ) whose tasks searched with different β shows none", () => {
@@ -110,9 +117,9 @@ describe("results.csv", () => {
       .split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^model,lambda,seed,beta,status,testTop1,runtimeUs,utilization,params,macs,/,
+      /^model,lambda,seed,beta,status,testTop1Percent,runtimeUs,utilizationPercent,params,macs,searchArray,searchRuntimeUs,searchUtilizationPercent,/,
     );
-    expect(lines[1]).toMatch(/^systolic,0\.1,0,2,ok,0\.9,10,0\.5,1,1,16x16,/);
+    expect(lines[1]).toMatch(/^systolic,0\.1,0,2,ok,90,10,50,1,1,16x16,1,100,/);
     expect(lines[2]).toMatch(/^flops,1,0,0,failed,,,,,,,,,,,,"exit 1, ""crash"""$/);
   });
 });
