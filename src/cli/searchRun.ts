@@ -1,3 +1,4 @@
+import { checkDataFolder } from "../data/dataFolder.js";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
 import { checkOutputFolder } from "../files/outputPath.js";
@@ -31,11 +32,15 @@ export async function runSearchCommand(
   const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
   const backend = await selectBackend(args.backend as BackendName | undefined);
   checkSearchFolder(args.out, settings, backend, args.resume);
+  // The data as the preset wants it: a validation split, fewer images, its resolution. Loaded
+  // (one thread) or checked (worker threads load their own) before the banner, so that a refusal
+  // is the only line.
+  const dataOptions = trainingDataOptions(settings);
+  const data = workers === 1 ? await loadTrainingData(args.data, dataOptions) : undefined;
+  if (data === undefined) await checkDataFolder(args.data);
   process.stderr.write(
     `uboost search: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
   );
-  // The data as the preset wants it: a validation split, fewer images, its resolution.
-  const dataOptions = trainingDataOptions(settings);
   const bar = progressBar();
   let lastCost = "";
   const callbacks: Pick<SearchOptions, "onBatch" | "onEpoch"> = {
@@ -58,11 +63,11 @@ export async function runSearchCommand(
       );
     },
   };
-  const outcome = await (workers === 1
+  const outcome = await (data !== undefined
     ? runSearch({
         settings,
         space,
-        data: await loadTrainingData(args.data, dataOptions),
+        data,
         outDir: args.out,
         resume: args.resume,
         backend,

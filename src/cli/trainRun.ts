@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { checkDataFolder } from "../data/dataFolder.js";
 import { loadTrainingData } from "../data/trainingData.js";
 import { InputError } from "../errors.js";
 import { checkOutputFolder } from "../files/outputPath.js";
@@ -38,9 +39,6 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   if (resuming) {
     checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));
   }
-  process.stderr.write(
-    `uboost train: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}\n`,
-  );
   // The search's data rules travel in arch.json (ImageNet-100's classes and crops).
   const searched = arch.settings as Partial<SearchSettings> | undefined;
   const dataOptions = {
@@ -50,6 +48,13 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
     classSubset: searched?.classSubset,
     augmentation: searched?.augmentation,
   };
+  // Loaded (one thread) or checked (worker threads load their own) before the banner, so that a
+  // refusal is the only line.
+  const data = workers === 1 ? await loadTrainingData(args.data, dataOptions) : undefined;
+  if (data === undefined) await checkDataFolder(args.data);
+  process.stderr.write(
+    `uboost train: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}\n`,
+  );
   const bar = progressBar();
   const options = { ...settings, outDir: args.out, resume: args.resume, backend };
   const callbacks: Pick<TrainOptions, "onBatch" | "onEpoch"> = {
@@ -66,8 +71,8 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
       );
     },
   };
-  const result = await (workers === 1
-    ? trainNetwork(arch, await loadTrainingData(args.data, dataOptions), {
+  const result = await (data !== undefined
+    ? trainNetwork(arch, data, {
         ...options,
         ...callbacks,
       })

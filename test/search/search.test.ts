@@ -126,12 +126,16 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
       /--cost-terms: unknown value "cells" \(known: reference, network\)/,
     ],
     [["--hw-model", "blackbox"], /--hw-model blackbox needs --table/],
+    // refused before the banner: the error is the only line
+    [["--data", join(tmpdir(), "uboost-no-data")], /uboost-no-data: no such folder/],
+    [["--channel-layout", "1,1,1,1,1,1"], /--channel-layout: the 2×2 max-pool after cell 3/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(" ")} with one line and exit 2`, () => {
       const out = join(tmpdir(), "uboost-never-written");
       const preset = args.includes("--preset") ? [] : ["--preset", "smoke"];
-      const result = runCli(["search", "--data", data, ...preset, "--out", out, ...args]);
+      const given = args.includes("--data") ? [] : ["--data", data];
+      const result = runCli(["search", ...given, ...preset, "--out", out, ...args]);
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toMatch(message);
