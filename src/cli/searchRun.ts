@@ -42,11 +42,13 @@ export async function runSearchCommand(
     `uboost search: tfjs backend ${backend}, ${workers} worker thread${workers === 1 ? "" : "s"}, preset ${settings.preset}, cost model ${settings.hwModel}, array ${settings.array.rows}x${settings.array.cols}\n`,
   );
   const bar = progressBar();
-  let lastCost = "";
+  // the architecture's latency and utilization at the end of the stage's last epoch
+  let lastCost = { stage: "", text: "" };
   const callbacks: Pick<SearchOptions, "onBatch" | "onEpoch"> = {
     onBatch: (p) => {
-      // the final stage trains a fixed network: no latency or τ of its own to show
-      const cost = p.stage === "final" ? "" : lastCost;
+      // a stage's first epoch has no figures of its own yet (the last stage's are not its own), and
+      // the final stage trains a fixed network: no latency or τ to show
+      const cost = lastCost.stage === p.stage ? lastCost.text : "";
       const label = `${p.stage} ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} top1 ${(p.top1 * 100).toFixed(1)}%${cost}`;
       bar.update(p.batch, p.batches, label);
     },
@@ -57,7 +59,7 @@ export async function runSearchCommand(
           ? ""
           : ` latency ${row.latencyMs.toPrecision(3)} ms util ${percent(row.utilization)} tau ${row.tau?.toFixed(3)}`;
       // The bar of the next epoch carries the architecture's latency and utilization so far.
-      lastCost = cost;
+      lastCost = { stage: row.stage, text: cost };
       process.stderr.write(
         `${row.stage} epoch ${row.epoch}: loss ${row.trainLoss.toFixed(3)} train ${percent(row.trainTop1)} valid ${percent(row.validTop1)}${cost}\n`,
       );

@@ -63,6 +63,12 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
     expect(metrics.map((row) => row.epoch)).toEqual([1, 1, 1]);
     for (const stage of ["micro", "channel", "final"])
       expect(stderr).toContain(`${stage} epoch 1: loss`);
+    // progress lines show a stage's latency and τ only from its second epoch (smoke: never), and
+    // the final training, a fixed network, has none
+    const progress = stderr.split("\n").filter((line) => /^(micro|channel|final) 1\/1 /.test(line));
+    expect(progress.length).toBeGreaterThan(2);
+    for (const line of progress) expect(line).not.toMatch(/latency|tau/);
+    expect(stderr).toMatch(/^final epoch 1: loss [\d.]+ train [\d.]+% valid [\d.]+%$/m);
     expect(Object.keys(metrics[0])).toEqual([
       "stage",
       "epoch",
