@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ArchFile } from "../model/archFile.js";
 import { hasCheckpoint, readCheckpointState } from "./checkpoint.js";
 
-/** The one name of a training run's checkpoint (checkpoint.json + checkpoint.bin in its folder). */
+/** The one name of a training run's checkpoint (checkpoint.json + checkpoint-<sha256 prefix>.bin in its folder). */
 export const trainCheckpointName = "checkpoint";
 
 /**
