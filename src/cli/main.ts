@@ -10,6 +10,7 @@ import { joinDashValues, refuseSwitchValues } from "./flags/dashValues.js";
 import { parseFailure, refuseRepeatedFlags } from "./flags/parseErrors.js";
 import { paretoCommand } from "./pareto.js";
 import { proxyCommand } from "./proxy.js";
+import { reportCommand } from "./report.js";
 import { reportFailure } from "./run.js";
 import { searchCommand } from "./search.js";
 import { simulateCommand } from "./simulate.js";
@@ -34,6 +35,7 @@ try {
     .command(dataCommand)
     .command(proxyCommand)
     .command(paretoCommand)
+    .command(reportCommand)
     .demandCommand(1, "give a command (see --help)")
     .middleware(refuseRepeatedFlags as (argv: Arguments) => void, true)
     .middleware(refuseSwitchValues(tokens) as (argv: Arguments) => void, true)

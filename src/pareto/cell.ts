@@ -58,6 +58,14 @@ export function edgeLabel(edge: CellEdge, separator = " "): string {
   return edge.channels.length > 0 ? `${edge.op}${separator}${edge.channels.join("/")}` : edge.op;
 }
 
+/** The cell graph with each edge's label worded, for the diagram (src/plot/paretoCell.ts). */
+export function cellDiagram(graph: CellGraph) {
+  return {
+    nodes: graph.nodes,
+    edges: graph.edges.map((edge) => ({ ...edge, label: edgeLabel(edge) })),
+  };
+}
+
 /** Graphviz DOT, left to right: inputs as boxes, dead nodes dashed, edges labelled. */
 export function cellDot(graph: CellGraph, title: string): string {
   const quote = (text: string) => JSON.stringify(text);

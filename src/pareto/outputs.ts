@@ -9,7 +9,7 @@ import { cellSpec } from "../plot/paretoCell.js";
 import { channelHistogramSpec, paretoSpec } from "../plot/paretoPlots.js";
 import { renderSvg } from "../plot/render.js";
 import { channelOptions, type SearchSettings } from "../search/settings.js";
-import { type CellGraph, cellDot, cellGraph, edgeLabel } from "./cell.js";
+import { cellDiagram, cellDot, cellGraph } from "./cell.js";
 import { type FinishedTask, type MeasureSettings, measureText, paperArrayText } from "./measure.js";
 import type { TaskRecord } from "./results.js";
 import type { ParetoResult } from "./run.js";
@@ -71,14 +71,6 @@ function tradeoffDots(records: readonly TaskRecord[], summary: ParetoSummary) {
     const label = `λ ${point.lambda}`;
     return [{ ...point, model: record.task.model, front: onFront.has(point.key), label }];
   });
-}
-
-/** The cell graph with each edge's label worded, for the diagram. */
-function cellDiagram(graph: CellGraph) {
-  return {
-    nodes: graph.nodes,
-    edges: graph.edges.map((edge) => ({ ...edge, label: edgeLabel(edge) })),
-  };
 }
 
 /** The channel options of the search, plus any chosen width outside them (a fixed stem). */

@@ -21,11 +21,24 @@ export interface MetricsRow {
   tau: number | null;
 }
 
+/**
+ * One line of probabilities.jsonl: the architecture's probabilities after an epoch of a search
+ * stage (micro: [edge][op] in the space's order; channel: [slot][option]), so a report can show
+ * how the choice formed, not only where it ended.
+ */
+export interface ProbabilitiesRow {
+  stage: "micro" | "channel";
+  epoch: number;
+  probabilities: number[][];
+}
+
 /** What a search has finished so far (state.json), so --resume can skip it. */
 export interface SearchState {
   settings: SearchSettings;
   backend: string;
   metrics: MetricsRow[];
+  /** absent in states saved before probabilities.jsonl existed */
+  probabilities?: ProbabilitiesRow[];
   micro?: { probabilities: number[][]; edgeOps: string[]; engineShare: number };
   channel?: { probabilities: number[][]; channels: Record<string, number>; engineShare: number };
 }
@@ -43,7 +56,7 @@ export function openSearchState(
   resume: boolean,
 ): SearchState {
   const path = join(outDir, stateFile);
-  if (!existsSync(path)) return { settings, backend, metrics: [] };
+  if (!existsSync(path)) return { settings, backend, metrics: [], probabilities: [] };
   if (!resume)
     throw new InputError(
       `--out: ${outDir} already holds a search; pass --resume to continue it or choose another folder`,
@@ -78,10 +91,8 @@ export function openSearchState(
 
 export function saveSearchState(outDir: string, state: SearchState): void {
   writeFileAtomic(join(outDir, stateFile), `${JSON.stringify(state)}\n`);
-  writeFileAtomic(
-    join(outDir, "metrics.jsonl"),
-    state.metrics.map((row) => JSON.stringify(row)).join("\n") + (state.metrics.length ? "\n" : ""),
-  );
+  writeFileAtomic(join(outDir, "metrics.jsonl"), jsonLines(state.metrics));
+  writeFileAtomic(join(outDir, "probabilities.jsonl"), jsonLines(state.probabilities ?? []));
 }
 
 /**
@@ -103,3 +114,6 @@ export function checkSearchFolder(
   const final = join(outDir, "final");
   if (hasCheckpoint(final, trainCheckpointName)) checkCheckpoint(final, trainCheckpointName);
 }
+
+const jsonLines = (rows: readonly object[]) =>
+  rows.map((row) => JSON.stringify(row)).join("\n") + (rows.length ? "\n" : "");

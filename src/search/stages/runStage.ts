@@ -22,6 +22,8 @@ export interface SearchStage {
   archLogits: tf.Variable;
   cost: { bridge: CostBridge };
   tau: number;
+  /** softmax of the architecture logits, one row per edge (micro) or slot (channel) */
+  probabilities(): number[][];
   evalLogits(x: tf.Tensor4D): tf.Tensor2D;
   expectedCost(): { latencyMs: number; util: number };
 }
@@ -152,6 +154,12 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         tau: stage.tau,
       };
       run.state.metrics.push(row);
+      run.state.probabilities ??= [];
+      run.state.probabilities.push({
+        stage: run.name,
+        epoch: row.epoch,
+        probabilities: stage.probabilities(),
+      });
       run.save();
       if (!run.lockstep || run.lockstep.rank === 0) {
         const adamState = await adam.getWeights();

@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { extname, join } from "node:path";
+import type { Argv } from "yargs";
+import { checkOutputFile } from "../files/outputPath.js";
+import { positiveNumber } from "./flags/numbers.js";
+
+interface ReportArgs {
+  path?: string;
+  out?: string;
+  open: boolean;
+  watch: boolean;
+  interval: string;
+  json: boolean;
+}
+
+export const reportCommand = {
+  command: "report <path>",
+  describe: "One self-contained HTML page of a search, training run or Pareto study",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("path", {
+        type: "string",
+        describe: "a search, train or pareto --out folder",
+      })
+      .option("out", { type: "string", describe: "the page (default: PATH/report.html)" })
+      .option("open", { type: "boolean", default: false, describe: "open it in the browser" })
+      .option("watch", {
+        type: "boolean",
+        default: false,
+        describe: "rewrite the page as the run writes; the page reloads itself",
+      })
+      .option("interval", {
+        type: "string",
+        default: "5",
+        describe: "--watch: seconds between checks and between page reloads",
+      })
+      .option("json", { type: "boolean", default: false, describe: "one JSON object on stdout" })
+      .example("$0 report runs/demo", "runs/demo/report.html")
+      .example("$0 report runs/study --watch --open", "follow a study while it runs"),
+  handler: async (args: ReportArgs) => {
+    const path = args.path as string;
+    const interval = positiveNumber(args.interval, "--interval");
+    const out = args.out ?? defaultOut(path);
+    checkOutputFile(out, "--out");
+    // the report pulls in the search's code (and tfjs); other commands start faster without it
+    const { writeReport } = await import("../report/write.js");
+    const reloadSeconds = args.watch ? interval : undefined;
+    const written = writeReport(path, out, reloadSeconds);
+    process.stdout.write(
+      args.json
+        ? `${JSON.stringify(written)}\n`
+        : `${written.kind} report: ${out} (${written.charts} charts, ${(written.bytes / 1e6).toFixed(2)} MB; ${written.status})\n`,
+    );
+    if (args.open) openInBrowser(out);
+    if (!args.watch) return;
+    process.stderr.write(`watching ${path} every ${interval} s (Ctrl-C stops)\n`);
+    let last = written.page;
+    setInterval(() => {
+      const again = writeReport(path, out, reloadSeconds, last);
+      if (again.page !== last) process.stderr.write(`rewrote ${out}: ${again.status}\n`);
+      last = again.page;
+    }, interval * 1e3);
+  },
+};
+
+function defaultOut(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) return join(path, "report.html");
+  } catch {
+    // a missing path is the report's to name
+  }
+  return `${path.slice(0, path.length - extname(path).length)}.html`;
+}
+
+function openInBrowser(file: string): void {
+  const opener =
+    process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+  const child = spawn(opener, [file], { detached: true, stdio: "ignore" });
+  child.on("error", () => process.stderr.write(`--open: could not run ${opener}; open ${file}\n`));
+  child.unref();
+}
