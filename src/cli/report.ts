@@ -16,14 +16,18 @@ interface ReportArgs {
 
 export const reportCommand = {
   command: "report <path>",
-  describe: "One self-contained HTML page of a search, training run or Pareto study",
+  describe:
+    "One self-contained HTML page of a search, training run, Pareto study, sweep or proxy study",
   builder: (yargs: Argv) =>
     yargs
       .positional("path", {
         type: "string",
-        describe: "a search, train or pareto --out folder",
+        describe: "a search, train or pareto --out folder, a sweep's rows, or proxy --json output",
       })
-      .option("out", { type: "string", describe: "the page (default: PATH/report.html)" })
+      .option("out", {
+        type: "string",
+        describe: "the page (default: FOLDER/report.html, or FILE with .html for its extension)",
+      })
       .option("open", { type: "boolean", default: false, describe: "open it in the browser" })
       .option("watch", {
         type: "boolean",
@@ -46,7 +50,7 @@ export const reportCommand = {
     // the report pulls in the search's code (and tfjs); other commands start faster without it
     const { writeReport } = await import("../report/write.js");
     const reloadSeconds = args.watch ? interval : undefined;
-    const written = writeReport(path, out, reloadSeconds);
+    const written = await writeReport(path, out, reloadSeconds);
     process.stdout.write(
       args.json
         ? `${JSON.stringify(written)}\n`
@@ -56,11 +60,12 @@ export const reportCommand = {
     if (!args.watch) return;
     process.stderr.write(`watching ${path} every ${interval} s (Ctrl-C stops)\n`);
     let last = written.page;
-    setInterval(() => {
-      const again = writeReport(path, out, reloadSeconds, last);
+    for (;;) {
+      await new Promise((wake) => setTimeout(wake, interval * 1e3));
+      const again = await writeReport(path, out, reloadSeconds, last);
       if (again.page !== last) process.stderr.write(`rewrote ${out}: ${again.status}\n`);
       last = again.page;
-    }, interval * 1e3);
+    }
   },
 };
 

@@ -36,7 +36,10 @@ export async function writeStudyOutputs(
   const figure = paretoSpec(tradeoffDots(records, summary), summary.models, measureText(measure));
   write("pareto.svg", await renderSvg(figure));
   const models = summary.models.map((entry) => entry.model);
-  const options = histogramOptions(records, settings);
+  const chosen = records.flatMap(
+    (record) => record.finished?.arch.channels.map((entry) => entry.channels) ?? [],
+  );
+  const options = histogramOptions(chosen, settings);
   const choices = records.flatMap((record) =>
     (record.finished?.arch.channels ?? []).map(({ channels }) => ({
       model: record.task.model,
@@ -74,15 +77,18 @@ function tradeoffDots(records: readonly TaskRecord[], summary: ParetoSummary) {
 }
 
 /** The channel options of the search, plus any chosen width outside them (a fixed stem). */
-function histogramOptions(records: readonly TaskRecord[], settings: SearchSettings): number[] {
-  const chosen = records.flatMap(
-    (record) => record.finished?.arch.channels.map((entry) => entry.channels) ?? [],
-  );
+export function histogramOptions(
+  chosen: readonly number[],
+  settings: Pick<SearchSettings, "channels">,
+): number[] {
   return [...new Set([...channelOptions(settings.channels), ...chosen])].sort((a, b) => a - b);
 }
 
 /** The model's most accurate network on its front (the fastest of equals), as Fig. 6 shows one cell a model. */
-function representative(entry: ModelSummary, records: readonly TaskRecord[]) {
+export function representative<Record extends { task: { key: string } }>(
+  entry: ModelSummary,
+  records: readonly Record[],
+) {
   const best = entry.front.at(-1);
   return records.find((record) => record.task.key === best?.key);
 }

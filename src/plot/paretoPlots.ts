@@ -14,6 +14,10 @@ export interface TradeoffDot {
   accuracy: number;
   label: string;
   front: boolean;
+  /** the task's key (model-λ-seed), named in the point's tooltip */
+  key: string;
+  lambda: number;
+  seed: number;
 }
 
 /** A model's front, fastest network first. */
@@ -69,6 +73,15 @@ export function paretoSpec(
           color,
           shape: { field: "model", type: "nominal", sort: models, title: "cost model" },
           opacity: { condition: { test: "datum.front", value: 1 }, value: 0.35 },
+          tooltip: [
+            { field: "key", title: "task" },
+            { field: "model", title: "cost model" },
+            { field: "lambda", title: "λ" },
+            { field: "seed" },
+            { field: "accuracy", title: "test top-1 (%)", format: ".2f" },
+            { field: "runtimeMs", title: "runtime (ms)", format: ".4~g" },
+            { field: "front", title: "on the front" },
+          ],
         },
       },
       {

@@ -49,6 +49,11 @@ function srccHeatmap(devices: string[], srcc: number[][]) {
             title: "SRCC",
             scale: { domain: [-1, 1], scheme: "redblue" },
           },
+          tooltip: [
+            { field: "proxy", title: "proxy device" },
+            { field: "target", title: "target device" },
+            { field: "srcc", title: "SRCC", format: ".3f" },
+          ],
         },
       },
       {
@@ -98,6 +103,12 @@ function adaProxyCurve(devices: string[], result: ProxyPlotData) {
       y: { field: "srcc", type: "quantitative", title: "SRCC (predicted vs true)" },
       color: { field: "target", type: "nominal", sort: devices, title: "target" },
       strokeDash: { field: "stage", type: "nominal", sort: ["adapted", "unadapted"], title: null },
+      tooltip: [
+        { field: "target" },
+        { field: "stage" },
+        { field: "samples", title: "target samples" },
+        { field: "srcc", title: "SRCC", format: ".3f" },
+      ],
     },
   };
 }

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { FamilyCurve } from "../sweep/curves.js";
 import type { SweepResult } from "../sweep/run.js";
-import type { SummaryEntry } from "../sweep/summary.js";
+import type { BestArray, SummaryEntry } from "../sweep/summary.js";
 
 const fieldTitles: Record<string, string> = {
   c: "input channels c",
@@ -78,6 +78,13 @@ function curveLayer(xTitle: string, arrays: string[], smoothModel: string | unde
       },
       color: { field: "array", type: "nominal" as const, title: "array", sort: arrays },
       ...(smoothModel === undefined ? {} : { strokeDash }),
+      tooltip: [
+        { field: "panel", title: "family" },
+        { field: "array" },
+        { field: "value", title: xTitle },
+        { field: "model" },
+        { field: "util", title: "utilization", format: ".1%" },
+      ],
     },
   };
 }
@@ -86,15 +93,25 @@ function panelOf(curve: FamilyCurve): string {
   return `${curve.family}, batch ${curve.batch}`;
 }
 
-/** Networks down, arrays across, cells coloured and labelled by utilization. */
-export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): TopLevelSpec {
+/**
+ * Networks down, arrays across, cells coloured and labelled by utilization; each row's fastest
+ * array (`best`, the summary's) outlined.
+ */
+export function utilizationHeatmapSpec(
+  entries: SummaryEntry[],
+  model: string,
+  best: readonly BestArray[] = [],
+): TopLevelSpec {
   const batches = new Set(entries.map((entry) => entry.batch));
-  const label = (entry: SummaryEntry) =>
+  const label = (entry: Pick<SummaryEntry, "network" | "batch">) =>
     batches.size === 1 ? entry.network : `${entry.network} (batch ${entry.batch})`;
+  const fastest = new Set(best.map((entry) => `${label(entry)} ${entry.array}`));
   const values = entries.map((entry) => ({
     network: label(entry),
     array: entry.array,
     util: entry.util,
+    runtimeMs: entry.runtimeMs,
+    fastest: fastest.has(`${label(entry)} ${entry.array}`),
   }));
   const arrays = [...new Set(entries.map((entry) => entry.array))];
   const networks = [...new Set(values.map((value) => value.network))];
@@ -110,7 +127,10 @@ export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): 
   };
   return {
     $schema: schema,
-    title: `Network utilization over array shapes (${model} model)`,
+    title: {
+      text: `Network utilization over array shapes (${model} model)`,
+      ...(best.length > 0 ? { subtitle: "outlined: the fastest array of each row" } : {}),
+    },
     data: { values },
     width: { step: 64 },
     height: { step: 28 },
@@ -126,6 +146,13 @@ export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): 
             scale: { domain: [0, 1], scheme: "viridis" },
             legend: { format: "%" },
           },
+          tooltip: [
+            { field: "network" },
+            { field: "array" },
+            { field: "util", title: "utilization", format: ".1%" },
+            { field: "runtimeMs", title: "runtime (ms)", format: ".4~g" },
+            { field: "fastest", title: "fastest array of the row" },
+          ],
         },
       },
       {
@@ -134,6 +161,10 @@ export function utilizationHeatmapSpec(entries: SummaryEntry[], model: string): 
           text: { field: "util", type: "quantitative", format: ".1~%" },
           color: { condition: { test: "datum.util > 0.6", value: "black" }, value: "white" },
         },
+      },
+      {
+        transform: [{ filter: "datum.fastest" }],
+        mark: { type: "rect", fill: null, stroke: "#e4572e", strokeWidth: 3 },
       },
     ],
   };
@@ -185,6 +216,12 @@ export function familyHeatmapSpec(curves: FamilyCurve[], model: string): TopLeve
           scale: { domain: [0, 1], scheme: "viridis" },
           legend: { format: "%" },
         },
+        tooltip: [
+          { field: "array" },
+          { field: "x", title: xField },
+          { field: "y", title: yField },
+          { field: "util", title: "utilization", format: ".1%" },
+        ],
       },
     },
   };
@@ -205,5 +242,5 @@ export function sweepPlotSpec(result: SweepResult, model: string): TopLevelSpec 
       model,
     );
   }
-  return utilizationHeatmapSpec(result.summary.entries, model);
+  return utilizationHeatmapSpec(result.summary.entries, model, result.summary.best);
 }

@@ -1,10 +1,13 @@
 /** A report of whatever the path holds (detect.ts), ready for page.ts. */
 import { detectReport } from "./detect.js";
+import { paretoReport } from "./paretoReport.js";
+import { proxyReport } from "./proxyReport.js";
 import type { Report } from "./report.js";
 import { searchReport } from "./searchReport.js";
+import { sweepReport } from "./sweepReport.js";
 import { trainReport } from "./trainReport.js";
 
-export function buildReport(path: string): Report {
+export async function buildReport(path: string): Promise<Report> {
   const kind = detectReport(path);
   switch (kind) {
     case "search":
@@ -12,6 +15,10 @@ export function buildReport(path: string): Report {
     case "train":
       return trainReport(path);
     case "pareto":
-      throw new Error("todo");
+      return paretoReport(path);
+    case "sweep":
+      return sweepReport(path);
+    case "proxy":
+      return proxyReport(path);
   }
 }

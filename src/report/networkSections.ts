@@ -10,7 +10,7 @@ import type { SearchSpace } from "../model/space.js";
 import { cellDiagram, cellGraph } from "../pareto/cell.js";
 import { cellSpec } from "../plot/paretoCell.js";
 import type { ProbabilitiesRow } from "../search/searchState.js";
-import { type ChartSpec, type ReportSection, section } from "./report.js";
+import { type ChartSpec, plotChart, type ReportSection, section } from "./report.js";
 import {
   type ChannelProbability,
   channelProbabilityChart,
@@ -68,11 +68,13 @@ export function opProbabilitySection(
 /** The chosen cell as a graph, and each layer's channel probabilities. */
 export function architectureSection(arch: ArchFile, arrayCols: number, title: string) {
   const charts: ChartSpec[] = [
-    cellSpec(
-      cellDiagram(cellGraph(arch)),
-      title,
-      "edges: op and its channels in cell 0/1/…; faded: pruned node",
-    ) as unknown as ChartSpec,
+    plotChart(
+      cellSpec(
+        cellDiagram(cellGraph(arch)),
+        title,
+        "edges: op and its channels in cell 0/1/…; faded: pruned node",
+      ),
+    ),
   ];
   const searched = arch.channels.filter((entry) => entry.probabilities !== undefined);
   const options = [

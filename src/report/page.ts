@@ -58,7 +58,7 @@ ${sections.join("\n")}
 const style = `body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #ddd}
 .status,.note{color:#555;margin:4px 0 10px}.chart{display:inline-block;margin:6px 18px 12px 0;vertical-align:top}
-table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right;max-width:36em;overflow-wrap:anywhere}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.failed{color:#b00}`;
 
 /** Embeds every chart; a chart that fails says so in its place and on the console. */

@@ -1,3 +1,4 @@
+import type { TopLevelSpec } from "vega-lite";
 /**
  * What a report page holds, as plain data: sections of Vega-Lite charts and tables, the data
  * they were drawn from (the page's machine-readable copy) and the files it came from.
@@ -47,3 +48,6 @@ export function section(
 
 /** Lets the user drag and wheel-zoom a chart's x and y scales (double-click resets). */
 export const zoomParam = { name: "zoom", select: "interval", bind: "scales" } as const;
+
+/** A figure of src/plot (typed by vega-lite) as a chart of the page. */
+export const plotChart = (spec: TopLevelSpec) => spec as unknown as ChartSpec;

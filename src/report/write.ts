@@ -14,13 +14,13 @@ export interface WrittenReport {
   page: string;
 }
 
-export function writeReport(
+export async function writeReport(
   path: string,
   out: string,
   reloadSeconds?: number,
   previous?: string,
-): WrittenReport {
-  const report = buildReport(path);
+): Promise<WrittenReport> {
+  const report = await buildReport(path);
   const page = reportPage(report, { outFile: out, reloadSeconds });
   if (page !== previous) writeFileAtomic(out, page);
   return {

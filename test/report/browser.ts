@@ -23,9 +23,15 @@ export interface PageCheck {
   errorText: boolean;
   /** milliseconds from navigation to every chart drawn */
   openMs: number;
+  /** with hoverPoints: the tooltip of every point (symbol mark) of the first chart, hovered one by one */
+  pointTooltips: string[];
 }
 
-export async function checkPage(file: string, screenshot: string): Promise<PageCheck> {
+export async function checkPage(
+  file: string,
+  screenshot: string,
+  hoverPoints = false,
+): Promise<PageCheck> {
   const profile = mkdtempSync(join(tmpdir(), "uboost-chromium-"));
   // a fresh profile every time: launchPersistentContext is how playwright takes --user-data-dir
   const browser = await chromium.launchPersistentContext(profile, {
@@ -73,7 +79,18 @@ export async function checkPage(file: string, screenshot: string): Promise<PageC
       };
     });
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { charts, drawn, errors, errorText: /\bError\b/.test(text), openMs };
+    const pointTooltips: string[] = [];
+    const points = hoverPoints
+      ? await page.locator("#chart-0 g.mark-symbol.role-mark path").all()
+      : [];
+    for (const point of points) {
+      await point.hover({ force: true });
+      const tooltip = page.locator("#vg-tooltip-element");
+      await tooltip.waitFor({ state: "visible", timeout: 5_000 });
+      pointTooltips.push((await tooltip.textContent()) ?? "");
+      await page.mouse.move(0, 0);
+    }
+    return { charts, drawn, errors, errorText: /\bError\b/.test(text), openMs, pointTooltips };
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });

@@ -34,9 +34,14 @@ if (!hasChromium() && !process.env.CI) {
   );
 }
 
-export async function expectEveryChartDrawn(file: string, screenshot: string, charts: number) {
+export async function expectEveryChartDrawn(
+  file: string,
+  screenshot: string,
+  charts: number,
+  hoverPoints = false,
+) {
   mkdirSync(artifacts, { recursive: true });
-  const check = await checkPage(file, join(artifacts, screenshot));
+  const check = await checkPage(file, join(artifacts, screenshot), hoverPoints);
   expect(check.errors).toEqual([]);
   expect(check.charts).toBe(charts);
   expect(check.drawn).toBe(charts);

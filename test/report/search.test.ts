@@ -132,7 +132,7 @@ describe("uboost report of a search run", () => {
     const refused = runCli(["report", empty]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(
-      `uboost: ${empty}: not a uboost search, train or pareto output (no state.json, metrics.jsonl or results.csv)\n`,
+      `uboost: ${empty}: not a uboost output (a search, train or pareto folder, a sweep's rows, or proxy --json output)\n`,
     );
     expect(existsSync(join(empty, "report.html"))).toBe(false);
     const missing = runCli(["report", join(root, "nowhere")]);
