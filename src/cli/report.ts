@@ -51,15 +51,16 @@ export const reportCommand = {
     const { writeReport } = await import("../report/write.js");
     const reloadSeconds = args.watch ? interval : undefined;
     const written = await writeReport(path, out, reloadSeconds);
+    const { page, ...summary } = written;
     process.stdout.write(
       args.json
-        ? `${JSON.stringify(written)}\n`
+        ? `${JSON.stringify(summary)}\n`
         : `${written.kind} report: ${out} (${written.charts} charts, ${(written.bytes / 1e6).toFixed(2)} MB; ${written.status})\n`,
     );
     if (args.open) openInBrowser(out);
     if (!args.watch) return;
     process.stderr.write(`watching ${path} every ${interval} s (Ctrl-C stops)\n`);
-    let last = written.page;
+    let last = page;
     for (;;) {
       await new Promise((wake) => setTimeout(wake, interval * 1e3));
       const again = await writeReport(path, out, reloadSeconds, last);

@@ -42,6 +42,7 @@ describe("uboost report of a search run", () => {
     const { status, stdout, stderr } = runCli(["report", run, "--json"]);
     expect(status, stderr).toBe(0);
     const written = JSON.parse(stdout);
+    expect(Object.keys(written)).toEqual(["out", "kind", "status", "finished", "charts", "bytes"]);
     expect(written).toMatchObject({ kind: "search", finished: true, charts: 9 });
     const page = readFileSync(join(run, "report.html"), "utf8");
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
