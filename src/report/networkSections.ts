@@ -14,6 +14,8 @@ import { type ChartSpec, plotChart, type ReportSection, section } from "./report
 import {
   type ChannelProbability,
   channelProbabilityChart,
+  type ExpectedWidth,
+  expectedWidthChart,
   type OpProbability,
   opProbabilityChart,
   type PeCyclePart,
@@ -65,8 +67,16 @@ export function opProbabilitySection(
   };
 }
 
-/** The chosen cell as a graph, and each layer's channel probabilities. */
-export function architectureSection(arch: ArchFile, arrayCols: number, title: string) {
+/**
+ * The chosen cell as a graph, each layer's channel probabilities, and, given the search's
+ * probabilities.jsonl, each layer's expected width over the channel stage's epochs.
+ */
+export function architectureSection(
+  arch: ArchFile,
+  arrayCols: number,
+  title: string,
+  history: readonly ProbabilitiesRow[] = [],
+) {
   const charts: ChartSpec[] = [
     plotChart(
       cellSpec(
@@ -88,10 +98,10 @@ export function architectureSection(arch: ArchFile, arrayCols: number, title: st
       chosen: channels === entry.channels,
     })),
   );
-  if (cells.length > 0) {
-    const slots = searched.map((entry) => entry.slot);
-    charts.push(channelProbabilityChart(cells, slots, options, arrayCols));
-  }
+  const slots = searched.map((entry) => entry.slot);
+  if (cells.length > 0) charts.push(channelProbabilityChart(cells, slots, options, arrayCols));
+  const widths = expectedWidths(arch, history);
+  if (widths.length > 0) charts.push(expectedWidthChart(widths, slots));
   const table = {
     columns: ["layer", "channels", "p"],
     rows: arch.channels.map((entry) => [
@@ -102,7 +112,28 @@ export function architectureSection(arch: ArchFile, arrayCols: number, title: st
         : fixed(entry.probabilities[String(entry.channels)] ?? 0, 3),
     ]),
   };
-  return { section: section("Chosen architecture", charts, [table]), channels: cells };
+  return {
+    section: section("Chosen architecture", charts, [table]),
+    channels: cells,
+    expectedWidths: widths,
+  };
+}
+
+/**
+ * The channel stage's rows hold one probability per option for each searched layer, in
+ * arch.json's order (the search writes both from the same slots and options).
+ */
+function expectedWidths(arch: ArchFile, history: readonly ProbabilitiesRow[]): ExpectedWidth[] {
+  const searched = arch.channels.filter((entry) => entry.probabilities !== undefined);
+  return history
+    .filter((row) => row.stage === "channel" && row.probabilities.length === searched.length)
+    .flatMap((row) =>
+      row.probabilities.map((perOption, i) => {
+        const options = Object.keys(searched[i].probabilities ?? {}).map(Number);
+        const channels = perOption.reduce((sum, p, j) => sum + p * options[j], 0);
+        return { slot: searched[i].slot, epoch: row.epoch + 1, channels };
+      }),
+    );
 }
 
 /** The network an arch file describes, layer by layer on the cycle-level simulator. */

@@ -193,6 +193,46 @@ export function channelProbabilityChart(
   };
 }
 
+/** A searched layer's expected width, Σ p · channels over its options, after a channel-stage epoch. */
+export interface ExpectedWidth {
+  slot: string;
+  epoch: number;
+  channels: number;
+}
+
+/** Layers down, the channel stage's epochs across: how each layer's width settled. */
+export function expectedWidthChart(
+  cells: readonly ExpectedWidth[],
+  slots: readonly string[],
+): ChartSpec {
+  return {
+    $schema: vegaLiteSchema,
+    title: {
+      text: "Expected channels per layer over the channel stage's epochs",
+      subtitle: "Σ p · width over each layer's options",
+    },
+    data: { values: cells },
+    width: { step: 22 },
+    height: { step: 16 },
+    mark: "rect",
+    encoding: {
+      x: { field: "epoch", type: "ordinal", title: "epoch", axis: { labelAngle: 0 } },
+      y: { field: "slot", type: "nominal", sort: [...slots], title: null },
+      color: {
+        field: "channels",
+        type: "quantitative",
+        scale: { scheme: "viridis" },
+        title: "channels",
+      },
+      tooltip: [
+        { field: "slot", title: "layer" },
+        { field: "epoch" },
+        { field: "channels", title: "expected channels", format: ".1f" },
+      ],
+    },
+  };
+}
+
 /** A layer's PE-cycles spent on one thing (simulator breakdown). */
 export interface PeCyclePart {
   layer: string;

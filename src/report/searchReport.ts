@@ -43,10 +43,15 @@ export function searchReport(dir: string): Report {
   }
   if (arch !== undefined) {
     const hardware = searchHardware(settings);
-    const chosen = architectureSection(arch, hardware.arrayCols, "Chosen cell");
+    const chosen = architectureSection(arch, hardware.arrayCols, "Chosen cell", history);
     const simulated = simulatorSection(arch, hardware, settings.hardwareBatch);
     sections.push(chosen.section, simulated.section);
-    Object.assign(data, { arch, channelProbabilities: chosen.channels, ...simulated });
+    Object.assign(data, {
+      arch,
+      channelProbabilities: chosen.channels,
+      expectedWidths: chosen.expectedWidths,
+      ...simulated,
+    });
   }
   const figures = final === undefined ? [] : [{ columns: ["final", ""], rows: finalRows(final) }];
   sections.push(

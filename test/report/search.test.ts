@@ -43,7 +43,7 @@ describe("uboost report of a search run", () => {
     expect(status, stderr).toBe(0);
     const written = JSON.parse(stdout);
     expect(Object.keys(written)).toEqual(["out", "kind", "status", "finished", "charts", "bytes"]);
-    expect(written).toMatchObject({ kind: "search", finished: true, charts: 9 });
+    expect(written).toMatchObject({ kind: "search", finished: true, charts: 10 });
     const page = readFileSync(join(run, "report.html"), "utf8");
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
     const report = pageJson(page, "uboost-data");
@@ -67,6 +67,25 @@ describe("uboost report of a search run", () => {
       arch.channels
         .filter((c: { probabilities?: object }) => c.probabilities)
         .map((c: { slot: string }) => c.slot),
+    );
+    // the channel stage's one epoch: each layer's Σ p · width over its options, worked here
+    const channel = JSON.parse(lines(join(run, "probabilities.jsonl"))[1]);
+    expect(channel.stage).toBe("channel");
+    const searched = arch.channels.filter((c: { probabilities?: object }) => c.probabilities);
+    expect(report.expectedWidths).toHaveLength(searched.length);
+    searched.forEach(
+      (entry: { slot: string; probabilities: Record<string, number> }, i: number) => {
+        const widths = Object.keys(entry.probabilities).map(Number);
+        const expected = widths.reduce(
+          (sum, width, j) => sum + channel.probabilities[i][j] * width,
+          0,
+        );
+        expect(report.expectedWidths[i]).toEqual({
+          slot: entry.slot,
+          epoch: 1,
+          channels: expected,
+        });
+      },
     );
     const links = sourceLinks(page).map((href) => resolve(run, decodeURIComponent(href)));
     expect(links.map((path) => path.slice(run.length + 1)).sort()).toEqual([
@@ -144,7 +163,7 @@ describe("uboost report of a search run", () => {
   browserIt("opens from file:// with no network and draws every chart", async () => {
     runCli(["report", run]);
     runCli(["report", join(run, "final")]);
-    await expectEveryChartDrawn(join(run, "report.html"), "report-search.png", 9);
+    await expectEveryChartDrawn(join(run, "report.html"), "report-search.png", 10);
     await expectEveryChartDrawn(join(run, "final", "report.html"), "report-train.png", 6);
   });
 });
