@@ -42,7 +42,7 @@ export function opProbabilitySection(
       perOp.map((probability, op) => ({
         edge: edges[edge],
         op: ops[op],
-        epoch: row.epoch + 1,
+        epoch: row.epoch,
         probability,
       })),
     ),
@@ -131,7 +131,7 @@ function expectedWidths(arch: ArchFile, history: readonly ProbabilitiesRow[]): E
       row.probabilities.map((perOption, i) => {
         const options = Object.keys(searched[i].probabilities ?? {}).map(Number);
         const channels = perOption.reduce((sum, p, j) => sum + p * options[j], 0);
-        return { slot: searched[i].slot, epoch: row.epoch + 1, channels };
+        return { slot: searched[i].slot, epoch: row.epoch, channels };
       }),
     );
 }

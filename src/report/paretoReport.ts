@@ -156,7 +156,7 @@ function runningTasks(dir: string, settled: Set<string>): RunningTask[] {
     .filter((key) => !settled.has(key))
     .map((key) => {
       const last = readJsonLines<MetricsRow>(join(tasksDir(dir), key, "metrics.jsonl")).at(-1);
-      return { key, progress: last ? `${last.stage} epoch ${last.epoch + 1}` : "starting" };
+      return { key, progress: last ? `${last.stage} epoch ${last.epoch}` : "starting" };
     });
 }
 

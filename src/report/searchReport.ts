@@ -76,7 +76,7 @@ function epochSection(metrics: readonly MetricsRow[]): ReportSection {
       const figure = value(row);
       return figure === null || !Number.isFinite(figure)
         ? []
-        : [{ stage: row.stage, epoch: row.epoch + 1, step: step + 1, series, value: figure }];
+        : [{ stage: row.stage, epoch: row.epoch, step: step + 1, series, value: figure }];
     });
   const charts = [
     ...trainingCharts(points),
@@ -113,7 +113,7 @@ function progressText(metrics: readonly MetricsRow[], settings: SearchState["set
     channel: settings.channelEpochs,
     final: settings.finalEpochs,
   };
-  return `in progress: ${last.stage} stage, epoch ${last.epoch + 1} of ${epochs[last.stage]} done`;
+  return `in progress: ${last.stage} stage, epoch ${last.epoch} of ${epochs[last.stage]} done`;
 }
 
 function finishedText(final: FinalReport): string {

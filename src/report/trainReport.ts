@@ -69,8 +69,8 @@ function epochSection(metrics: readonly EpochMetrics[]): ReportSection {
     metrics.map(
       (row): EpochPoint => ({
         stage: "train",
-        epoch: row.epoch + 1,
-        step: row.epoch + 1,
+        epoch: row.epoch,
+        step: row.epoch,
         series,
         value: value(row),
       }),
