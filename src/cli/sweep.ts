@@ -7,14 +7,18 @@ import { costModelNames } from "../hw/models/index.js";
 import { readNetworkFile } from "../layers/networkFile.js";
 import { renderSvg } from "../plot/render.js";
 import { sweepPlotSpec } from "../plot/sweepPlots.js";
+import { spaceByName, spaceNames } from "../spaces/index.js";
+import { spaceInput } from "../spaces/space.js";
 import { isPlottable } from "../sweep/curves.js";
 import { parseFamily } from "../sweep/family.js";
 import type { SweepNetwork, SweepSpec } from "../sweep/grid.js";
 import { runSweep, type SweepResult } from "../sweep/run.js";
+import { archNetworks, readArchTexts, sampledArchNetworks } from "../sweep/spaceArchs.js";
 import { type HardwareArgs, parseMemory, withMemoryOptions } from "./flags/hardware.js";
 import { inputShapeOption, parseInputShape } from "./flags/inputShape.js";
 import { arrayShapeList, listOf, positiveIntegerList } from "./flags/lists.js";
 import { networkSource } from "./flags/network.js";
+import { positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 import { parseWorkers } from "./flags/workers.js";
 import { count, milliseconds, percent, renderTable, unsupportedLine } from "./format.js";
 import { progressBar } from "./progress.js";
@@ -23,6 +27,12 @@ interface SweepArgs extends Omit<HardwareArgs, "array"> {
   nets?: string;
   inputShape?: string;
   family?: string[];
+  space?: string;
+  arch?: string[];
+  archs?: string;
+  samples?: string;
+  seed: string;
+  dataset?: string;
   arrays: string;
   batches: string;
   model: string;
@@ -52,6 +62,27 @@ export const sweepCommand = {
           "conv:k=1|3,c=8..512:8,f=8..512:8,h=32,w=32 (repeatable; members in the order the " +
           "fields are written, the last fastest)",
       })
+      .option("space", {
+        type: "string",
+        choices: spaceNames,
+        describe:
+          "a published search space: each of its architectures (--arch, --archs, --samples) a network",
+      })
+      .option("arch", {
+        type: "string",
+        array: true,
+        describe: "with --space: an architecture string (repeatable)",
+      })
+      .option("archs", {
+        type: "string",
+        describe: "with --space: FILE of architecture strings, one a line or a CSV arch column",
+      })
+      .option("samples", {
+        type: "string",
+        describe: "with --space: N distinct architectures drawn by --seed, or all (nasbench201)",
+      })
+      .option("seed", seedOption)
+      .option("dataset", { type: "string", describe: "with --space: the space's input" })
       .option("arrays", {
         type: "string",
         default: "8x8,16x16,32x32,64x64,128x128,256x256",
@@ -95,6 +126,10 @@ export const sweepCommand = {
       .example(
         "$0 sweep --family conv:k=3,c=8..512:8,f=8..512:8,h=32,w=32 --arrays 128x128 --out cf.parquet --plot cf.svg",
         "utilization over input × output channels, as Parquet and a heatmap",
+      )
+      .example(
+        "$0 sweep --space nasbench201 --samples all --arrays 32x32,128x128 --out nb201.parquet",
+        "every NAS-Bench-201 cell over array shapes, rows keyed by architecture string",
       ),
   handler: async (args: SweepArgs) => {
     const spec = sweepSpecOf(args);
@@ -132,6 +167,7 @@ function sweepSpecOf(args: SweepArgs): SweepSpec {
   const networks: SweepNetwork[] = [
     ...listOf(args.nets, "--nets").map((spec) => networkOf(spec, inputShape)),
     ...(args.family ?? []).map(familyOf),
+    ...spaceNetworks(args),
   ];
   return {
     networks,
@@ -158,6 +194,32 @@ function noteUnsupported(spec: SweepSpec): void {
     const line = unsupportedLine(readNetworkFile(path, options).unsupported);
     if (line !== "") process.stderr.write(`note: ${path}: ${line.trim()}\n`);
   }
+}
+
+/** The architectures of --space, from exactly one of --arch, --archs and --samples. */
+function spaceNetworks(args: SweepArgs): SweepNetwork[] {
+  const given = (["arch", "archs", "samples", "dataset"] as const).filter(
+    (flag) => args[flag] !== undefined,
+  );
+  if (args.space === undefined) {
+    if (given.length > 0) throw new InputError(`--${given[0]}: only with --space`);
+    return [];
+  }
+  const space = spaceByName(args.space);
+  const input = spaceInput(space, args.dataset);
+  const sources = given.filter((flag) => flag !== "dataset");
+  if (sources.length !== 1) {
+    throw new InputError("--space: give exactly one of --arch, --archs or --samples");
+  }
+  if (args.samples !== undefined) {
+    const samples = args.samples === "all" ? "all" : positiveInteger(args.samples, "--samples");
+    return sampledArchNetworks(space, input, samples, seedOf(args.seed));
+  }
+  const texts =
+    args.archs !== undefined
+      ? readArchTexts(args.archs)
+      : (args.arch ?? []).map((text, i) => ({ text, where: `--arch ${i + 1}` }));
+  return archNetworks(space, input, texts);
 }
 
 function familyOf(spec: string): SweepNetwork {

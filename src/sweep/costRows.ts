@@ -294,6 +294,8 @@ function smoothUtilOf(estimates: { macs: number }[], macs: number, pes: number):
   return smoothCycles > 0 ? macs / (smoothCycles * pes) : 1;
 }
 
+const maxLoadedNetworks = 256;
+
 /** The row's layers: cached per (network, batch) for whole networks, built for a family member. */
 function layersOf(coster: RowCoster, columns: RowColumns, i: number): Layer[] {
   const { spec } = coster;
@@ -304,6 +306,8 @@ function layersOf(coster: RowCoster, columns: RowColumns, i: number): Layer[] {
   const cached = coster.loaded.get(key);
   if (cached !== undefined) return cached;
   const layers = sweepRowLayers(network, 0, batch);
+  // a space's sweep has thousands of networks, each's rows consecutive: keep only the recent ones
+  if (coster.loaded.size >= maxLoadedNetworks) coster.loaded.clear();
   coster.loaded.set(key, layers);
   return layers;
 }

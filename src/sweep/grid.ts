@@ -8,6 +8,8 @@ import { InputError } from "../errors.js";
 import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
 import { readNetworkFile } from "../layers/networkFile.js";
+import { spaceByName } from "../spaces/index.js";
+import { spaceInput } from "../spaces/space.js";
 import { zooNetwork } from "../zoo/index.js";
 import { familyLayer, type LayerFamily } from "./family.js";
 
@@ -15,7 +17,9 @@ export type SweepNetwork =
   | { kind: "zoo"; name: string }
   /** a layer file or ONNX model; an ONNX model's N is the row's batch, its other dims inputShape's */
   | { kind: "file"; path: string; inputShape?: number[] }
-  | { kind: "family"; family: LayerFamily };
+  | { kind: "family"; family: LayerFamily }
+  /** an architecture of a published space, by its canonical string, on one of its datasets */
+  | { kind: "arch"; space: string; dataset: string; arch: string };
 
 /** Plain data (structured-cloneable): workers receive it as is. */
 export interface SweepSpec {
@@ -78,10 +82,14 @@ export function summaryCell(spec: SweepSpec, point: GridPoint): number {
   return (point.network * spec.arrays.length + point.array) * spec.batches.length + point.batch;
 }
 
-/** The name rows and the summary give a network: zoo name, file path, or the family's spec. */
+/**
+ * The name rows and the summary give a network: zoo name, file path, the architecture string (as
+ * the space's public datasets key it, so rows join with them), or the family's spec.
+ */
 export function networkName(network: SweepNetwork): string {
   if (network.kind === "zoo") return network.name;
   if (network.kind === "file") return network.path;
+  if (network.kind === "arch") return network.arch;
   return network.family.label;
 }
 
@@ -95,12 +103,17 @@ export function sweepRowLayers(network: SweepNetwork, member: number, batch: num
     const { path, inputShape } = network;
     return readNetworkFile(path, { batch, batchGiven: true, inputShape }).layers;
   }
+  if (network.kind === "arch") {
+    const space = spaceByName(network.space);
+    return space.layersOf(space.parse(network.arch), spaceInput(space, network.dataset), batch);
+  }
   return [familyLayer(network.family, member, batch)];
 }
 
 /** Throws an InputError for a grid that has nothing to sweep or two rows with one name. */
 export function validateGrid(spec: SweepSpec): void {
-  if (spec.networks.length === 0) throw new InputError("sweep: give --nets and/or --family");
+  if (spec.networks.length === 0)
+    throw new InputError("sweep: give --nets, --family and/or --space");
   if (spec.arrays.length === 0) throw new InputError("sweep: --arrays is empty");
   if (spec.batches.length === 0) throw new InputError("sweep: --batches is empty");
   const names = new Set<string>();

@@ -34,8 +34,16 @@ if (endianness() !== "LE") throw new Error("sweep: Parquet output needs a little
 
 /** Where a column's values come from in a chunk's columns. */
 type ColumnSource =
-  /** keys into `dictionary` (strings or int64s), one a row */
-  | { kind: "dictionary"; dictionary: string[] | bigint[]; keys: (rows: RowColumns) => Int32Array }
+  /**
+   * keys into `dictionary` (strings or int64s), one a row; `windowed`: a row group's dictionary
+   * is only the span of keys it uses (a space's sweep names thousands of networks, a chunk few)
+   */
+  | {
+      kind: "dictionary";
+      dictionary: string[] | bigint[];
+      keys: (rows: RowColumns) => Int32Array;
+      windowed?: boolean;
+    }
   | { kind: "int64"; values: (rows: RowColumns) => Float64Array; statistics: boolean }
   | { kind: "double"; values: (rows: RowColumns) => Float64Array };
 
@@ -86,6 +94,7 @@ function columnSources(spec: SweepSpec, columns: FileColumn[]): ColumnSource[] {
       kind: "dictionary",
       dictionary: spec.networks.map(networkName),
       keys: (rows) => rows.network,
+      windowed: true,
     },
     array: {
       kind: "dictionary",
@@ -167,6 +176,23 @@ function keyBitWidth(dictionarySize: number): number {
   return Math.max(1, Math.ceil(Math.log2(dictionarySize)));
 }
 
+/** The dictionary a row group writes and its keys: the whole one, or the span its keys use. */
+function chunkDictionary(
+  source: Extract<ColumnSource, { kind: "dictionary" }>,
+  rows: RowColumns,
+): { dictionary: string[] | bigint[]; keys: Int32Array } {
+  const keys = source.keys(rows);
+  if (!source.windowed || keys.length === 0) return { dictionary: source.dictionary, keys };
+  let low = keys[0];
+  let high = keys[0];
+  for (const key of keys) {
+    if (key < low) low = key;
+    if (key > high) high = key;
+  }
+  const dictionary = source.dictionary.slice(low, high + 1) as string[] | bigint[];
+  return { dictionary, keys: keys.map((key) => key - low) };
+}
+
 /** One column of the chunk: a data page (after its dictionary page where it has one). */
 function writeColumnChunk(
   writer: ByteWriter,
@@ -180,10 +206,11 @@ function writeColumnChunk(
   let dataOffset = BigInt(start);
   let statistics: Statistics | undefined;
   if (source.kind === "dictionary") {
+    const { dictionary, keys } = chunkDictionary(source, rows);
     dictionaryOffset = BigInt(start);
-    writeDictionaryPage(writer, columnEncoder(column, element), source.dictionary);
+    writeDictionaryPage(writer, columnEncoder(column, element), dictionary);
     dataOffset = BigInt(writer.offset);
-    writeKeysPage(writer, source.keys(rows), source.dictionary.length);
+    writeKeysPage(writer, keys, dictionary.length);
   } else {
     const range = writePlainPage(writer, source.values(rows), source.kind, column.nullable);
     if (source.kind === "int64" && source.statistics) statistics = range;
