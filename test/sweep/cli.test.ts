@@ -127,7 +127,7 @@ describe("uboost sweep", () => {
     ],
     [["--nets", "resnet18", "--resume"], /--resume needs --out FILE/],
     [["--nets", "resnet18", "--model", "blackbox"], /--model blackbox needs --table FILE/],
-    [[], /give --nets and\/or --family/],
+    [[], /give --nets, --family and\/or --space/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(" ") || "no networks"} with one line on stderr, exit 2`, () => {
