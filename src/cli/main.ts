@@ -17,6 +17,7 @@ import { simulateCommand } from "./simulate.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
 import { version } from "./version.js";
+import { workerCommand } from "./worker.js";
 
 const tokens = joinDashValues(hideBin(process.argv));
 
@@ -36,6 +37,7 @@ try {
     .command(proxyCommand)
     .command(paretoCommand)
     .command(reportCommand)
+    .command(workerCommand)
     .demandCommand(1, "give a command (see --help)")
     .middleware(refuseRepeatedFlags as (argv: Arguments) => void, true)
     .middleware(refuseSwitchValues(tokens) as (argv: Arguments) => void, true)

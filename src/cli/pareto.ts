@@ -1,4 +1,6 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Argv } from "yargs";
+import { folderHash } from "../data/contentHash.js";
 import { checkDataFolder } from "../data/dataFolder.js";
 import { InputError } from "../errors.js";
 import { checkOutputFolder } from "../files/outputPath.js";
@@ -12,12 +14,15 @@ import {
   paperMeasure,
 } from "../pareto/measure.js";
 import { writeStudyOutputs } from "../pareto/outputs.js";
+import { queueRunner } from "../pareto/queue/coordinator.js";
 import { readResultsFile } from "../pareto/readResults.js";
 import type { TaskRecord } from "../pareto/results.js";
 import { type ParetoProgress, type ParetoResult, resultsFile, runPareto } from "../pareto/run.js";
 import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
+import { checkReachable } from "../queue/connection.js";
+import { maskedUrl, queueTarget, redisUrlVariable } from "../queue/redisUrl.js";
 import { needsBlackboxTable, searchModelNames } from "../search/costSurface.js";
 import { costTermNames, type PresetName, presetNames, studyLambdas } from "../search/settings.js";
 import { type BackendName, backendNames } from "../train/backendNames.js";
@@ -49,6 +54,8 @@ interface ParetoArgs {
   space?: string;
   table?: string;
   workers?: string;
+  queue?: string;
+  "data-root": string;
   out?: string;
   resume: boolean;
   summarize?: string;
@@ -125,6 +132,16 @@ export const paretoCommand = {
       .option("space", { type: "string", describe: "search space JSON file" })
       .option("table", { type: "string", describe: "blackbox table (for the blackbox model)" })
       .option("workers", { type: "string", describe: "parallel tasks (default: the cores)" })
+      .option("queue", {
+        type: "string",
+        describe: `run the tasks on uboost worker processes through Redis: redis://[USER:PASSWORD@]HOST:PORT[/DB]; alone: the URL in ${redisUrlVariable}`,
+      })
+      .option("data-root", {
+        type: "string",
+        default: ".",
+        describe:
+          "with --queue: jobs name --data relative to this folder (the workers' --data-root)",
+      })
       .option("out", { type: "string", describe: "output folder (needed to run)" })
       .option("resume", {
         type: "boolean",
@@ -148,7 +165,8 @@ export const paretoCommand = {
     const measure = { batch: measureBatchOf(args), simulator: args.measure };
     const grid = gridOf(args);
     const spec = await studySpec(args, grid, measure, required(args.data, "--data"), out);
-    const result = await runWithProgress(spec, args);
+    const queue = args.queue === undefined ? undefined : await queueOf(args, spec.dataDir);
+    const result = await runWithProgress(spec, args, queue);
     const outputs = await writeStudyOutputs(result, out, spec.tasks[0].settings, measure);
     reportRun(result, [resultsFile(out), ...outputs]);
     process.stdout.write(
@@ -238,30 +256,55 @@ async function studySpec(
   };
 }
 
+/**
+ * --queue: the Redis server, checked to answer before anything is written, and the data as the
+ * jobs name it (relative to --data-root, with its content hash for the workers to compare).
+ */
+async function queueOf(args: ParetoArgs, dataDir: string) {
+  if (args.workers !== undefined) {
+    throw new InputError(
+      "--workers: not used with --queue (start uboost worker processes instead)",
+    );
+  }
+  const target = queueTarget(args.queue as string, "--queue");
+  const root = resolve(args["data-root"]);
+  const path = relative(root, resolve(dataDir)).split(sep).join("/");
+  if (path === "" || path.startsWith("../") || path === ".." || isAbsolute(path)) {
+    throw new InputError(
+      `--data: ${dataDir} is not inside --data-root ${args["data-root"]} (jobs name the data relative to it)`,
+    );
+  }
+  await checkReachable(target, "--queue");
+  return { target, runner: queueRunner(target, { path, hash: await folderHash(dataDir) }) };
+}
+
 async function runWithProgress(
   spec: Awaited<ReturnType<typeof studySpec>>,
   args: ParetoArgs,
+  queue: Awaited<ReturnType<typeof queueOf>> | undefined,
 ): Promise<ParetoResult> {
-  const workers = parseWorkers(args.workers);
+  const workers = queue === undefined ? parseWorkers(args.workers) : undefined;
   const bar = progressBar();
   // The bar is silent off a terminal: logs get a line per task instead.
   const log = !process.stderr.isTTY;
   const taskSeconds: number[] = [];
   let progress: ParetoProgress = { done: 0, running: 0, total: spec.tasks.length };
   process.stderr.write(
-    `uboost pareto: ${spec.tasks.length} tasks (${spec.grid.models.length} models × ${spec.grid.lambdas.length} λ × ${spec.grid.seeds.length} seeds), ${workers} workers, preset ${args.preset}\n`,
+    `uboost pareto: ${spec.tasks.length} tasks (${spec.grid.models.length} models × ${spec.grid.lambdas.length} λ × ${spec.grid.seeds.length} seeds), ${queue === undefined ? `${workers} workers` : `on the queue at ${maskedUrl(queue.target)}`}, preset ${args.preset}\n`,
   );
   try {
     return await runPareto(spec, {
       resume: args.resume,
       workers,
+      runner: queue?.runner,
       onProgress: (next) => {
         progress = next;
         bar.update(next.done, next.total, `pareto: ${next.running} running`);
       },
       onTask: (record) => {
         if (record.seconds !== null) taskSeconds.push(record.seconds);
-        if (log) process.stderr.write(`${taskLine(record, progress, taskSeconds, workers)}\n`);
+        const parallel = workers ?? Math.max(1, progress.running);
+        if (log) process.stderr.write(`${taskLine(record, progress, taskSeconds, parallel)}\n`);
       },
     });
   } finally {
@@ -283,7 +326,8 @@ function taskLine(
   const figures = finished
     ? `top-1 ${percent(finished.testTop1)}, ${finished.runtimeUs.toFixed(1)} µs, util ${percent(finished.utilization)}`
     : record.error;
-  return `${task.model} λ=${task.lambda} seed ${task.seed}: ${figures} in ${record.seconds?.toFixed(0)} s; ${done}/${before.total} done, ETA ${etaMinutes.toFixed(1)} min`;
+  const where = record.worker === undefined ? "" : ` on ${record.worker}`;
+  return `${task.model} λ=${task.lambda} seed ${task.seed}: ${figures} in ${record.seconds?.toFixed(0)} s${where}; ${done}/${before.total} done, ETA ${etaMinutes.toFixed(1)} min`;
 }
 
 function reportRun(result: ParetoResult, outputs: string[]): void {

@@ -17,6 +17,8 @@ export interface TaskRecord {
   error?: string;
   /** this run's wall time for the task; null when an earlier run had finished it */
   seconds: number | null;
+  /** the queue worker that ran it (local pool runs leave it out) */
+  worker?: string;
 }
 
 export const resultColumns = [

@@ -32,9 +32,39 @@ export interface ParetoOptions {
   /** keep the tasks an earlier run finished in outDir */
   resume?: boolean;
   workers?: number;
+  /** what runs the tasks: the local pool unless given (src/pareto/queue/coordinator.ts) */
+  runner?: TaskRunner;
   onProgress?: (progress: ParetoProgress) => void;
   /** each task as it finishes (not the resumed ones) */
   onTask?: (record: TaskRecord) => void;
+}
+
+/**
+ * Runs the tasks at `pending` (indices into spec.tasks) and resolves with those that failed
+ * twice once all have settled. It calls `finished` once a task's folder under spec.outDir holds
+ * its finished search, and `running` as the number of tasks in progress changes.
+ */
+export type TaskRunner = (
+  spec: ParetoSpec,
+  pending: number[],
+  events: RunnerEvents,
+) => Promise<FailedTask[]>;
+
+export interface RunnerEvents {
+  finished(index: number, outcome: TaskOutcome): void;
+  running(count: number): void;
+}
+
+export interface TaskOutcome {
+  seconds: number;
+  /** who ran it, when not this process's pool */
+  worker?: string;
+}
+
+export interface FailedTask {
+  index: number;
+  /** the second failure's message */
+  error: string;
 }
 
 export interface ParetoProgress {
@@ -73,8 +103,8 @@ export async function runPareto(
   );
   const resumed = records.filter((record) => record !== undefined).length;
   const failures = await runPendingTasks(spec, options, records);
-  for (const { start, error } of failures) {
-    records[start] = { task: taskOf(tasks[start]), status: "failed", error, seconds: null };
+  for (const { index, error } of failures) {
+    records[index] = { task: taskOf(tasks[index]), status: "failed", error, seconds: null };
   }
   const settled = records as TaskRecord[];
   writeResultsCsv(resultsFile(outDir), settled);
@@ -89,45 +119,65 @@ export async function runPareto(
   };
 }
 
-/** Runs the tasks without a record on a fresh pool; returns those that failed twice. */
+/** Runs the tasks without a record; returns those that failed twice. */
 async function runPendingTasks(
   spec: ParetoSpec,
   options: ParetoOptions,
   records: (TaskRecord | undefined)[],
-) {
+): Promise<FailedTask[]> {
   const pending = records.flatMap((record, index) => (record === undefined ? [index] : []));
-  const workers = Math.min(options.workers ?? defaultWorkers(), Math.max(1, pending.length));
-  const total = records.length;
-  let unsettled = pending.length;
+  let running = 0;
   const report = () =>
     options.onProgress?.({
       done: records.filter((record) => record !== undefined).length,
-      running: Math.min(workers, unsettled),
-      total,
+      running,
+      total: records.length,
     });
   report();
   if (pending.length === 0) return [];
-  const { tasks, outDir, dataDir, space, tablePath, backend } = spec;
-  const data: ParetoWorkerData = { tasks, outDir, dataDir, space, tablePath, backend };
-  const pool = createPool(builtWorkerFile("pareto/worker.js"), workers, data);
-  try {
-    return await runRanges<TaskRunResult>({
-      pool,
-      ranges: pending.map((index): RowRange => ({ start: index, end: index + 1 })).values(),
-      // One task per thread: piscina would otherwise queue them and "running" would lie.
-      maxInFlight: workers,
-      onResult: ({ start }, result) => {
-        const record = finishedRecord(spec, spec.tasks[start], result.seconds);
-        records[start] = record;
-        unsettled--;
-        writeResultsCsv(resultsFile(spec.outDir), settledRecords(records));
-        options.onTask?.(record);
-        report();
-      },
-    });
-  } finally {
-    await pool.destroy();
-  }
+  const runner = options.runner ?? poolRunner(options.workers ?? defaultWorkers());
+  return runner(spec, pending, {
+    finished: (index, outcome) => {
+      const record = finishedRecord(spec, spec.tasks[index], outcome.seconds);
+      records[index] =
+        outcome.worker === undefined ? record : { ...record, worker: outcome.worker };
+      writeResultsCsv(resultsFile(spec.outDir), settledRecords(records));
+      options.onTask?.(records[index]);
+      report();
+    },
+    running: (count) => {
+      running = count;
+      report();
+    },
+  });
+}
+
+/** The local pool: one thread per task, `workers` at a time. */
+function poolRunner(maxWorkers: number): TaskRunner {
+  return async (spec, pending, events) => {
+    const workers = Math.min(maxWorkers, pending.length);
+    let unsettled = pending.length;
+    events.running(Math.min(workers, unsettled));
+    const { tasks, outDir, dataDir, space, tablePath, backend } = spec;
+    const data: ParetoWorkerData = { tasks, outDir, dataDir, space, tablePath, backend };
+    const pool = createPool(builtWorkerFile("pareto/worker.js"), workers, data);
+    try {
+      const failed = await runRanges<TaskRunResult>({
+        pool,
+        ranges: pending.map((index): RowRange => ({ start: index, end: index + 1 })).values(),
+        // One task per thread: piscina would otherwise queue them and "running" would lie.
+        maxInFlight: workers,
+        onResult: ({ start }, result) => {
+          unsettled--;
+          events.running(Math.min(workers, unsettled));
+          events.finished(start, { seconds: result.seconds });
+        },
+      });
+      return failed.map(({ start, error }) => ({ index: start, error }));
+    } finally {
+      await pool.destroy();
+    }
+  };
 }
 
 function finishedRecord(spec: ParetoSpec, task: ParetoTask, seconds: number | null): TaskRecord {

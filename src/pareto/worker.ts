@@ -1,13 +1,16 @@
 /**
  * The Pareto study's piscina worker: one task (a whole search and its final training) per call.
  * Each thread has its own tfjs (worker threads do not share modules), picks its backend once, and
- * keeps the training data of the last seed it saw.
+ * keeps the training data of the last seed it saw. The local pool names a task by its index in
+ * workerData's study; the queue worker (src/pareto/queue/) sends the whole task instead.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { workerData } from "piscina";
 import type { TrainingData } from "../data/imageSet.js";
 import { loadTrainingData } from "../data/trainingData.js";
+import type { BlackboxTable } from "../hw/blackbox/table.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
+import type { ModelContext } from "../hw/costModel.js";
 import { modelContext } from "../hw/models/index.js";
 import type { SearchSpace } from "../model/space.js";
 import type { RowRange } from "../pool/chunkPool.js";
@@ -16,6 +19,7 @@ import { type SearchSettings, trainingDataOptions } from "../search/settings.js"
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { type ParetoTask, taskDir } from "./tasks.js";
 
+/** The local pool's workerData: the whole study. */
 export interface ParetoWorkerData {
   tasks: ParetoTask[];
   outDir: string;
@@ -25,41 +29,77 @@ export interface ParetoWorkerData {
   backend?: BackendName;
 }
 
+/** One task and everything it runs on. */
+export interface TaskInput {
+  task: ParetoTask;
+  /** the task's folder: its checkpoints, arch.json, final.json, final/ */
+  dir: string;
+  dataDir: string;
+  space: SearchSpace;
+  /** the blackbox cost model's table, when a task's model needs one */
+  table?: BlackboxTable;
+  backend?: BackendName;
+}
+
 export interface TaskRunResult {
   seconds: number;
 }
 
-const job = workerData as ParetoWorkerData;
-const context = modelContext({
-  blackboxTable: job.tablePath === undefined ? undefined : readBlackboxTable(job.tablePath),
-});
+const study = workerData as ParetoWorkerData | undefined;
+let studyContext: ModelContext | undefined;
+let tableContext: { key: string; context: ModelContext } | undefined;
 let backend: Promise<string> | undefined;
 let loaded: { key: string; data: Promise<TrainingData> } | undefined;
 
-/** Runs task `start` (ranges are one task long); a task cut off earlier resumes from its checkpoints. */
-export default async function runTask({ start }: RowRange): Promise<TaskRunResult> {
-  const task = job.tasks[start];
+/** Runs one task; a task cut off earlier resumes from the checkpoints in its folder. */
+export default async function runTask(call: RowRange | TaskInput): Promise<TaskRunResult> {
+  const input = "task" in call ? call : studyTask(call);
+  const { task } = input;
   crashHookForTests(task.key);
   const started = performance.now();
-  backend ??= selectBackend(job.backend);
+  backend ??= selectBackend(input.backend);
   await runSearch({
     settings: task.settings,
-    space: job.space,
-    data: await trainingData(task.settings),
-    outDir: taskDir(job.outDir, task),
+    space: input.space,
+    data: await trainingData(input.dataDir, task.settings),
+    outDir: input.dir,
     resume: true,
     backend: await backend,
-    context,
+    context: "task" in call ? contextOfTable(input.table) : contextOfStudy(),
   });
   return { seconds: (performance.now() - started) / 1e3 };
 }
 
+/** Task `start` of the local pool's study (its ranges are one task long). */
+function studyTask({ start }: RowRange): TaskInput {
+  const { tasks, outDir, dataDir, space, backend } = study as ParetoWorkerData;
+  const task = tasks[start];
+  return { task, dir: taskDir(outDir, task), dataDir, space, backend };
+}
+
+/** The study's table is read once per thread. */
+function contextOfStudy(): ModelContext {
+  const path = (study as ParetoWorkerData).tablePath;
+  studyContext ??= modelContext({
+    blackboxTable: path === undefined ? undefined : readBlackboxTable(path),
+  });
+  return studyContext;
+}
+
+/** A queued task brings its table; the context (and its engine) is kept while the table stays. */
+function contextOfTable(table: BlackboxTable | undefined): ModelContext {
+  const key = JSON.stringify(table ?? null);
+  if (tableContext?.key !== key)
+    tableContext = { key, context: modelContext({ blackboxTable: table }) };
+  return tableContext.context;
+}
+
 /** The splits as `uboost search` makes them (its validation split depends on the seed). */
-function trainingData(settings: SearchSettings): Promise<TrainingData> {
+function trainingData(dataDir: string, settings: SearchSettings): Promise<TrainingData> {
   const options = trainingDataOptions(settings);
-  const key = JSON.stringify(options);
+  const key = JSON.stringify({ dataDir, options });
   if (loaded?.key !== key) {
-    const data = loadTrainingData(job.dataDir, options);
+    const data = loadTrainingData(dataDir, options);
     loaded = { key, data };
   }
   return loaded.data;

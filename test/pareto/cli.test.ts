@@ -265,6 +265,20 @@ describe("uboost pareto", () => {
     [["--data", "test"], /test: no data_batch_\*\.bin files/],
     [["--data", emptyClassFolder()], /cat: no PNG or JPEG images for class "cat"/],
     [["--measure", "scalesim"], /--measure: unknown value "scalesim" \(known: sim, csim\)/],
+    [
+      ["--queue", "localhost:6379"],
+      /--queue: localhost:6379 is not a redis:\/\/ or rediss:\/\/ URL/,
+    ],
+    [["--queue", "redis://h:1", "--workers", "2"], /--workers: not used with --queue/],
+    [
+      ["--queue", "redis://h:1", "--data-root", "test"],
+      /--data: data\/cifar10-mini is not inside --data-root test \(jobs name the data relative to it\)/,
+    ],
+    // nothing listens on port 1: refused before anything is written, the password masked
+    [
+      ["--queue", "redis://:hunter22@127.0.0.1:1"],
+      /^uboost: --queue: cannot use redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0 \([^)]*\)\n$/,
+    ],
   ];
   const badSummaries: [string, RegExp][] = [
     [join(dir, "missing.csv"), /missing\.csv: cannot read \(no such file\)/],

@@ -23,7 +23,7 @@ const isPositiveIntegers = (value: unknown) =>
 const isIncreasing = (values: number[]) => values.every((v, i) => i === 0 || v > values[i - 1]);
 
 /** What is wrong with a parsed table, or undefined. */
-function tableProblem(value: unknown): string | undefined {
+export function tableProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return "expected a JSON object";
   const table = value as Partial<BlackboxTable>;
   if (table.format !== tableFormat)
