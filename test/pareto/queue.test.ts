@@ -72,7 +72,7 @@ describe.skipIf(!hasRedisServer)("uboost pareto --queue on a real redis-server",
       "--name",
       name,
       "--lock-seconds",
-      "3",
+      "5",
     ]);
     workers.push(process);
     return process;
@@ -185,10 +185,29 @@ describe.skipIf(!hasRedisServer)("uboost pareto --queue on a real redis-server",
     handing.child.kill("SIGTERM");
     expect(await handing.exited).toBe(0);
     expect(handing.stderr()).toMatch(/handed back: task flops-l0\.5-s4\n/);
-    worker("w6");
+    const next = worker("w6");
     expect(await coordinator.exited, coordinator.stderr()).toBe(0);
     expect(resultRows(out).map((row) => row.status)).toEqual(["ok"]);
     expect(coordinator.stderr()).toMatch(/flops λ=0\.5 seed 4: .* on w6;/);
+    await stopProcess(next.child);
+  }, 300_000);
+
+  it("a task whose thread crashes on both attempts is recorded failed, as on the local pool", async () => {
+    const counter = join(dir, "crash.count");
+    const crashing = startCli(
+      ["worker", "--queue", redis.url, "--name", "w7", "--lock-seconds", "5"],
+      { ...process.env, UBOOST_PARETO_CRASH: `flops-l0.5-s5:2:${counter}` },
+    );
+    workers.push(crashing);
+    const out = join(dir, "crashed");
+    const coordinator = startCli(study(out, "5", ["--queue", redis.url], "flops"));
+    expect(await coordinator.exited, coordinator.stderr()).toBe(1);
+    expect(readFileSync(counter, "utf8")).toBe("2");
+    expect(resultRows(out).map((row) => row.status)).toEqual(["failed"]);
+    expect(coordinator.stderr()).toMatch(
+      /task flops-l0\.5-s5 failed twice: .*--resume to retry it/,
+    );
+    expect(crashing.stderr().match(/failed: task flops-l0\.5-s5/g)).toHaveLength(2);
   }, 300_000);
 });
 

@@ -6,6 +6,7 @@
  * as they are, running ones waited for, and none is enqueued twice.
  */
 import { Queue, QueueEvents } from "bullmq";
+import { InputError } from "../../errors.js";
 import { unpackFolder } from "../../files/folderPack.js";
 import { readBlackboxTable } from "../../hw/blackbox/tableFile.js";
 import { connectionOptions } from "../../queue/connection.js";
@@ -13,7 +14,14 @@ import type { RedisTarget } from "../../queue/redisUrl.js";
 import { needsBlackboxTable } from "../../search/costSurface.js";
 import type { FailedTask, ParetoSpec, TaskRunner } from "../run.js";
 import { taskDir } from "../tasks.js";
-import { checkJobResult, jobFormat, jobIdOf, type ParetoJob, paretoQueueName } from "./job.js";
+import {
+  checkJobResult,
+  jobFormat,
+  jobIdOf,
+  type ParetoJob,
+  type ParetoJobResult,
+  paretoQueueName,
+} from "./job.js";
 
 /** The data as the jobs name it: relative to the workers' data root, and its folderHash. */
 export interface QueuedData {
@@ -108,10 +116,13 @@ async function settle(
     const state = states[i];
     if (state === "completed") {
       const finished = await queue.getJob(id);
-      const result = checkJobResult(finished?.returnvalue, id);
-      unpackFolder(taskDir(spec.outDir, spec.tasks[index]), result.files);
       jobs.delete(id);
-      events.finished(index, { seconds: result.seconds, worker: result.worker });
+      const result = checkedResult(finished?.returnvalue, id);
+      if (typeof result === "string") failures.push({ index, error: result });
+      else {
+        unpackFolder(taskDir(spec.outDir, spec.tasks[index]), result.files);
+        events.finished(index, { seconds: result.seconds, worker: result.worker });
+      }
       await queue.remove(id);
     } else if (state === "failed") {
       const failed = await queue.getJob(id);
@@ -122,5 +133,15 @@ async function settle(
       // removed behind our back (another coordinator, a flushed database): put it back
       await queue.add(job.task.key, job, { jobId: id, attempts: 2 });
     }
+  }
+}
+
+/** A result that fails its check fails its task (a worker sent it), not the whole study. */
+function checkedResult(raw: unknown, id: string): ParetoJobResult | string {
+  try {
+    return checkJobResult(raw, id);
+  } catch (error) {
+    if (error instanceof InputError) return error.message;
+    throw error;
   }
 }
