@@ -23,7 +23,8 @@ function run(command: string, args: string[], cwd: string) {
  */
 describe("npm pack → npm install --omit=dev", () => {
   const root = mkdtempSync(join(tmpdir(), "uboost-pack-"));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // an installed node_modules takes more than the default 10 s to delete on loaded cores
+  afterAll(() => rmSync(root, { recursive: true, force: true }), 120_000);
 
   it("installs a uboost that runs without the dev toolchain", { timeout: 300_000 }, () => {
     const packed = JSON.parse(
