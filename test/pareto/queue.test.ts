@@ -44,7 +44,7 @@ const study = (out: string, seeds: string, extra: string[], models = "systolic,f
   ...extra,
 ];
 
-/** key → "status,testTop1" of each results.csv row, and the keys in row order */
+/** key, status and test top-1 (%) of each results.csv row, in row order */
 function resultRows(out: string) {
   const [head, ...rows] = readFileSync(join(out, "results.csv"), "utf8").trimEnd().split("\n");
   const column = (name: string) => head.split(",").indexOf(name);
@@ -55,7 +55,11 @@ function resultRows(out: string) {
       Number(fields[column("lambda")]),
       Number(fields[column("seed")]),
     );
-    return { key, status: fields[column("status")], testTop1: fields[column("testTop1")] };
+    return {
+      key,
+      status: fields[column("status")],
+      testTop1Percent: fields[column("testTop1Percent")],
+    };
   });
 }
 
