@@ -22,6 +22,20 @@ const fieldTitles: Record<string, string> = {
 
 const schema = "https://vega.github.io/schema/vega-lite/v6.json";
 
+/**
+ * Both heatmaps colour a cell by its utilization on one fixed 0–100% viridis scale, so that
+ * the same colour means the same utilization in every figure (a data-fitted domain would not).
+ */
+const utilizationColor = {
+  field: "util",
+  type: "quantitative" as const,
+  title: "utilization",
+  scale: { domain: [0, 1], scheme: "viridis" as const },
+  legend: { format: "%" },
+};
+
+const utilizationTooltip = { field: "util", title: "utilization", format: ".1%" };
+
 /** One line per array (colour), exact solid and smooth dashed; one panel per family and batch. */
 export function utilizationCurveSpec(curves: FamilyCurve[], model: string): TopLevelSpec {
   const panels = [...new Set(curves.map(panelOf))];
@@ -83,7 +97,7 @@ function curveLayer(xTitle: string, arrays: string[], smoothModel: string | unde
         { field: "array" },
         { field: "value", title: xTitle },
         { field: "model" },
-        { field: "util", title: "utilization", format: ".1%" },
+        utilizationTooltip,
       ],
     },
   };
@@ -139,17 +153,11 @@ export function utilizationHeatmapSpec(
       {
         mark: "rect",
         encoding: {
-          color: {
-            field: "util",
-            type: "quantitative",
-            title: "utilization",
-            scale: { domain: [0, 1], scheme: "viridis" },
-            legend: { format: "%" },
-          },
+          color: utilizationColor,
           tooltip: [
             { field: "network" },
             { field: "array" },
-            { field: "util", title: "utilization", format: ".1%" },
+            utilizationTooltip,
             { field: "runtimeMs", title: "runtime (ms)", format: ".4~g" },
             { field: "fastest", title: "fastest array of the row" },
           ],
@@ -209,18 +217,12 @@ export function familyHeatmapSpec(curves: FamilyCurve[], model: string): TopLeve
           sort: "descending",
           axis: { labelOverlap: true },
         },
-        color: {
-          field: "util",
-          type: "quantitative",
-          title: "utilization",
-          scale: { domain: [0, 1], scheme: "viridis" },
-          legend: { format: "%" },
-        },
+        color: utilizationColor,
         tooltip: [
           { field: "array" },
           { field: "x", title: xField },
           { field: "y", title: yField },
-          { field: "util", title: "utilization", format: ".1%" },
+          utilizationTooltip,
         ],
       },
     },
