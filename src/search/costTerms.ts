@@ -132,14 +132,8 @@ function referenceChannelCost(
   hardwareBatch: number,
 ): ChannelCost {
   const { slots, options } = search;
-  const top = options[options.length - 1];
-  const layout = referenceLayout(
-    space,
-    plan,
-    { ...search.fixed, ...uniform(slots, top) },
-    hardwareBatch,
-    slots,
-  );
+  const { top, topWidths, softCounts } = channelPrologue(search);
+  const layout = referenceLayout(space, plan, topWidths, hardwareBatch, slots);
   // Widths by index: the soft counts, then the constants this layout needs.
   const constants: number[] = [];
   const constant = (value: number) => {
@@ -174,12 +168,10 @@ function referenceChannelCost(
     slot === undefined ? slots.length : slots.indexOf(slot),
   );
   const blocks = layout.structure.groupOf.length;
-  const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
   return {
     bridge,
     evaluate: (channelWeights) => {
-      const softCounts = tf.matMul(channelWeights, optionValues).reshape([-1]);
-      const widths = tf.concat([softCounts, tf.tensor1d(constants)]) as tf.Tensor1D;
+      const widths = tf.concat([softCounts(channelWeights), tf.tensor1d(constants)]) as tf.Tensor1D;
       const costs = bridge(selectByIndex(widths, inIndex), selectByIndex(widths, outIndex));
       // An equalizer exists unless its input takes the top width: weight 1 − g_top.
       const topWeight = tf.slice(channelWeights, [0, options.length - 1], [slots.length, 1]);
@@ -195,8 +187,21 @@ function referenceChannelCost(
   };
 }
 
-function uniform(slots: readonly string[], width: number): Record<string, number> {
-  return Object.fromEntries(slots.map((slot) => [slot, width]));
+/**
+ * What both channel costs start from: the layers are shaped with every searched slot at the top
+ * width (`topWidths`; the engine then takes the soft counts as the channels), and a slot's soft
+ * count is Σ g_j·ch_j over its channel options.
+ */
+function channelPrologue(search: ChannelSlots) {
+  const { slots, options } = search;
+  const top = options[options.length - 1];
+  const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
+  return {
+    top,
+    topWidths: { ...search.fixed, ...Object.fromEntries(slots.map((slot) => [slot, top])) },
+    softCounts: (channelWeights: tf.Tensor2D) =>
+      tf.matMul(channelWeights, optionValues).reshape([-1]) as tf.Tensor1D,
+  };
 }
 
 /** One layer the reference terms cost, and what it implements. */
@@ -336,14 +341,10 @@ function networkChannelCost(
   hardware: SimConfig,
   hardwareBatch: number,
 ): ChannelCost {
-  const { slots, options } = search;
-  const widest = options[options.length - 1];
+  const { slots } = search;
+  const { topWidths, softCounts } = channelPrologue(search);
   const inChannels = search.fixed.input;
-  const { layers } = costedLayers(
-    plan,
-    { ...search.fixed, ...uniform(slots, widest) },
-    hardwareBatch,
-  );
+  const { layers } = costedLayers(plan, topWidths, hardwareBatch);
   const bridge = costBridge(surface, layers, hardware);
   // Constants after the slots: the image channels, 0 (padding for max), the class count, the
   // stem's fixed width.
@@ -362,16 +363,14 @@ function networkChannelCost(
   ]);
   const inputColumns = Array.from({ length: widestSet }, (_, k) => inputIndex.map((row) => row[k]));
   const outputIndex = [...convs.map((l) => index(l.slot)), classes];
-  const optionValues = tf.tensor2d(options as number[], [options.length, 1]);
   const weights = Array(layers.length).fill(1);
   // The classifier flattens its input: headSize² features per channel.
   const inScale = tf.tensor1d([...convs.map(() => 1), plan.headSize * plan.headSize]);
   return {
     bridge,
     evaluate: (channelWeights) => {
-      const softCounts = tf.matMul(channelWeights, optionValues).reshape([-1]);
       const constants = [inChannels, 0, plan.classes, plan.stemChannels];
-      const extended = tf.concat([softCounts, tf.tensor1d(constants)]);
+      const extended = tf.concat([softCounts(channelWeights), tf.tensor1d(constants)]);
       const candidates = inputColumns.map((column) =>
         selectByIndex(extended as tf.Tensor1D, column),
       );
