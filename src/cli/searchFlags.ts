@@ -1,6 +1,6 @@
 /** `uboost search`'s flags and the settings they give (also used by `uboost pareto`). */
 import type { Argv } from "yargs";
-import { layoutResolutions, parseLayout } from "../model/layout.js";
+import { layoutResolutions } from "../model/layout.js";
 import { searchModelNames } from "../search/costSurface.js";
 import {
   type CostTermsName,
@@ -14,6 +14,7 @@ import { backendNames } from "../train/backendNames.js";
 import { parseArrayShape } from "./flags/arrayShape.js";
 import { parseChannelRange } from "./flags/channels.js";
 import { dataFolderHelp } from "./flags/data.js";
+import { cellLayoutFlag } from "./flags/layout.js";
 import { nonNegativeNumber, positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 
 export interface SearchArgs {
@@ -104,11 +105,11 @@ export function searchSettings(args: SearchArgs): SearchSettings {
       : positiveInteger(args.resolution, "--resolution");
   const microLayout =
     args["micro-layout"] !== undefined
-      ? parseLayout(args["micro-layout"], "--micro-layout")
+      ? cellLayoutFlag(args["micro-layout"], "--micro-layout")
       : preset.microLayout;
   const channelLayout =
     args["channel-layout"] !== undefined
-      ? parseLayout(args["channel-layout"], "--channel-layout")
+      ? cellLayoutFlag(args["channel-layout"], "--channel-layout")
       : preset.channelLayout;
   // Both stages must fit the input before any data is read or file written.
   layoutResolutions(resolution, microLayout, "--micro-layout");

@@ -26,21 +26,6 @@ export const channelLayout: CellLayout = [
   false,
 ];
 
-/** "1,0,0,1" → [true, false, false, true]: one 0 or 1 per cell, 1 = a 2×2 max-pool after it. */
-export function parseLayout(spec: string, flag: string): CellLayout {
-  if (String(spec).trim() === "")
-    throw new InputError(`${flag}: no cells; give one 0 or 1 per cell`);
-  const parts = String(spec)
-    .split(",")
-    .map((part) => part.trim());
-  if (parts.some((part) => part !== "0" && part !== "1")) {
-    throw new InputError(
-      `${flag}: expected one 0 or 1 per cell, comma-separated, 1 = a 2×2 max-pool after the cell (got "${spec}")`,
-    );
-  }
-  return parts.map((part) => part === "1");
-}
-
 export const formatLayout = (layout: readonly boolean[]) =>
   layout.map((pool) => (pool ? "1" : "0")).join(",");
 

@@ -92,11 +92,16 @@ describe("uboost search --plan", () => {
         ["--channel-layout", "1,1,1,1,1"],
         "uboost: --channel-layout: the 2×2 max-pool after cell 5 would take 1 px below 1 px (input 32 px); use fewer pools or a larger --resolution\n",
       ],
-      [["--micro-layout", ""], "uboost: --micro-layout: no cells; give one 0 or 1 per cell\n"],
+      [
+        ["--micro-layout", ""],
+        "uboost: --micro-layout: give at least one cell (one 0 or 1 per cell)\n",
+      ],
       [
         ["--micro-layout", "1,2"],
-        'uboost: --micro-layout: expected one 0 or 1 per cell, comma-separated, 1 = a 2×2 max-pool after the cell (got "1,2")\n',
+        'uboost: --micro-layout: expected one 0 or 1 per cell, 1 = a 2×2 max-pool after the cell (got "2")\n',
       ],
+      // The flags' one list rule: an empty item is refused as such, not read as a bad cell.
+      [["--micro-layout", "1,,1"], 'uboost: --micro-layout: empty item in "1,,1"\n'],
       [["--resolution", "0"], 'uboost: --resolution: must be a positive integer (got "0")\n'],
       [
         ["--resolution", "31"],
