@@ -12,6 +12,7 @@ import {
   inputGradientOperand,
   inputGradientPhases,
 } from "./correlationWindow.js";
+import { flippedFilter } from "./flippedFilter.js";
 
 /**
  * dL/dx: dy, zero-upsampled by the stride, correlated with the flipped, in/out-swapped filter;
@@ -31,7 +32,7 @@ export function conv2dBackpropInput(
     if (info.strideHeight > 1 && everyPhaseHasTaps) {
       return stridedBackpropInput(dy, filter, xShape, rows, cols);
     }
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    const flipped = flippedFilter(filter, true);
     const { x, pad } = inputGradientOperand(dy, info);
     return tf.conv2d(x, flipped, 1, pad, "NHWC", info.dilationHeight);
   });

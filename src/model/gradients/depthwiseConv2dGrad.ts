@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ConvConfig, convInfo, heightAxis, widthAxis } from "../ops/convGeometry.js";
 import { applyWindows, filterGradientWindow, inputGradientOperand } from "./correlationWindow.js";
+import { flippedFilter } from "./flippedFilter.js";
 
 /** dL/dx: dy, zero-upsampled by the stride, depthwise-correlated with the flipped filter. */
 export function depthwiseConv2dBackpropInput(
@@ -20,7 +21,7 @@ export function depthwiseConv2dBackpropInput(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const info = convInfo(xShape, filter.shape, config, true);
-    const flipped = tf.reverse(filter, [0, 1]);
+    const flipped = flippedFilter(filter, false);
     const { x, pad } = inputGradientOperand(dy, info);
     return tf.depthwiseConv2d(x, flipped, 1, pad, "NHWC", info.dilationHeight);
   });
