@@ -44,8 +44,9 @@ export function takeShard(x: tf.Tensor4D, y: tf.Tensor1D, lockstep?: Lockstep): 
 
 /**
  * The whole batch's figures from every rank's share: the share-weighted sum of the gradients (of
- * `variables`, in their order) and of the batch statistics, and the plain sum of `totals` (counts,
- * already weighted losses). One barrier. The statistics log's tensors are replaced in place.
+ * `variables`, in their order; host values, as the optimizer takes them) and of the batch
+ * statistics, and the plain sum of `totals` (counts, already weighted losses). One barrier. The
+ * statistics log's tensors are replaced in place.
  */
 export function combineShares(
   lockstep: Lockstep,
@@ -54,7 +55,7 @@ export function combineShares(
   grads: tf.NamedTensorMap,
   statistics: StatisticsLog,
   totals: number[],
-): { grads: tf.NamedTensorMap; totals: number[] } {
+): { grads: Record<string, Float64Array>; totals: number[] } {
   const present = variables.filter((variable) => grads[variable.name] !== undefined);
   const parts: tf.Tensor[] = [
     ...present.map((variable) => grads[variable.name]),
@@ -71,20 +72,29 @@ export function combineShares(
   values.set(totals, length);
   const summed = lockstep.sum(values);
   offset = 0;
-  const next = (like: tf.Tensor) => {
-    const values = Float32Array.from(summed.subarray(offset, offset + like.size));
-    const tensor = tf.tensor(values, like.shape, "float32");
-    offset += like.size;
-    return tensor;
-  };
-  const combined: tf.NamedTensorMap = {};
-  for (const variable of present) combined[variable.name] = next(grads[variable.name]);
+  const next = (size: number) => summed.subarray(offset, (offset += size));
+  const combined: Record<string, Float64Array> = {};
+  for (const variable of present) combined[variable.name] = next(variable.size);
   for (const entry of statistics) {
-    const mean = next(entry.mean) as tf.Tensor1D;
-    const variance = next(entry.variance) as tf.Tensor1D;
+    const mean = tf.tensor(Float32Array.from(next(entry.mean.size)), entry.mean.shape);
+    const variance = tf.tensor(Float32Array.from(next(entry.variance.size)), entry.variance.shape);
     tf.dispose([entry.mean, entry.variance]);
-    entry.mean = tf.keep(mean);
-    entry.variance = tf.keep(variance);
+    entry.mean = tf.keep(mean) as tf.Tensor1D;
+    entry.variance = tf.keep(variance) as tf.Tensor1D;
   }
   return { grads: combined, totals: Array.from(summed.subarray(length)) };
+}
+
+/** Host gradients as tensors shaped like their variables (for tfjs optimizers). */
+export function gradientTensors(
+  variables: tf.Variable[],
+  grads: Record<string, Float64Array>,
+): tf.NamedTensorMap {
+  const tensors: tf.NamedTensorMap = {};
+  for (const variable of variables) {
+    const values = grads[variable.name];
+    if (values !== undefined)
+      tensors[variable.name] = tf.tensor(Float32Array.from(values), variable.shape);
+  }
+  return tensors;
 }

@@ -1,6 +1,6 @@
 /** One optimization step: loss, gradients of the given variables, optimizer update. */
 import * as tf from "@tensorflow/tfjs";
-import type { Sgd } from "./sgd.js";
+import type { Gradients, Sgd } from "./sgd.js";
 
 export interface StepResult {
   loss: number;
@@ -15,7 +15,7 @@ export interface StepResult {
 export type CombineShares = (
   grads: tf.NamedTensorMap,
   loss: number,
-) => { grads: tf.NamedTensorMap; loss: number };
+) => { grads: Gradients; loss: number };
 
 /** Everything `loss` allocates is released; only the variables change. */
 export function trainStep(
@@ -25,15 +25,14 @@ export function trainStep(
   combine?: CombineShares,
 ): StepResult {
   const { value, grads } = tf.variableGrads(loss, variables);
-  let applied = grads;
   try {
     let lossValue = value.dataSync()[0];
+    let applied: Gradients = grads;
     if (combine) ({ grads: applied, loss: lossValue } = combine(grads, lossValue));
     const gradNorm = optimizer.step(applied);
     return { loss: lossValue, gradNorm };
   } finally {
     tf.dispose(value);
     tf.dispose(grads);
-    if (applied !== grads) tf.dispose(applied);
   }
 }

@@ -46,7 +46,7 @@ export function figures(batch, lockstep) {
     ? combineShares(lockstep, shard, variables, grads, statistics, []).grads
     : grads;
   const out = { grads: {}, means: statistics.map(({ mean }) => Array.from(mean.dataSync())) };
-  for (const [name, tensor] of Object.entries(combined)) out.grads[keyOf.get(name)] = Array.from(tensor.dataSync());
+  for (const [name, values] of Object.entries(combined)) out.grads[keyOf.get(name)] = Array.from(values instanceof Float64Array ? values : values.dataSync());
   return out;
 }
 `;

@@ -5,7 +5,7 @@ import { softmaxCrossEntropy as crossEntropy } from "../../model/ops/crossEntrop
 import type { Lockstep } from "../../pool/lockstep.js";
 import { correctCount } from "../../train/metrics.js";
 import type { Sgd } from "../../train/sgd.js";
-import { combineShares, takeShard } from "../../train/shards.js";
+import { combineShares, gradientTensors, takeShard } from "../../train/shards.js";
 import { type CombineShares, trainStep } from "../../train/step.js";
 
 /** What a search stage plugs into the shared epoch loop. */
@@ -100,8 +100,9 @@ export function searchEpoch(
         // Σ shares·(CE_share + cost) = CE + cost: the cost term rides along in every share.
         const { value, grads } = tf.variableGrads(archLoss, model.archVariables);
         const shared = combineShares(lockstep, shard, model.archVariables, grads, [], []);
-        options.adam.applyGradients(shared.grads);
-        tf.dispose([value, grads, shared.grads]);
+        const summed = gradientTensors(model.archVariables, shared.grads);
+        options.adam.applyGradients(summed);
+        tf.dispose([value, grads, summed]);
       } else {
         options.adam.minimize(archLoss, false, model.archVariables);
       }
