@@ -9,7 +9,7 @@ import { needsBlackboxTable } from "../search/costSurface.js";
 import { describeCell } from "../search/describe.js";
 import { runSearch, type SearchOptions, type SearchOutcome } from "../search/run.js";
 import { searchInWorkers } from "../search/searchInWorkers.js";
-import { checkSearchFolder } from "../search/searchState.js";
+import { checkSearchFolder, recordedSearchWorkers } from "../search/searchState.js";
 import { trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { parseWorkers } from "./flags/workers.js";
@@ -21,8 +21,12 @@ export async function runSearchCommand(
   args: SearchArgs & { data: string; out: string; table?: string },
 ): Promise<void> {
   const settings = searchSettings(args);
-  const workers = parseWorkers(args.workers);
   checkOutputFolder(args.out, "--out");
+  // a resumed search keeps its worker count unless --workers says otherwise (and then is refused)
+  const workers = parseWorkers(
+    args.workers,
+    args.resume ? recordedSearchWorkers(args.out) : undefined,
+  );
   const space = args.space ? readSearchSpace(args.space) : uboostSpace;
   if (needsBlackboxTable(settings.hwModel) && args.table === undefined) {
     throw new InputError(
@@ -31,7 +35,7 @@ export async function runSearchCommand(
   }
   const blackboxTable = args.table === undefined ? undefined : readBlackboxTable(args.table);
   const backend = await selectBackend(args.backend as BackendName | undefined);
-  checkSearchFolder(args.out, settings, backend, args.resume);
+  checkSearchFolder(args.out, settings, backend, workers, args.resume);
   // The data as the preset wants it: a validation split, fewer images, its resolution. Loaded
   // (one thread) or checked (worker threads load their own) before the banner, so that a refusal
   // is the only line.

@@ -24,7 +24,6 @@ import { type TrainArgs, trainSettings } from "./trainFlags.js";
 
 export async function runTrainCommand(args: TrainArgs): Promise<void> {
   const settings = trainSettings(args);
-  const workers = parseWorkers(args.workers);
   checkOutputFolder(args.out, "--out");
   const arch = readArchFile(args.arch);
   const resuming = hasCheckpoint(args.out, trainCheckpointName);
@@ -35,9 +34,14 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   }
   // a damaged checkpoint is refused before anything starts
   if (resuming) checkCheckpoint(args.out, trainCheckpointName);
+  // a resumed run keeps its worker count unless --workers says otherwise (and then is refused)
+  const workers = parseWorkers(
+    args.workers,
+    resuming && args.resume ? savedRunKey(args.out)?.workers : undefined,
+  );
   const backend = await selectBackend(args.backend as BackendName | undefined);
   if (resuming) {
-    checkResumable(args.out, trainRunKey(arch, { ...settings, backend }));
+    checkResumable(args.out, trainRunKey(arch, { ...settings, backend, workers }));
   }
   // The search's data rules travel in arch.json (ImageNet-100's classes and crops).
   const searched = arch.settings as Partial<SearchSettings> | undefined;
@@ -107,6 +111,7 @@ const flagOf: Partial<Record<keyof TrainRunKey, string>> = {
   clipNorm: "--clip",
   seed: "--seed",
   imagesPerClass: "--images-per-class",
+  workers: "--workers",
 };
 
 /** --resume continues a run only with the flags it was started with (else it ends elsewhere). */

@@ -87,7 +87,13 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   const { settings, space, data, outDir, lockstep } = options;
   const writes = !lockstep || lockstep.rank === 0;
   if (writes) mkdirSync(outDir, { recursive: true });
-  const state = openSearchState(outDir, settings, options.backend, options.resume);
+  const state = openSearchState(
+    outDir,
+    settings,
+    options.backend,
+    lockstep?.ranks ?? 1,
+    options.resume,
+  );
   const save = () => {
     if (writes) saveSearchState(outDir, state);
   };

@@ -36,6 +36,11 @@ export interface ProbabilitiesRow {
 export interface SearchState {
   settings: SearchSettings;
   backend: string;
+  /**
+   * data-parallel worker threads: batch norm normalizes per share, so another count ends
+   * elsewhere (absent in states from before it was recorded: not checked)
+   */
+  workers?: number;
   metrics: MetricsRow[];
   /** absent in states saved before probabilities.jsonl existed */
   probabilities?: ProbabilitiesRow[];
@@ -45,6 +50,14 @@ export interface SearchState {
 
 const stateFile = "state.json";
 
+/** The worker count a resumable search in `outDir` ran with, if it recorded one. */
+export function recordedSearchWorkers(outDir: string): number | undefined {
+  const path = join(outDir, stateFile);
+  if (!existsSync(path)) return undefined;
+  const saved = readJsonFile(path) as Partial<SearchState> | null;
+  return typeof saved?.workers === "number" ? saved.workers : undefined;
+}
+
 /**
  * A fresh state, or the saved one on --resume. A folder that already holds a search is never
  * overwritten silently, and a resumed search must have the same settings and backend.
@@ -53,10 +66,11 @@ export function openSearchState(
   outDir: string,
   settings: SearchSettings,
   backend: string,
+  workers: number,
   resume: boolean,
 ): SearchState {
   const path = join(outDir, stateFile);
-  if (!existsSync(path)) return { settings, backend, metrics: [], probabilities: [] };
+  if (!existsSync(path)) return { settings, backend, workers, metrics: [], probabilities: [] };
   if (!resume)
     throw new InputError(
       `--out: ${outDir} already holds a search; pass --resume to continue it or choose another folder`,
@@ -79,6 +93,11 @@ export function openSearchState(
   if (saved.backend !== backend) {
     throw new InputError(
       `--resume: --backend differs from the search in ${outDir} (was ${saved.backend}, now ${backend}); pass --backend ${saved.backend}`,
+    );
+  }
+  if (saved.workers !== undefined && saved.workers !== workers) {
+    throw new InputError(
+      `--resume: --workers differs from the search in ${outDir} (was ${saved.workers}, now ${workers}); pass --workers ${saved.workers}`,
     );
   }
   // state.json from before epochs were counted from 1 holds 0, 1, … per stage
@@ -104,9 +123,10 @@ export function checkSearchFolder(
   outDir: string,
   settings: SearchSettings,
   backend: string,
+  workers: number,
   resume: boolean,
 ): void {
-  openSearchState(outDir, settings, backend, resume);
+  openSearchState(outDir, settings, backend, workers, resume);
   for (const stage of ["micro", "channel"]) {
     const name = `checkpoint-${stage}`;
     if (hasCheckpoint(outDir, name)) checkCheckpoint(outDir, name);

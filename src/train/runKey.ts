@@ -26,6 +26,11 @@ export interface TrainRunKey {
   seed: number;
   /** the training subset the data was cut to (0: all) */
   imagesPerClass: number;
+  /**
+   * data-parallel worker threads: batch norm normalizes per share, so another count ends
+   * elsewhere (absent in checkpoints from before it was recorded: not checked)
+   */
+  workers?: number;
 }
 
 const runKeyFields: (keyof TrainRunKey)[] = [
@@ -41,6 +46,7 @@ const runKeyFields: (keyof TrainRunKey)[] = [
   "nesterov",
   "seed",
   "imagesPerClass",
+  "workers",
 ];
 
 function archDigest(arch: ArchFile): string {
@@ -50,8 +56,8 @@ function archDigest(arch: ArchFile): string {
 /** The key of a run of `arch` with these options (defaults: step schedule, no Nesterov). */
 export function trainRunKey(
   arch: ArchFile,
-  options: Omit<TrainRunKey, "arch" | "schedule" | "nesterov"> &
-    Partial<Pick<TrainRunKey, "schedule" | "nesterov">>,
+  options: Omit<TrainRunKey, "arch" | "schedule" | "nesterov" | "workers"> &
+    Partial<Pick<TrainRunKey, "schedule" | "nesterov" | "workers">>,
 ): TrainRunKey {
   return {
     arch: archDigest(arch),
@@ -66,6 +72,7 @@ export function trainRunKey(
     nesterov: options.nesterov ?? false,
     seed: options.seed,
     imagesPerClass: options.imagesPerClass,
+    workers: options.workers ?? 1,
   };
 }
 
@@ -80,7 +87,10 @@ export function runKeyDifference(
   saved: TrainRunKey,
   current: TrainRunKey,
 ): keyof TrainRunKey | undefined {
-  return runKeyFields.find((field) => saved[field] !== current[field]);
+  return runKeyFields.find(
+    (field) =>
+      saved[field] !== current[field] && !(field === "workers" && saved.workers === undefined),
+  );
 }
 
 export const trainCheckpointPath = (dir: string) => join(dir, `${trainCheckpointName}.json`);

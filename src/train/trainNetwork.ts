@@ -104,7 +104,7 @@ export async function trainNetwork(
   const { lockstep } = options;
   const writes = !lockstep || lockstep.rank === 0;
   if (writes) mkdirSync(options.outDir, { recursive: true });
-  const run = trainRunKey(arch, options);
+  const run = trainRunKey(arch, { ...options, workers: lockstep?.ranks ?? 1 });
   const { plan, channels } = archNetwork(arch);
   const params = createParams(plan, channels, options.seed);
   const variables = trainableVariables(params);

@@ -7,11 +7,18 @@ import { runCli } from "../cli/runCli.js";
 import { repeatableSearchOutputs } from "./searchOutputs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "uboost-parallel-search-"));
-const search = (out: string, flags: string[] = [], env?: Record<string, string>) =>
+/** `workers` null: no --workers flag (a resumed search keeps its recorded count). */
+const search = (
+  out: string,
+  flags: string[] = [],
+  env?: Record<string, string>,
+  workers: string | null = "2",
+) =>
   runCli(
     [
       ...["search", "--data", join(projectRoot(), "data", "cifar10-mini"), "--preset", "smoke"],
-      ...["--seed", "2", "--workers", "2", "--out", out, "--json", ...flags],
+      ...["--seed", "2", ...(workers === null ? [] : ["--workers", workers])],
+      ...["--out", out, "--json", ...flags],
     ],
     { env },
   );
@@ -39,7 +46,16 @@ describe("search --workers 2", () => {
     );
     expect(existsSync(join(out, "checkpoint-micro.json"))).toBe(true);
     expect(existsSync(join(out, "arch.json"))).toBe(false);
-    const resumed = search(out, ["--resume"]);
+    // another worker count would end elsewhere (batch norm per share): refused, folder untouched
+    const state = readFileSync(join(out, "state.json"));
+    const otherCount = search(out, ["--resume"], undefined, "1");
+    expect(otherCount.status).toBe(2);
+    expect(otherCount.stderr.trim()).toMatch(
+      /^uboost: --resume: --workers differs from the search in .* \(was 2, now 1\); pass --workers 2$/,
+    );
+    expect(readFileSync(join(out, "state.json")).equals(state)).toBe(true);
+    // without --workers the search continues on the 2 it recorded
+    const resumed = search(out, ["--resume"], undefined, null);
     expect(resumed.status, resumed.stderr).toBe(0);
     for (const file of repeatableSearchOutputs(join(dir, "a"))) {
       expect(bytes("crashed", file).equals(bytes("a", file)), file).toBe(true);

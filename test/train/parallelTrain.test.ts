@@ -15,13 +15,20 @@ writeFileSync(archFile, JSON.stringify(arch));
 
 // 18 training images per class: 4 batches of ≤ 50 and one validation pass per epoch, so each
 // rank's fifth sum ends the first epoch.
-const train = (out: string, flags: string[] = [], env?: Record<string, string>) =>
+// `workers` null: no --workers flag (a resumed run keeps its recorded count).
+const train = (
+  out: string,
+  flags: string[] = [],
+  env?: Record<string, string>,
+  workers: string | null = "2",
+) =>
   runCli(
     [
       "train",
       ...["--arch", archFile, "--data", join(projectRoot(), "data", "cifar10-mini")],
       ...["--epochs", "2", "--batch", "50", "--images-per-class", "20", "--seed", "3"],
-      ...["--workers", "2", "--out", out, "--json", ...flags],
+      ...(workers === null ? [] : ["--workers", workers]),
+      ...["--out", out, "--json", ...flags],
     ],
     { env },
   );
@@ -56,7 +63,16 @@ describe("train --workers 2", () => {
     expect(crashed.stderr).not.toContain("    at ");
     expect(existsSync(join(out, "checkpoint.json"))).toBe(true);
     expect(existsSync(join(out, "model"))).toBe(false);
-    const resumed = train(out, ["--resume"]);
+    // another worker count would end elsewhere (batch norm per share): refused, folder untouched
+    const checkpoint = readFileSync(join(out, "checkpoint.json"));
+    const otherCount = train(out, ["--resume"], undefined, "1");
+    expect(otherCount.status).toBe(2);
+    expect(otherCount.stderr.trim()).toMatch(
+      /^uboost: --resume: --workers differs from the run in .* \(was 2, now 1\); pass the flags it was started with or choose another --out$/,
+    );
+    expect(readFileSync(join(out, "checkpoint.json")).equals(checkpoint)).toBe(true);
+    // without --workers the run continues on the 2 it recorded
+    const resumed = train(out, ["--resume"], undefined, null);
     expect(resumed.status, resumed.stderr).toBe(0);
     for (const file of outputs()) {
       expect(bytes("crashed", file).equals(bytes("a", file)), file).toBe(true);
