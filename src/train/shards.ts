@@ -72,7 +72,11 @@ export function combineShares(
   values.set(totals, length);
   const summed = lockstep.sum(values);
   offset = 0;
-  const next = (size: number) => summed.subarray(offset, (offset += size));
+  const next = (size: number) => {
+    const part = summed.subarray(offset, offset + size);
+    offset += size;
+    return part;
+  };
   const combined: Record<string, Float64Array> = {};
   for (const variable of present) combined[variable.name] = next(variable.size);
   for (const entry of statistics) {
