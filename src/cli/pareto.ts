@@ -17,7 +17,14 @@ import { writeStudyOutputs } from "../pareto/outputs.js";
 import { queueRunner } from "../pareto/queue/coordinator.js";
 import { readResultsFile } from "../pareto/readResults.js";
 import type { TaskRecord } from "../pareto/results.js";
-import { type ParetoProgress, type ParetoResult, resultsFile, runPareto } from "../pareto/run.js";
+import {
+  type ParetoProgress,
+  type ParetoResult,
+  type ParetoSpec,
+  resultsFile,
+  runPareto,
+} from "../pareto/run.js";
+import { recordedTaskWorkers } from "../pareto/study.js";
 import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
@@ -54,6 +61,7 @@ interface ParetoArgs {
   space?: string;
   table?: string;
   workers?: string;
+  "task-workers"?: string;
   queue?: string;
   "data-root": string;
   out?: string;
@@ -131,7 +139,15 @@ export const paretoCommand = {
       })
       .option("space", { type: "string", describe: "search space JSON file" })
       .option("table", { type: "string", describe: "blackbox table (for the blackbox model)" })
-      .option("workers", { type: "string", describe: "parallel tasks (default: the cores)" })
+      .option("workers", {
+        type: "string",
+        describe: "threads for the study, divided among its tasks (default: the cores)",
+      })
+      .option("task-workers", {
+        type: "string",
+        describe:
+          "threads each task searches on, data-parallel (default: --workers ÷ tasks, at least 1; a resumed study keeps its own)",
+      })
       .option("queue", {
         type: "string",
         describe: `run the tasks on uboost worker processes through Redis: redis://[USER:PASSWORD@]HOST:PORT[/DB]; alone: the URL in ${redisUrlVariable}`,
@@ -166,7 +182,9 @@ export const paretoCommand = {
     const grid = gridOf(args);
     const spec = await studySpec(args, grid, measure, required(args.data, "--data"), out);
     const queue = args.queue === undefined ? undefined : await queueOf(args, spec.dataDir);
-    const result = await runWithProgress(spec, args, queue);
+    const workers = queue === undefined ? parseWorkers(args.workers) : undefined;
+    spec.taskWorkers = taskWorkersOf(args, workers, spec.tasks.length, out);
+    const result = await runWithProgress(spec, args, queue, workers);
     const outputs = await writeStudyOutputs(result, out, spec.tasks[0].settings, measure);
     reportRun(result, [resultsFile(out), ...outputs]);
     process.stdout.write(
@@ -221,7 +239,7 @@ async function studySpec(
   measure: MeasureSettings,
   data: string,
   out: string,
-) {
+): Promise<ParetoSpec> {
   const settingsOf = (model: string, lambda: number, seed: number) =>
     searchSettings({
       ...args,
@@ -257,6 +275,38 @@ async function studySpec(
 }
 
 /**
+ * Threads per task: --task-workers, else the count a resumed study recorded, else the study's
+ * threads divided among its tasks (so a study of fewer tasks than cores still fills them). On the
+ * queue a task runs on its worker process's one thread.
+ */
+function taskWorkersOf(
+  args: ParetoArgs,
+  workers: number | undefined,
+  tasks: number,
+  out: string,
+): number {
+  const flag = args["task-workers"];
+  if (workers === undefined) {
+    if (flag !== undefined) {
+      throw new InputError(
+        "--task-workers: not used with --queue (a worker runs a task on one thread)",
+      );
+    }
+    return 1;
+  }
+  const recorded = args.resume ? recordedTaskWorkers(out) : undefined;
+  if (flag === undefined) return recorded ?? Math.max(1, Math.floor(workers / tasks));
+  const taskWorkers = positiveInteger(flag, "--task-workers");
+  // refused here, before the banner, as pareto.json would refuse it once the study opens
+  if (recorded !== undefined && recorded !== taskWorkers) {
+    throw new InputError(
+      `--resume: ${out} ran each task on ${recorded} thread${recorded === 1 ? "" : "s"} (now ${taskWorkers}); pass --task-workers ${recorded}`,
+    );
+  }
+  return taskWorkers;
+}
+
+/**
  * --queue: the Redis server, checked to answer before anything is written, and the data as the
  * jobs name it (relative to --data-root, with its content hash for the workers to compare).
  */
@@ -279,18 +329,18 @@ async function queueOf(args: ParetoArgs, dataDir: string) {
 }
 
 async function runWithProgress(
-  spec: Awaited<ReturnType<typeof studySpec>>,
+  spec: ParetoSpec,
   args: ParetoArgs,
   queue: Awaited<ReturnType<typeof queueOf>> | undefined,
+  workers: number | undefined,
 ): Promise<ParetoResult> {
-  const workers = queue === undefined ? parseWorkers(args.workers) : undefined;
   const bar = progressBar();
   // The bar is silent off a terminal: logs get a line per task instead.
   const log = !process.stderr.isTTY;
   const taskSeconds: number[] = [];
   let progress: ParetoProgress = { done: 0, running: 0, total: spec.tasks.length };
   process.stderr.write(
-    `uboost pareto: ${spec.tasks.length} tasks (${spec.grid.models.length} models × ${spec.grid.lambdas.length} λ × ${spec.grid.seeds.length} seeds), ${queue === undefined ? `${workers} workers` : `on the queue at ${maskedUrl(queue.target)}`}, preset ${args.preset}\n`,
+    `uboost pareto: ${spec.tasks.length} tasks (${spec.grid.models.length} models × ${spec.grid.lambdas.length} λ × ${spec.grid.seeds.length} seeds), ${queue === undefined ? `${workers} workers${(spec.taskWorkers ?? 1) > 1 ? ` (${spec.taskWorkers} a task)` : ""}` : `on the queue at ${maskedUrl(queue.target)}`}, preset ${args.preset}\n`,
   );
   try {
     return await runPareto(spec, {

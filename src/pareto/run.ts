@@ -94,7 +94,14 @@ export async function runPareto(
 ): Promise<ParetoResult> {
   const started = performance.now();
   const { grid, tasks, outDir } = spec;
-  const study = studyFileOf(spec.dataDir, spec.space, grid, spec.betaRule, tasks);
+  const study = studyFileOf(
+    spec.dataDir,
+    spec.space,
+    grid,
+    spec.betaRule,
+    tasks,
+    spec.taskWorkers ?? 1,
+  );
   openStudy(outDir, study, options.resume ?? false);
   const records: (TaskRecord | undefined)[] = tasks.map((task) =>
     options.resume && isFinished(taskDir(outDir, task))
@@ -152,14 +159,26 @@ async function runPendingTasks(
   });
 }
 
-/** The local pool: one thread per task, `workers` at a time. */
+/**
+ * The local pool: `maxWorkers` threads divided among the tasks, spec.taskWorkers to a task (a
+ * task on more than one searches data-parallel), as many tasks at a time as that leaves room for.
+ */
 function poolRunner(maxWorkers: number): TaskRunner {
   return async (spec, pending, events) => {
-    const workers = Math.min(maxWorkers, pending.length);
+    const taskWorkers = spec.taskWorkers ?? 1;
+    const workers = Math.min(Math.max(1, Math.floor(maxWorkers / taskWorkers)), pending.length);
     let unsettled = pending.length;
     events.running(Math.min(workers, unsettled));
     const { tasks, outDir, dataDir, space, tablePath, backend } = spec;
-    const data: ParetoWorkerData = { tasks, outDir, dataDir, space, tablePath, backend };
+    const data: ParetoWorkerData = {
+      tasks,
+      outDir,
+      dataDir,
+      space,
+      tablePath,
+      backend,
+      taskWorkers,
+    };
     const pool = createPool(builtWorkerFile("pareto/worker.js"), workers, data);
     try {
       const failed = await runRanges<TaskRunResult>({

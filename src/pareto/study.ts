@@ -20,6 +20,11 @@ export interface StudyFile {
   space: SearchSpace;
   /** the latest run's grid, for the record */
   grid: ParetoGrid;
+  /**
+   * threads each task searched on: a task's figures depend on it (batch norm per share), so a
+   * resumed study keeps it (absent in studies from before it was recorded: 1)
+   */
+  taskWorkers?: number;
 }
 
 const studyFileName = "pareto.json";
@@ -30,6 +35,7 @@ export function studyFileOf(
   grid: ParetoGrid,
   beta: BetaRule,
   tasks: readonly ParetoTask[],
+  taskWorkers: number,
 ): StudyFile {
   const {
     hwModel: _model,
@@ -38,7 +44,23 @@ export function studyFileOf(
     beta: _beta,
     ...shared
   } = tasks[0].settings;
-  return { format: "uboost-pareto/2", data: resolve(dataDir), shared, beta, space, grid };
+  return {
+    format: "uboost-pareto/2",
+    data: resolve(dataDir),
+    shared,
+    beta,
+    space,
+    grid,
+    taskWorkers,
+  };
+}
+
+/** The threads per task a study in `outDir` recorded, if there is one. */
+export function recordedTaskWorkers(outDir: string): number | undefined {
+  const path = join(outDir, studyFileName);
+  if (!existsSync(path)) return undefined;
+  const saved = JSON.parse(readFileSync(path, "utf8")) as Partial<StudyFile> | null;
+  return saved?.taskWorkers ?? 1;
 }
 
 /**
@@ -64,6 +86,12 @@ export function openStudy(outDir: string, study: StudyFile, resume: boolean): vo
     if (sameStudy(saved) !== sameStudy(study)) {
       throw new InputError(
         `--resume: ${path} was run with other data, preset, β or search flags; use the same ones (the lists of models, λs and seeds may change)`,
+      );
+    }
+    const savedTaskWorkers = saved.taskWorkers ?? 1;
+    if (savedTaskWorkers !== study.taskWorkers) {
+      throw new InputError(
+        `--resume: ${path} ran each task on ${savedTaskWorkers} thread${savedTaskWorkers === 1 ? "" : "s"} (now ${study.taskWorkers}); pass --task-workers ${savedTaskWorkers}`,
       );
     }
   }

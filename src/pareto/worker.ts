@@ -15,6 +15,7 @@ import { modelContext } from "../hw/models/index.js";
 import type { SearchSpace } from "../model/space.js";
 import type { RowRange } from "../pool/chunkPool.js";
 import { runSearch } from "../search/run.js";
+import { searchInWorkers } from "../search/searchInWorkers.js";
 import { type SearchSettings, trainingDataOptions } from "../search/settings.js";
 import { type BackendName, selectBackend } from "../train/backend.js";
 import { type ParetoTask, taskDir } from "./tasks.js";
@@ -27,6 +28,8 @@ export interface ParetoWorkerData {
   space: SearchSpace;
   tablePath?: string;
   backend?: BackendName;
+  /** threads each task searches on, data-parallel (1: the pool thread itself) */
+  taskWorkers?: number;
 }
 
 /** One task and everything it runs on. */
@@ -58,6 +61,25 @@ export default async function runTask(call: RowRange | TaskInput): Promise<TaskR
   crashHookForTests(task.key);
   const started = performance.now();
   backend ??= selectBackend(input.backend);
+  const taskWorkers = "task" in call ? 1 : ((study as ParetoWorkerData).taskWorkers ?? 1);
+  if (taskWorkers > 1) {
+    // the pool thread waits while the task's own threads search
+    await searchInWorkers(
+      {
+        settings: task.settings,
+        space: input.space,
+        dataFolder: input.dataDir,
+        dataOptions: trainingDataOptions(task.settings),
+        outDir: input.dir,
+        resume: true,
+        backend: (await backend) as BackendName,
+        tablePath: (study as ParetoWorkerData).tablePath,
+      },
+      taskWorkers,
+      {},
+    );
+    return { seconds: (performance.now() - started) / 1e3 };
+  }
   await runSearch({
     settings: task.settings,
     space: input.space,

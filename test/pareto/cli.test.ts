@@ -136,6 +136,38 @@ describe("uboost pareto", () => {
     expect(withoutSeconds(again)).toEqual(withoutSeconds(out).slice(0, 1));
   });
 
+  it("divides the threads among fewer tasks: one task on 2 threads is `search --workers 2`'s run", () => {
+    const split = join(dir, "split");
+    const { status, stderr } = runCli(study(split, "systolic", "0", undefined, "2"));
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/1 tasks \(1 models × 1 λ × 1 seeds\), 2 workers \(2 a task\)/);
+    const direct = join(dir, "direct");
+    const search = runCli([
+      ...["search", "--data", "data/cifar10-mini", "--preset", "smoke", "--lambda", "0.5"],
+      ...["--hw-model", "systolic", "--seed", "0", "--workers", "2", "--out", direct, "--json"],
+    ]);
+    expect(search.status, search.stderr).toBe(0);
+    const task = join(split, "tasks", "systolic-l0.5-s0");
+    for (const file of ["arch.json", "metrics.jsonl", "final.json", "final/model/weights.bin"]) {
+      expect(readFileSync(join(task, file)).equals(readFileSync(join(direct, file))), file).toBe(
+        true,
+      );
+    }
+    // a resumed study keeps its threads per task; another count would end elsewhere
+    const other = runCli([
+      ...study(split, "systolic", "0", undefined, "2"),
+      "--resume",
+      "--task-workers",
+      "1",
+    ]);
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim()).toMatch(
+      /^uboost: --resume: .*split ran each task on 2 threads \(now 1\); pass --task-workers 2$/,
+    );
+    const kept = runCli([...study(split, "systolic", "0", undefined, "1"), "--resume"]);
+    expect(kept.status, kept.stderr).toBe(0);
+  });
+
   it("takes an ImageNet-style PNG folder as --data, and every task finishes", async () => {
     const images = await pngFolderFromCifar(join(dir, "png"), { train: 12, val: 4 });
     const out = join(dir, "png-study");
