@@ -28,9 +28,10 @@ export interface Lockstep {
   barrier(): void;
   /**
    * Σ over ranks of weight·values, every rank passing values of the same length; added in rank
-   * order, so every rank gets the same result.
+   * order, so every rank gets the same result: in `into` (at least as long; its first
+   * values.length entries are overwritten) when given, else in a new array.
    */
-  sum(values: ArrayLike<number>, weight?: number): Float64Array;
+  sum(values: ArrayLike<number>, weight?: number, into?: Float64Array): Float64Array;
 }
 
 /** Thrown in a rank waiting for others once the group was aborted (another rank died). */
@@ -56,6 +57,13 @@ export function abortLockstep(memory: LockstepMemory): void {
   const control = new Int32Array(memory.control);
   Atomics.store(control, abortedAt, 1);
   Atomics.notify(control, generationAt);
+}
+
+/** values[start, start + length) as something Float64Array.set takes in one call. */
+function subarrayOf(values: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
+  return ArrayBuffer.isView(values)
+    ? (values as unknown as Float64Array).subarray(start, start + length)
+    : Array.prototype.slice.call(values, start, start + length);
 }
 
 export function joinLockstep(memory: LockstepMemory, rank: number): Lockstep {
@@ -84,17 +92,20 @@ export function joinLockstep(memory: LockstepMemory, rank: number): Lockstep {
 
   // Slot set k is written again only two sums later, after a barrier every rank reaches only
   // once it has read set k: one barrier per round suffices.
-  const sum = (values: ArrayLike<number>, weight = 1) => {
-    const result = new Float64Array(values.length);
+  const sum = (values: ArrayLike<number>, weight = 1, into?: Float64Array) => {
+    const result = into?.subarray(0, values.length) ?? new Float64Array(values.length);
     for (let start = 0; start < values.length || start === 0; start += chunk) {
       const length = Math.min(chunk, values.length - start);
       const set = slots[uses++ % 2];
       const mine = set[rank];
-      for (let i = 0; i < length; i++) mine[i] = values[start + i] * weight;
+      if (weight === 1) mine.set(subarrayOf(values, start, length));
+      else for (let i = 0; i < length; i++) mine[i] = values[start + i] * weight;
       barrier();
-      for (let r = 0; r < ranks; r++) {
+      const out = result.subarray(start, start + length);
+      out.set(set[0].subarray(0, length));
+      for (let r = 1; r < ranks; r++) {
         const theirs = set[r];
-        for (let i = 0; i < length; i++) result[start + i] += theirs[i];
+        for (let i = 0; i < length; i++) out[i] += theirs[i];
       }
       if (values.length === 0) break;
     }

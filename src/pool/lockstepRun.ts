@@ -110,9 +110,9 @@ function crashHookForTests(lockstep: Lockstep): Lockstep {
   let done = 0;
   return {
     ...lockstep,
-    sum: (values, weight) => {
+    sum: (values, weight, into) => {
       if (++done >= sums) process.exit(1);
-      return lockstep.sum(values, weight);
+      return lockstep.sum(values, weight, into);
     },
   };
 }

@@ -4,6 +4,7 @@
  * weightDecay·w, then v ← momentum·v + g and w ← w − lr·v (Nesterov: w ← w − lr·(g + momentum·v)).
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapValues } from "./heapValues.js";
 
 export interface SgdOptions {
   learningRate: number;
@@ -47,6 +48,9 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
   const weightDecay = options.weightDecay ?? 0;
   const maxGradNorm = options.maxGradNorm ?? Number.POSITIVE_INFINITY;
   const velocities = new Map<string, tf.Variable>();
+  // the next weights and velocities of one variable at a time, before they become tensors
+  let nextWeights = new Float32Array(0);
+  let nextVelocity = new Float32Array(0);
   const velocityOf = (variable: tf.Variable) => {
     let velocity = velocities.get(variable.name);
     if (velocity === undefined) {
@@ -63,40 +67,78 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
   ): number => {
     const updated = variables.filter((variable) => grads[variable.name] !== undefined);
     if (updated.length === 0) return 0;
-    const values = updated.map((variable) => {
+    // tensors' values are read from the heap where they lie, so each at once (see heapValues)
+    const gradientOf = (variable: tf.Variable) => {
       const gradient = grads[variable.name];
-      return gradient instanceof tf.Tensor ? gradient.dataSync<"float32">() : gradient;
-    });
+      return gradient instanceof tf.Tensor ? heapValues(gradient) : gradient;
+    };
     let squares = 0;
-    for (const gradient of values) {
-      for (let i = 0; i < gradient.length; i++) squares += gradient[i] * gradient[i];
-    }
+    for (const variable of updated) squares += sumOfSquares(gradientOf(variable));
     const norm = Math.sqrt(squares);
     const clip = Number.isFinite(maxGradNorm) ? Math.min(1, maxGradNorm / (norm + 1e-6)) : 1;
-    updated.forEach((variable, index) => {
-      const gradient = values[index];
+    const rule = { clip, weightDecay, momentum, learningRate, nesterov: options.nesterov ?? false };
+    for (const variable of updated) {
       const velocity = velocityOf(variable);
-      const weights = variable.dataSync<"float32">();
-      const previous = velocity.dataSync<"float32">();
-      const nextWeights = new Float32Array(weights.length);
-      const nextVelocity = new Float32Array(weights.length);
-      for (let i = 0; i < weights.length; i++) {
-        const g = gradient[i] * clip + weightDecay * weights[i];
-        const v = momentum * previous[i] + g;
-        nextVelocity[i] = v;
-        nextWeights[i] = weights[i] - learningRate * (options.nesterov ? g + momentum * v : v);
+      const size = variable.size;
+      if (nextWeights.length < size) {
+        nextWeights = new Float32Array(size);
+        nextVelocity = new Float32Array(size);
       }
+      const weights = nextWeights.subarray(0, size);
+      const velocities = nextVelocity.subarray(0, size);
+      updateValues(
+        gradientOf(variable),
+        heapValues(variable),
+        heapValues(velocity),
+        weights,
+        velocities,
+        rule,
+      );
       tf.tidy(() => {
-        velocity.assign(tf.tensor(nextVelocity, velocity.shape));
-        variable.assign(tf.tensor(nextWeights, variable.shape));
+        velocity.assign(tf.tensor(velocities, velocity.shape));
+        variable.assign(tf.tensor(weights, variable.shape));
       });
-    });
+    }
     return norm;
   };
 
   const dispose = () => {
+    nextWeights = new Float32Array(0);
+    nextVelocity = new Float32Array(0);
     for (const velocity of velocities.values()) velocity.dispose();
     velocities.clear();
   };
   return { step, dispose, velocityOf };
+}
+
+function sumOfSquares(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return sum;
+}
+
+interface UpdateRule {
+  clip: number;
+  weightDecay: number;
+  momentum: number;
+  learningRate: number;
+  nesterov: boolean;
+}
+
+/** One variable's step, PyTorch's order, into nextWeights and nextVelocity. */
+function updateValues(
+  gradient: ArrayLike<number>,
+  weights: Float32Array,
+  velocity: Float32Array,
+  nextWeights: Float32Array,
+  nextVelocity: Float32Array,
+  rule: UpdateRule,
+): void {
+  const { clip, weightDecay, momentum, learningRate, nesterov } = rule;
+  for (let i = 0; i < weights.length; i++) {
+    const g = gradient[i] * clip + weightDecay * weights[i];
+    const v = momentum * velocity[i] + g;
+    nextVelocity[i] = v;
+    nextWeights[i] = weights[i] - learningRate * (nesterov ? g + momentum * v : v);
+  }
 }

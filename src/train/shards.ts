@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { StatisticsLog } from "../model/batchNorm.js";
 import type { Lockstep } from "../pool/lockstep.js";
+import { heapValues } from "./heapValues.js";
 
 /** A rank's images [start, start + count) of a batch of `size`; the first size % ranks get one more. */
 export function shardRange(size: number, rank: number, ranks: number) {
@@ -42,11 +43,15 @@ export function takeShard(x: tf.Tensor4D, y: tf.Tensor1D, lockstep?: Lockstep): 
   };
 }
 
+/** The buffers of combineShares, kept between steps (a step sums ~1 M values in the demo). */
+let sharedValues = new Float64Array(0);
+let summedValues = new Float64Array(0);
+
 /**
  * The whole batch's figures from every rank's share: the share-weighted sum of the gradients (of
- * `variables`, in their order; host values, as the optimizer takes them) and of the batch
- * statistics, and the plain sum of `totals` (counts, already weighted losses). One barrier. The
- * statistics log's tensors are replaced in place.
+ * `variables`, in their order; host values, as the optimizer takes them, valid until the next
+ * call) and of the batch statistics, and the plain sum of `totals` (counts, already weighted
+ * losses). One barrier. The statistics log's tensors are replaced in place.
  */
 export function combineShares(
   lockstep: Lockstep,
@@ -62,15 +67,17 @@ export function combineShares(
     ...statistics.flatMap(({ mean, variance }) => [mean, variance]),
   ];
   const length = parts.reduce((sum, part) => sum + part.size, 0);
-  const values = new Float64Array(length + totals.length);
+  if (sharedValues.length < length + totals.length) {
+    sharedValues = new Float64Array(length + totals.length);
+    summedValues = new Float64Array(length + totals.length);
+  }
+  const values = sharedValues.subarray(0, length + totals.length);
   let offset = 0;
   for (const part of parts) {
-    const data = part.dataSync();
-    for (let i = 0; i < data.length; i++) values[offset + i] = data[i] * shard.weight;
-    offset += data.length;
+    offset = addWeighted(values, offset, heapValues(part), shard.weight);
   }
   values.set(totals, length);
-  const summed = lockstep.sum(values);
+  const summed = lockstep.sum(values, 1, summedValues);
   offset = 0;
   const next = (size: number) => {
     const part = summed.subarray(offset, offset + size);
@@ -87,6 +94,17 @@ export function combineShares(
     entry.variance = tf.keep(variance) as tf.Tensor1D;
   }
   return { grads: combined, totals: Array.from(summed.subarray(length)) };
+}
+
+/** Writes weight·data into values from offset on; returns the end. */
+function addWeighted(
+  values: Float64Array,
+  offset: number,
+  data: Float32Array,
+  weight: number,
+): number {
+  for (let i = 0; i < data.length; i++) values[offset + i] = data[i] * weight;
+  return offset + data.length;
 }
 
 /** Host gradients as tensors shaped like their variables (for tfjs optimizers). */

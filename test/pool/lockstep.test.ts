@@ -42,10 +42,13 @@ describe("lockstep sums across worker threads", () => {
           );
           const weights = Array.from({ length: ranks }, (_, r) => (r + 1) / 7);
           const memory = lockstepMemory(ranks, slotDoubles);
-          // Two sums back to back: the second reuses slots the first one read.
+          // Sums back to back: the second reuses slots the first one read; the third sums a
+          // typed array into a longer buffer, whose tail it must leave alone.
           const body = `const first = lockstep.sum(data.values, data.weight);
             const second = lockstep.sum(data.values.map((v) => -v), 1);
-            return [Array.from(first), Array.from(second)];`;
+            const into = new Float64Array(data.values.length + 2).fill(7);
+            const third = lockstep.sum(Float64Array.from(data.values), 1, into);
+            return [Array.from(first), Array.from(second), Array.from(into), third.length];`;
           const results = await Promise.all(
             values.map((mine, r) => rank(memory, r, body, { values: mine, weight: weights[r] })),
           );
@@ -59,7 +62,9 @@ describe("lockstep sums across worker threads", () => {
             for (let r = 0; r < ranks; r++) sum += -values[r][i];
             return sum;
           });
-          for (const result of results) expect(result.value).toEqual([expected, negated]);
+          const plain = negated.map((value) => -value);
+          for (const result of results)
+            expect(result.value).toEqual([expected, negated, [...plain, 7, 7], length]);
         },
       ),
       { numRuns: 12 },
