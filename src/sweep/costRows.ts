@@ -11,7 +11,7 @@ import type { SimConfig } from "../hw/simulator/config.js";
 import type { Layer } from "../layers/layer.js";
 import { type RowColumns, reusedRowColumns, sweepAxes } from "./columns.js";
 import { type FamilyEngineMap, familyEngineMap, type LayerFamily } from "./family.js";
-import { gridPoint, networkCount, type SweepSpec, sweepRowLayers } from "./grid.js";
+import { type GridPoint, gridPoint, networkCount, type SweepSpec, sweepRowLayers } from "./grid.js";
 
 /** What a thread keeps between chunks: its model, engine, loaded networks and family maps. */
 export interface RowCoster {
@@ -69,16 +69,56 @@ export function costRows(coster: RowCoster, start: number, count: number): RowCo
   return columns;
 }
 
-/** network, member, array, batch and the family axes of each row, by stepping the mixed radix. */
+/**
+ * network, member, array, batch and the family axes of each row. A network's rows are one run
+ * (filled, not stepped, for network and the axes); members step in mixed radix under arrays and
+ * batches, batch fastest.
+ */
 function fillGridColumns(coster: RowCoster, columns: RowColumns): void {
   const { spec } = coster;
   let { network, member, array, batch } = gridPoint(spec, columns.start);
   const arrays = spec.arrays.length;
   const batches = spec.batches.length;
-  let members = networkCount(spec.networks[network]);
-  // the next grid row: batch fastest, then array, then member, then network
-  for (let i = 0; i < columns.count; i++) {
-    columns.network[i] = network;
+  for (let from = 0; from < columns.count; network++, member = 0, array = 0, batch = 0) {
+    const left = (networkCount(spec.networks[network]) - member) * arrays * batches;
+    const to = Math.min(columns.count, from + left - array * batches - batch);
+    columns.network.fill(network, from, to);
+    if (arrays * batches === 1) {
+      // one row a member: the members count up, array and batch stay 0
+      countUp(columns.member, member, from, to);
+      columns.array.fill(0, from, to);
+      columns.batch.fill(0, from, to);
+    } else stepMembers(columns, { network, member, array, batch }, from, to, arrays, batches);
+    const entry = coster.families[network];
+    columns.axes.forEach((axis, a) => {
+      const field = entry === undefined ? -1 : entry.axisOf.indexOf(a);
+      if (entry === undefined || field < 0) axis.fill(Number.NaN, from, to);
+      else fillFieldValues(entry.family, field, columns.member, from, to, axis, from);
+    });
+    from = to;
+  }
+}
+
+// The loops below sit alone in their functions, with nothing after them: V8 (Node 20) compiles a
+// long first call's loop on the stack without feedback for the code after it, then deoptimizes
+// there at every later call (and compiles the function again).
+
+/** into[i] = first + i − from for rows [from, to). */
+function countUp(into: Float64Array, first: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) into[i] = first + i - from;
+}
+
+/** member, array and batch of rows [from, to) from `point` on, batch fastest. */
+function stepMembers(
+  columns: RowColumns,
+  point: GridPoint,
+  from: number,
+  to: number,
+  arrays: number,
+  batches: number,
+): void {
+  let { member, array, batch } = point;
+  for (let i = from; i < to; i++) {
     columns.member[i] = member;
     columns.array[i] = array;
     columns.batch[i] = batch;
@@ -86,18 +126,8 @@ function fillGridColumns(coster: RowCoster, columns: RowColumns): void {
     batch = 0;
     if (++array < arrays) continue;
     array = 0;
-    if (++member < members) continue;
-    member = 0;
-    if (++network < spec.networks.length) members = networkCount(spec.networks[network]);
+    member++;
   }
-  for (const axis of columns.axes) axis.fill(Number.NaN);
-  forEachNetworkRun(columns, (network, from, to) => {
-    const entry = coster.families[network];
-    entry?.axisOf.forEach((axis, field) => {
-      if (axis >= 0)
-        fillFieldValues(entry.family, field, columns.member, from, to, columns.axes[axis], from);
-    });
-  });
 }
 
 /** Calls `visit` for each run [from, to) of consecutive rows of one network. */
@@ -106,18 +136,23 @@ function forEachNetworkRun(
   visit: (network: number, from: number, to: number) => void,
 ): void {
   for (let from = 0; from < columns.count; ) {
-    const network = columns.network[from];
-    let to = from + 1;
-    while (to < columns.count && columns.network[to] === network) to++;
-    visit(network, from, to);
+    const to = networkRunEnd(columns.network, from, columns.count);
+    visit(columns.network[from], from, to);
     from = to;
   }
+}
+
+function networkRunEnd(network: Int32Array, from: number, count: number): number {
+  let to = from + 1;
+  while (to < count && network[to] === network[from]) to++;
+  return to;
 }
 
 /**
  * Field `field`'s value of the members of rows [from, to), into `into` from `at` on. Members
  * of consecutive rows are equal or one apart, so the value's index is stepped, not divided out
- * (a division and a floating-point % a row were a tenth of a chunk's time).
+ * (a division and a floating-point % a row were a tenth of a chunk's time); where they count up
+ * by one (one array, one batch) a value holds for `stride` members, so runs are filled.
  */
 function fillFieldValues(
   family: LayerFamily,
@@ -130,6 +165,10 @@ function fillFieldValues(
 ): void {
   const { values, stride } = family.fields[field];
   const length = values.length;
+  if (member[to - 1] - member[from] === to - 1 - from) {
+    fillCountingMembers(values, stride, member[from], into, at, at + to - from);
+    return;
+  }
   let current = Number.NaN;
   let index = 0;
   let remainder = 0;
@@ -148,6 +187,48 @@ function fillFieldValues(
       current = next;
     }
     into[at + i - from] = values[index];
+  }
+}
+
+/** fillFieldValues for members first, first + 1, …: each value holds for `stride` of them. */
+function fillCountingMembers(
+  values: number[],
+  stride: number,
+  first: number,
+  into: Float64Array,
+  at: number,
+  end: number,
+): void {
+  const length = values.length;
+  if (length === 1) {
+    into.fill(values[0], at, end);
+    return;
+  }
+  const quotient = Math.floor(first / stride);
+  let index = quotient % length;
+  if (stride === 1) {
+    cycleThrough(values, index, into, at, end);
+    return;
+  }
+  for (let i = at, run = stride - (first - quotient * stride); i < end; run = stride) {
+    const next = Math.min(end, i + run);
+    into.fill(values[index], i, next);
+    if (++index === length) index = 0;
+    i = next;
+  }
+}
+
+/** values from `index` on, round and round, into into[at, end). */
+function cycleThrough(
+  values: number[],
+  index: number,
+  into: Float64Array,
+  at: number,
+  end: number,
+): void {
+  for (let i = at, next = index; i < end; i++) {
+    into[i] = values[next];
+    if (++next === values.length) next = 0;
   }
 }
 
@@ -186,21 +267,34 @@ function reduceToRows(
   layerCounts: Int32Array | undefined,
   smooth: boolean,
 ): void {
-  const { macs, cycles, util, smoothUtil } = columns;
   const pes = coster.spec.arrays.map((shape) => shape.rows * shape.cols);
+  const { count, macs, cycles, util, smoothUtil } = columns;
   if (layerCounts === undefined) {
-    for (let i = 0; i < columns.count; i++) {
-      const rowMacs = out.macs[i];
-      const smoothCycles = out.smoothCycles[i];
-      const rowCycles = smooth ? smoothCycles : out.cycles[i];
-      const rowPes = pes[columns.array[i]];
-      macs[i] = rowMacs;
-      cycles[i] = rowCycles;
-      util[i] = rowCycles > 0 ? rowMacs / (rowCycles * rowPes) : 1;
-      smoothUtil[i] = smoothCycles > 0 ? rowMacs / (smoothCycles * rowPes) : 1;
-    }
-    return;
+    // one engine row a grid row: the engine's columns are the totals, copied out first (a loop
+    // reads typed arrays on WASM memory ~4× slower than the JS heap's)
+    macs.set(out.macs.subarray(0, count));
+    cycles.set((smooth ? out.smoothCycles : out.cycles).subarray(0, count));
+    smoothUtil.set(out.smoothCycles.subarray(0, count));
+  } else sumLayers(columns, out, layerCounts, smooth);
+  toUtilizations(smoothUtil, macs, columns.array, pes, count);
+  // the engine's util of one layer is ΣMACs / (Σcycles · PEs) of its exact cycles, in these very
+  // operations
+  if (smooth) util.set(smoothUtil);
+  else if (layerCounts === undefined) util.set(out.util.subarray(0, count));
+  else {
+    util.set(cycles);
+    toUtilizations(util, macs, columns.array, pes, count);
   }
+}
+
+/** Each row's ΣMACs and Σcycles (exact or smooth) over its layers; Σ smooth cycles into smoothUtil. */
+function sumLayers(
+  columns: RowColumns,
+  out: EngineBatch,
+  layerCounts: Int32Array,
+  smooth: boolean,
+): void {
+  const { macs, cycles, smoothUtil } = columns;
   let layer = 0;
   for (let i = 0; i < columns.count; i++) {
     let rowMacs = 0;
@@ -211,12 +305,23 @@ function reduceToRows(
       exactCycles += out.cycles[layer];
       smoothCycles += out.smoothCycles[layer];
     }
-    const rowPes = pes[columns.array[i]];
-    const rowCycles = smooth ? smoothCycles : exactCycles;
     macs[i] = rowMacs;
-    cycles[i] = rowCycles;
-    util[i] = rowCycles > 0 ? rowMacs / (rowCycles * rowPes) : 1;
-    smoothUtil[i] = smoothCycles > 0 ? rowMacs / (smoothCycles * rowPes) : 1;
+    cycles[i] = smooth ? smoothCycles : exactCycles;
+    smoothUtil[i] = smoothCycles;
+  }
+}
+
+/** cycles[i] → ΣMACs / (cycles · PEs) in place, 1 for a row that costs nothing (see countUp). */
+function toUtilizations(
+  cycles: Float64Array,
+  macs: Float64Array,
+  array: Int32Array,
+  pes: number[],
+  count: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const rowCycles = cycles[i];
+    cycles[i] = rowCycles > 0 ? macs[i] / (rowCycles * pes[array[i]]) : 1;
   }
 }
 

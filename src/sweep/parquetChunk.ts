@@ -1,19 +1,21 @@
 /**
  * A chunk of sweep rows as one Parquet row group, encoded in the worker that costed it straight
  * from its typed-array columns; the row group's bytes and metadata go back to the main thread,
- * which only appends them (parquetFile.ts). hyparquet-writer writes the page headers, the
- * dictionary pages and the RLE/bit-packed levels and indexes; a numeric page's values are PLAIN,
- * which for int64 and double is the values' little-endian bytes, so they are copied from the
- * columns as they are, not appended value by value.
+ * which only appends them (parquetFile.ts). hyparquet-writer writes the page headers and the
+ * string dictionaries; numbers are encoded here (parquetValues.ts) without a value object.
  *
  * Integers are int64, floats double. Strings (network, array, model) and the integers a grid
  * index picks (rows, cols, batch) are dictionary-encoded with the grid's own index as the key,
- * so a chunk never hashes a value. No compression: measured on 65,536-row chunks, LZ4 through
- * parquet-wasm cost ~0.5 ms a column, as much as costing the rows, to shrink a file that is
- * read once; a reader that wants it smaller rewrites it.
+ * so a chunk never hashes a value. Each numeric column chunk takes the encoding that suits its
+ * values: a column that comes in runs (a family's outer channel, cycles stepping with the folds,
+ * runtime) is a dictionary of its runs' values, RLE-keyed; other int64s (row indices, the inner
+ * channel, MACs) are DELTA_BINARY_PACKED, near zero bits where they step evenly; other doubles
+ * PLAIN. The systolic bench's rows take ~17 bytes instead of 64 PLAIN. No compression: measured
+ * on 65,536-row chunks, LZ4 through parquet-wasm cost ~0.5 ms a column, as much as costing the
+ * rows, to shrink a file that is read once; a reader that wants it smaller rewrites it.
  */
 import { endianness } from "node:os";
-import type { ColumnChunk, RowGroup, SchemaElement } from "hyparquet";
+import type { ColumnChunk, Encoding, RowGroup, SchemaElement } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeDictionaryPage } from "hyparquet-writer/src/dictionary.js";
@@ -21,6 +23,13 @@ import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { runtimeMsOf } from "../engine/network.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
 import { networkName, type SweepSpec } from "./grid.js";
+import {
+  runDictionary,
+  writeDeltaBinaryPacked,
+  writePlainDouble,
+  writePlainInt64,
+  writeRleRuns,
+} from "./parquetValues.js";
 
 /** A row group ready to append: offsets in `rowGroup` count from the first byte of `bytes`. */
 export interface EncodedRowGroup {
@@ -35,14 +44,13 @@ if (endianness() !== "LE") throw new Error("sweep: Parquet output needs a little
 /** Where a column's values come from in a chunk's columns. */
 type ColumnSource =
   /**
-   * keys into `dictionary` (strings or int64s), one a row; `windowed`: a row group's dictionary
-   * is only the span of keys it uses (a space's sweep names thousands of networks, a chunk few)
+   * keys into `dictionary` (strings or int64s), one a row; a row group's dictionary is the span
+   * of keys it uses (a space's sweep names thousands of networks, a chunk few)
    */
   | {
       kind: "dictionary";
       dictionary: string[] | bigint[];
       keys: (rows: RowColumns) => Int32Array;
-      windowed?: boolean;
     }
   | { kind: "int64"; values: (rows: RowColumns) => Float64Array; statistics: boolean }
   | { kind: "double"; values: (rows: RowColumns) => Float64Array };
@@ -52,12 +60,22 @@ export function parquetRowGroupEncoder(spec: SweepSpec): (rows: RowColumns) => E
   const columns = fileColumns(spec);
   const schema = parquetSchema(columns);
   const sources = columnSources(spec, columns);
+  let dictionaryBytes = 0;
+  for (const source of sources) {
+    if (source.kind !== "dictionary") continue;
+    for (const value of source.dictionary) dictionaryBytes += 16 + 4 * String(value).length;
+  }
+  // one writer for every chunk, sized for the largest: a fresh one per chunk was zeroed whole
+  // (its bound, ~4× what a chunk takes) and garbage-collected as external memory
+  const writer = new ByteWriter(0);
   return (rows) => {
-    const writer = new ByteWriter(chunkBytesBound(rows.count, sources, columns));
+    writer.index = writer.offset = 0;
+    writer.ensure(chunkBytesBound(rows.count, sources, dictionaryBytes));
     const chunks = columns.map((column, i) =>
       writeColumnChunk(writer, column, schema[i + 1], sources[i], rows),
     );
-    const bytes = writer.getBytes();
+    // a copy of just the row group (its own buffer, moved to the main thread whole)
+    const bytes = writer.getBytes().slice();
     const rowGroup: RowGroup = {
       columns: chunks,
       total_byte_size: BigInt(bytes.length),
@@ -94,7 +112,6 @@ function columnSources(spec: SweepSpec, columns: FileColumn[]): ColumnSource[] {
       kind: "dictionary",
       dictionary: spec.networks.map(networkName),
       keys: (rows) => rows.network,
-      windowed: true,
     },
     array: {
       kind: "dictionary",
@@ -125,7 +142,7 @@ function columnSources(spec: SweepSpec, columns: FileColumn[]): ColumnSource[] {
       kind: "double",
       values: (rows) => {
         if (runtime.length < rows.count) runtime = new Float64Array(rows.count);
-        for (let i = 0; i < rows.count; i++) runtime[i] = runtimeMsOf(rows.cycles[i], clockHz);
+        fillRuntimes(runtime, rows.cycles, rows.count, clockHz);
         return runtime.subarray(0, rows.count);
       },
     },
@@ -150,24 +167,33 @@ function rowIndices(): (rows: RowColumns) => Float64Array {
   let indices = new Float64Array(0);
   return (rows) => {
     if (indices.length < rows.count) indices = new Float64Array(rows.count);
-    for (let i = 0; i < rows.count; i++) indices[i] = rows.start + i;
+    fillIndices(indices, rows.start, rows.count);
     return indices.subarray(0, rows.count);
   };
 }
 
+// Loops in functions of their own with nothing after them (see rangeAndNulls).
+
+function fillIndices(into: Float64Array, start: number, count: number): void {
+  for (let i = 0; i < count; i++) into[i] = start + i;
+}
+
+function fillRuntimes(into: Float64Array, cycles: Float64Array, count: number, clockHz: number) {
+  for (let i = 0; i < count; i++) into[i] = runtimeMsOf(cycles[i], clockHz);
+}
+
 /**
- * Enough bytes for a chunk that the writer never grows (a copy): 8 a value, and for keys and
- * levels their bits plus the hybrid's worst overhead (a header byte or two per 8 values).
+ * Enough bytes for a chunk that the writer never grows (a copy): a numeric value takes at most
+ * 8 bytes in any of its encodings; keys and levels their bits plus the hybrid's worst overhead (a
+ * header byte or two per 8 values); `dictionaryBytes` is every string dictionary's size.
  */
-function chunkBytesBound(count: number, sources: ColumnSource[], columns: FileColumn[]): number {
+function chunkBytesBound(count: number, sources: ColumnSource[], dictionaryBytes: number): number {
   const runs = (bitWidth: number) => 64 + Math.ceil(count * (bitWidth / 8 + 0.25));
-  let bytes = 0;
-  sources.forEach((source, i) => {
-    if (source.kind === "dictionary") {
-      bytes += runs(keyBitWidth(source.dictionary.length));
-      for (const value of source.dictionary) bytes += 16 + 4 * String(value).length;
-    } else bytes += 8 * count + (columns[i].nullable ? runs(1) : 64);
-  });
+  let bytes = dictionaryBytes;
+  for (const source of sources) {
+    if (source.kind === "dictionary") bytes += runs(keyBitWidth(source.dictionary.length));
+    else bytes += 256 + 8 * count + runs(1);
+  }
   return bytes;
 }
 
@@ -176,21 +202,34 @@ function keyBitWidth(dictionarySize: number): number {
   return Math.max(1, Math.ceil(Math.log2(dictionarySize)));
 }
 
-/** The dictionary a row group writes and its keys: the whole one, or the span its keys use. */
+/**
+ * The dictionary a row group writes, the span of keys it uses, and its keys into that span;
+ * `constant` when that span is one key (a lone array, batch or model; one network's chunk).
+ */
 function chunkDictionary(
   source: Extract<ColumnSource, { kind: "dictionary" }>,
   rows: RowColumns,
-): { dictionary: string[] | bigint[]; keys: Int32Array } {
+): { dictionary: string[] | bigint[]; keys: Int32Array; constant: boolean } {
   const keys = source.keys(rows);
-  if (!source.windowed || keys.length === 0) return { dictionary: source.dictionary, keys };
+  if (source.dictionary.length === 1)
+    return { dictionary: source.dictionary, keys, constant: true };
   let low = keys[0];
   let high = keys[0];
-  for (const key of keys) {
-    if (key < low) low = key;
-    if (key > high) high = key;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i] < low) low = keys[i];
+    if (keys[i] > high) high = keys[i];
   }
   const dictionary = source.dictionary.slice(low, high + 1) as string[] | bigint[];
-  return { dictionary, keys: keys.map((key) => key - low) };
+  if (low === 0 || low === high) return { dictionary, keys, constant: low === high };
+  return { dictionary, keys: keys.map((key) => key - low), constant: false };
+}
+
+/** The metadata of a column chunk that depends on how its values were encoded. */
+interface WrittenColumn {
+  encodings: Encoding[];
+  dictionaryOffset?: bigint;
+  dataOffset: bigint;
+  statistics?: Statistics;
 }
 
 /** One column of the chunk: a data page (after its dictionary page where it has one). */
@@ -202,33 +241,35 @@ function writeColumnChunk(
   rows: RowColumns,
 ): ColumnChunk {
   const start = writer.offset;
-  let dictionaryOffset: bigint | undefined;
-  let dataOffset = BigInt(start);
-  let statistics: Statistics | undefined;
+  let written: WrittenColumn;
   if (source.kind === "dictionary") {
-    const { dictionary, keys } = chunkDictionary(source, rows);
-    dictionaryOffset = BigInt(start);
+    const { dictionary, keys, constant } = chunkDictionary(source, rows);
     writeDictionaryPage(writer, columnEncoder(column, element), dictionary);
-    dataOffset = BigInt(writer.offset);
-    writeKeysPage(writer, keys, dictionary.length);
+    const dataOffset = BigInt(writer.offset);
+    writeKeysPage(writer, constant ? undefined : keys, rows.count, dictionary.length);
+    written = {
+      encodings: ["PLAIN", "RLE_DICTIONARY"],
+      dictionaryOffset: BigInt(start),
+      dataOffset,
+    };
   } else {
-    const range = writePlainPage(writer, source.values(rows), source.kind, column.nullable);
-    if (source.kind === "int64" && source.statistics) statistics = range;
+    const statistics = source.kind === "int64" && source.statistics;
+    written = writeNumbers(writer, source.values(rows), source.kind, column.nullable, statistics);
   }
   const size = BigInt(writer.offset - start);
   return {
     file_offset: BigInt(start),
     meta_data: {
       type: element.type as "INT64" | "DOUBLE" | "BYTE_ARRAY",
-      encodings: dictionaryOffset === undefined ? ["PLAIN"] : ["PLAIN", "RLE_DICTIONARY"],
+      encodings: written.encodings,
       path_in_schema: [column.name],
       codec: "UNCOMPRESSED",
       num_values: BigInt(rows.count),
       total_uncompressed_size: size,
       total_compressed_size: size,
-      data_page_offset: dataOffset,
-      dictionary_page_offset: dictionaryOffset,
-      statistics,
+      data_page_offset: written.dataOffset,
+      dictionary_page_offset: written.dictionaryOffset,
+      statistics: written.statistics,
     },
   };
 }
@@ -243,13 +284,7 @@ interface Statistics {
 /** A data page v2 header; nothing is compressed. */
 function writeDataPageHeader(
   writer: ByteWriter,
-  page: {
-    count: number;
-    nulls: number;
-    encoding: "PLAIN" | "RLE_DICTIONARY";
-    levels: number;
-    values: number;
-  },
+  page: { count: number; nulls: number; encoding: Encoding; levels: number; values: number },
 ): void {
   writePageHeader(writer, {
     type: "DATA_PAGE_V2",
@@ -267,106 +302,166 @@ function writeDataPageHeader(
   });
 }
 
-/** Keys as RLE/bit-packed runs behind their bit width (a constant column is one run). */
-function writeKeysPage(writer: ByteWriter, keys: Int32Array, dictionarySize: number): void {
+/**
+ * Keys as RLE/bit-packed runs behind their bit width; `keys` undefined: all `count` are key 0,
+ * one run.
+ */
+function writeKeysPage(
+  writer: ByteWriter,
+  keys: Int32Array | undefined,
+  count: number,
+  dictionarySize: number,
+): void {
   const bitWidth = keyBitWidth(dictionarySize);
-  const values = new ByteWriter(16 + ((keys.length * bitWidth) >> 3));
-  values.appendUint8(bitWidth);
-  writeRunLengths(values, keys, bitWidth);
-  const count = keys.length;
+  valueBytes.index = valueBytes.offset = 0;
+  valueBytes.appendUint8(bitWidth);
+  if (keys === undefined) writeRleRuns(valueBytes, [0], [count], 1, bitWidth);
+  else writeRleBitPackedHybrid(valueBytes, keys, bitWidth);
   writeDataPageHeader(writer, {
     count,
     nulls: 0,
     encoding: "RLE_DICTIONARY",
     levels: 0,
-    values: values.offset,
+    values: valueBytes.offset,
   });
-  writer.appendBytes(values.getBytes());
+  writer.appendBytes(valueBytes.getBytes());
 }
 
+/** Where a page's levels and values are put together before their header is written. */
+const levelBytes = new ByteWriter(1 << 12);
+const valueBytes = new ByteWriter(1 << 16);
+
 /**
- * PLAIN values written in place: doubles as their bytes, whole numbers (below 2^53) as int64
- * words. A nullable column's NaNs are nulls: definition level 0 and no value. Returns the
- * values' range as int64 statistics (meaningful for int64 columns only).
+ * A numeric column: whole numbers (below 2^53) as int64, doubles as they are; a nullable column's
+ * NaNs are nulls (definition level 0, no value). Values that come in runs, 1 a row in 8 or fewer,
+ * are a dictionary page and RLE runs of keys; otherwise int64s are DELTA_BINARY_PACKED and
+ * doubles PLAIN. With `withStatistics`, the values' range as int64 statistics.
  */
-function writePlainPage(
+function writeNumbers(
   writer: ByteWriter,
   column: Float64Array,
   kind: "int64" | "double",
   nullable: boolean,
-): Statistics {
+  withStatistics: boolean,
+): WrittenColumn {
   const count = column.length;
+  levelBytes.index = levelBytes.offset = 0;
+  let values = column;
   let nulls = 0;
-  let levels: Uint8Array | undefined;
-  if (nullable) {
-    if (definedScratch.length < count) definedScratch = new Int32Array(count);
-    const defined = definedScratch.subarray(0, count);
-    for (let i = 0; i < count; i++) {
-      const isNull = Number.isNaN(column[i]);
-      if (isNull) nulls++;
-      defined[i] = isNull ? 0 : 1;
-    }
-    const levelWriter = new ByteWriter(16 + (count >> 3));
-    writeRunLengths(levelWriter, defined, 1);
-    levels = levelWriter.getBytes();
+  let statistics: Statistics | undefined;
+  if (nullable || withStatistics) {
+    nulls = rangeAndNulls(column);
+    if (nullable) values = definedValues(column, nulls);
+    if (withStatistics) statistics = int64Statistics(nulls);
   }
-  const valueBytes = 8 * (count - nulls);
-  writeDataPageHeader(writer, {
-    count,
-    nulls,
-    encoding: "PLAIN",
-    levels: levels?.length ?? 0,
-    values: valueBytes,
-  });
-  if (levels !== undefined) writer.appendBytes(levels);
-  if (kind === "double" && nulls === 0) {
-    writer.appendBytes(new Uint8Array(column.buffer, column.byteOffset, valueBytes));
-    return { null_count: 0n };
+  const defined = count - nulls;
+  const page = { count, nulls, levels: levelBytes.offset, values: 0 };
+  valueBytes.index = valueBytes.offset = 0;
+  const levels = new Uint8Array(levelBytes.buffer, 0, levelBytes.offset);
+  const runs = runDictionary(values, defined, Math.floor(defined / 8));
+  if (runs !== undefined) {
+    const { dictionary, keys, lengths } = runs;
+    const dictionaryOffset = BigInt(writer.offset);
+    const plainBytes = 8 * dictionary.length;
+    writePageHeader(writer, {
+      type: "DICTIONARY_PAGE",
+      uncompressed_page_size: plainBytes,
+      compressed_page_size: plainBytes,
+      dictionary_page_header: { num_values: dictionary.length, encoding: "PLAIN" },
+    });
+    if (kind === "int64") writePlainInt64(writer, dictionary, dictionary.length);
+    else writePlainDouble(writer, dictionary, dictionary.length);
+    const dataOffset = BigInt(writer.offset);
+    const bitWidth = keyBitWidth(dictionary.length);
+    valueBytes.appendUint8(bitWidth);
+    writeRleRuns(valueBytes, keys, lengths, runs.runs, bitWidth);
+    writeDataPageHeader(writer, { ...page, encoding: "RLE_DICTIONARY", values: valueBytes.offset });
+    writer.appendBytes(levels);
+    writer.appendBytes(valueBytes.getBytes());
+    return { encodings: ["PLAIN", "RLE_DICTIONARY"], dictionaryOffset, dataOffset, statistics };
   }
-  writer.ensure(valueBytes);
-  const view = writer.view;
-  let at = writer.index;
+  const dataOffset = BigInt(writer.offset);
+  if (kind === "int64") {
+    writeDeltaBinaryPacked(valueBytes, values, defined);
+    writeDataPageHeader(writer, {
+      ...page,
+      encoding: "DELTA_BINARY_PACKED",
+      values: valueBytes.offset,
+    });
+    writer.appendBytes(levels);
+    writer.appendBytes(valueBytes.getBytes());
+    return { encodings: ["DELTA_BINARY_PACKED"], dataOffset, statistics };
+  }
+  writeDataPageHeader(writer, { ...page, encoding: "PLAIN", values: 8 * defined });
+  writer.appendBytes(levels);
+  writePlainDouble(writer, values, defined);
+  return { encodings: ["PLAIN"], dataOffset, statistics };
+}
+
+/** Where rangeAndNulls leaves the least and greatest number it saw. */
+const range = new Float64Array(2);
+
+/**
+ * How many NaNs (nulls) a column holds; its least and greatest other numbers go to `range` as
+ * they are found. Nothing after the loop but returning a number: V8 (Node 20) compiles a long
+ * first call's loop on the stack, without feedback for the code after it, then re-enters that
+ * code and deoptimizes on the way out at every later call.
+ */
+function rangeAndNulls(column: Float64Array): number {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
+  range[0] = min;
+  range[1] = max;
+  let nulls = 0;
+  const count = column.length;
   for (let i = 0; i < count; i++) {
     const value = column[i];
-    if (Number.isNaN(value)) continue;
-    if (kind === "double") view.setFloat64(at, value, true);
+    if (Number.isNaN(value)) nulls++;
     else {
-      // high and low words without %, which V8 runs as a call to fmod
-      const high = Math.floor(value / 4294967296);
-      view.setUint32(at, value - high * 4294967296, true);
-      view.setInt32(at + 4, high, true);
-      if (value < min) min = value;
-      if (value > max) max = value;
+      if (value < min) range[0] = min = value;
+      if (value > max) range[1] = max = value;
     }
-    at += 8;
   }
-  writer.index += valueBytes;
-  writer.offset += valueBytes;
-  if (nulls === count) return { null_count: BigInt(nulls) };
+  return nulls;
+}
+
+function int64Statistics(nulls: number): Statistics {
+  const [min, max] = range;
+  if (min > max) return { null_count: BigInt(nulls) };
   return { min_value: BigInt(min), max_value: BigInt(max), null_count: BigInt(nulls) };
 }
 
-let definedScratch = new Int32Array(0);
+let definedScratch = new Float64Array(0);
+let levelRuns = { levels: new Int32Array(0), lengths: new Int32Array(0) };
 
 /**
- * Levels or keys in the RLE/bit-packed hybrid: a constant column (a lone array, batch or model;
- * a column with no nulls) as its one run, anything else through hyparquet-writer. Its scan of
- * a 64 K-row constant column was an eighth of a chunk's encoding.
+ * A nullable column's definition levels, as RLE runs into levelBytes (a network's rows are
+ * consecutive, so are its nulls), and its non-null values (the column itself when none is null).
  */
-function writeRunLengths(writer: ByteWriter, values: Int32Array, bitWidth: number): void {
-  const first = values[0];
-  let constant = true;
-  for (let i = 1; i < values.length && constant; i++) constant = values[i] === first;
-  if (!constant || values.length === 0) {
-    writeRleBitPackedHybrid(writer, values, bitWidth);
-    return;
+function definedValues(column: Float64Array, nulls: number): Float64Array {
+  const count = column.length;
+  if (nulls === 0 || nulls === count) {
+    writeRleRuns(levelBytes, [nulls === 0 ? 1 : 0], [count], 1, 1);
+    return column;
   }
-  // an RLE run: its length · 2 as a varint, then the value in ⌈bitWidth / 8⌉ little-endian bytes
-  writer.appendVarInt(values.length << 1);
-  for (let byte = 0; byte < (bitWidth + 7) >> 3; byte++)
-    writer.appendUint8((first >>> (8 * byte)) & 0xff);
+  if (levelRuns.levels.length < count) {
+    levelRuns = { levels: new Int32Array(count), lengths: new Int32Array(count) };
+  }
+  const { levels, lengths } = levelRuns;
+  if (definedScratch.length < count) definedScratch = new Float64Array(count);
+  let runs = 0;
+  let defined = 0;
+  for (let i = 0; i < count; i++) {
+    const level = Number.isNaN(column[i]) ? 0 : 1;
+    if (level === 1) definedScratch[defined++] = column[i];
+    if (i > 0 && level === levels[runs - 1]) lengths[runs - 1]++;
+    else {
+      levels[runs] = level;
+      lengths[runs++] = 1;
+    }
+  }
+  writeRleRuns(levelBytes, levels, lengths, runs, 1);
+  return definedScratch;
 }
 
 /** What hyparquet-writer's dictionary page writer reads of a column. */

@@ -37,28 +37,64 @@ export function addRow(
   totals.maxUtil = Math.max(totals.maxUtil, util);
 }
 
-/** Totals a chunk's rows into their cells (a run of rows mostly stays in one cell). */
+/**
+ * Totals a chunk's rows into their cells: runs of rows in one cell (with one array and one batch,
+ * a network's every row) each summed in one tight loop.
+ */
 export function addChunkRows(spec: SweepSpec, cells: SummaryCells, rows: RowColumns): void {
-  let cell = -1;
-  let totals: CellTotals | undefined;
-  for (let i = 0; i < rows.count; i++) {
-    const rowCell =
-      (rows.network[i] * spec.arrays.length + rows.array[i]) * spec.batches.length + rows.batch[i];
-    const util = rows.util[i];
-    if (rowCell !== cell || totals === undefined) {
-      cell = rowCell;
-      totals = cells.get(cell);
-      if (totals === undefined) {
-        totals = { rows: 0, macs: 0, cycles: 0, minUtil: util, maxUtil: util };
-        cells.set(cell, totals);
-      }
+  const { network, array, batch, count } = rows;
+  const cellPerNetwork = spec.arrays.length * spec.batches.length === 1;
+  for (let from = 0, to = 1; from < count; from = to++) {
+    // a network's rows are consecutive: with one array and one batch, often the whole chunk
+    if (cellPerNetwork && network[count - 1] === network[from]) to = count;
+    while (
+      to < count &&
+      network[to] === network[from] &&
+      array[to] === array[from] &&
+      batch[to] === batch[from]
+    )
+      to++;
+    const cell =
+      (network[from] * spec.arrays.length + array[from]) * spec.batches.length + batch[from];
+    let totals = cells.get(cell);
+    if (totals === undefined) {
+      const util = rows.util[from];
+      totals = { rows: 0, macs: 0, cycles: 0, minUtil: util, maxUtil: util };
+      cells.set(cell, totals);
     }
-    totals.rows += 1;
-    totals.macs += rows.macs[i];
-    totals.cycles += rows.cycles[i];
-    if (util < totals.minUtil) totals.minUtil = util;
-    if (util > totals.maxUtil) totals.maxUtil = util;
+    addRun(totals, rows, from, to);
   }
+}
+
+function addRun(totals: CellTotals, rows: RowColumns, from: number, to: number): void {
+  totals.rows += to - from;
+  totals.macs = sumOnto(totals.macs, rows.macs, from, to);
+  totals.cycles = sumOnto(totals.cycles, rows.cycles, from, to);
+  totals.minUtil = Math.min(totals.minUtil, leastOf(rows.util, from, to));
+  totals.maxUtil = Math.max(totals.maxUtil, greatestOf(rows.util, from, to));
+}
+
+// One loop a function, returning a number and nothing after it: V8 (Node 20) compiles a long
+// first call's loop on the stack without feedback for the code after it, then deoptimizes there
+// at every later call.
+
+/** sum + values[from] + … + values[to − 1], added in that order (as addRow would). */
+function sumOnto(sum: number, values: Float64Array, from: number, to: number): number {
+  let total = sum;
+  for (let i = from; i < to; i++) total += values[i];
+  return total;
+}
+
+function leastOf(values: Float64Array, from: number, to: number): number {
+  let least = values[from];
+  for (let i = from + 1; i < to; i++) if (values[i] < least) least = values[i];
+  return least;
+}
+
+function greatestOf(values: Float64Array, from: number, to: number): number {
+  let greatest = values[from];
+  for (let i = from + 1; i < to; i++) if (values[i] > greatest) greatest = values[i];
+  return greatest;
 }
 
 export function mergeCells(cells: SummaryCells, chunk: Iterable<[number, CellTotals]>): void {

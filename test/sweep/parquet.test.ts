@@ -1,11 +1,13 @@
 /**
- * Parquet output read back by an independent reader, DuckDB (@duckdb/node-api): every row index
- * exactly once, the columns typed, and every value equal to the same sweep's CSV.
+ * Parquet output read back by independent readers, DuckDB (@duckdb/node-api) and hyparquet: every
+ * row index exactly once, the columns typed, and every value equal to the same sweep's CSV,
+ * whichever encoding (PLAIN, RLE_DICTIONARY, DELTA_BINARY_PACKED) a column chunk took.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { parquetReadObjects } from "hyparquet";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultSimConfig } from "../../src/hw/simulator/config.js";
 import { fileColumns } from "../../src/sweep/columns.js";
@@ -77,9 +79,9 @@ async function duckdbEncodings(path: string, column: string): Promise<string[]> 
   return reader.getRows().map(([encodings]) => String(encodings));
 }
 
-function csvRows(path: string): Row[] {
+function csvRows(path: string, of: SweepSpec = spec): Row[] {
   const lines = readFileSync(path, "utf8").trimEnd().split("\n").slice(1);
-  const rows = lines.map((line, i) => parseRow("csv", line, fileColumns(spec), `line ${i}`));
+  const rows = lines.map((line, i) => parseRow("csv", line, fileColumns(of), `line ${i}`));
   return rows.sort((a, b) => (a.row as number) - (b.row as number));
 }
 
@@ -132,6 +134,48 @@ describe("sweep to Parquet", () => {
       for (const encodings of await duckdbEncodings(parquet, column))
         expect(encodings).toContain("RLE_DICTIONARY");
     }
+    // row indices step by one: delta-encoded in every row group
+    expect(await duckdbEncodings(parquet, "row")).toEqual(["DELTA_BINARY_PACKED"]);
+  });
+
+  it("encodes a family's runs as dictionaries and its steps as deltas; DuckDB and hyparquet read the CSV's values", async () => {
+    // c is constant for 300 rows at a time, f steps by one, cycles and runtime step with the
+    // folds (⌈9c/128⌉·⌈f/128⌉), MACs grow by 9·c·h·w a row
+    const family: SweepSpec = {
+      networks: [{ kind: "family", family: parseFamily("conv:k=3,c=1..24,f=1..300,h=32,w=32") }],
+      arrays: [{ rows: 128, cols: 128 }],
+      batches: [1],
+      model: "systolic",
+      hardware: defaultSimConfig,
+    };
+    const parquet = outFile("parquet");
+    const csv = outFile("csv");
+    const familyOptions = { workers: 2, chunkRows: 2048 };
+    await runSweep(family, { ...familyOptions, out: parquet });
+    await runSweep(family, { ...familyOptions, out: csv });
+    const expected = csvRows(csv, family);
+    expect(expected.map((row) => row.row)).toEqual(Array.from({ length: 7200 }, (_, i) => i));
+    expect(await duckdbRows(parquet)).toEqual(expected);
+    const bytes = readFileSync(parquet);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const read = (await parquetReadObjects({ file })).map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([name, value]) => [
+          name,
+          typeof value === "bigint" ? Number(value) : value,
+        ]),
+      ),
+    );
+    expect(read).toEqual(expected);
+    const encodings = async (column: string) => (await duckdbEncodings(parquet, column)).sort();
+    expect(await encodings("c")).toEqual(["PLAIN, RLE_DICTIONARY"]);
+    expect(await encodings("f")).toEqual(["DELTA_BINARY_PACKED"]);
+    expect(await encodings("macs")).toEqual(["DELTA_BINARY_PACKED"]);
+    expect(await encodings("cycles")).toEqual(["PLAIN, RLE_DICTIONARY"]);
+    expect(await encodings("runtimeMs")).toEqual(["PLAIN, RLE_DICTIONARY"]);
+    expect(await encodings("util")).toEqual(["PLAIN"]);
+    // ~22 bytes a row (util and smoothUtil take 16), where PLAIN numbers took 64
+    expect(statSync(parquet).size).toBeLessThan(32 * 7200);
   });
 
   it("--resume keeps the whole row groups, drops a torn tail, and fills in a failed chunk", async () => {
