@@ -24,7 +24,7 @@ import {
   type MetricsRow,
   openSearchState,
   type SearchState,
-  saveSearchState,
+  searchStateWriter,
 } from "./searchState.js";
 import { channelOptions, type SearchSettings } from "./settings.js";
 import { stageShapes } from "./stagePlan.js";
@@ -94,8 +94,9 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     lockstep?.ranks ?? 1,
     options.resume,
   );
+  const writeState = searchStateWriter(outDir);
   const save = () => {
-    if (writes) saveSearchState(outDir, state);
+    if (writes) writeState(state);
   };
   // Every rank reads the folder as it was before rank 0 writes to it.
   lockstep?.barrier();
@@ -158,7 +159,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
 
   const arch = archFileOf(space, shapes.channel, settings, state);
   if (writes) writeArchFile(join(outDir, "arch.json"), arch);
-  const trained = await trainFinal(arch, options, state);
+  const trained = await trainFinal(arch, options, state, save);
   const { plan, channels } = archNetwork(arch);
   const layers = planLayers(plan, channels, settings.hardwareBatch);
   const simulation = simulateNetwork(layers, hardware);
@@ -201,6 +202,7 @@ async function trainFinal(
   arch: ArchFile,
   options: SearchOptions,
   state: SearchState,
+  save: () => void,
 ): Promise<TrainResult> {
   const { settings } = options;
   const finalDir = join(options.outDir, "final");
@@ -235,7 +237,7 @@ async function trainFinal(
       if (metrics.epoch <= firstNew) return;
       const row = finalRow(metrics);
       state.metrics.push(row);
-      if (!options.lockstep || options.lockstep.rank === 0) saveSearchState(options.outDir, state);
+      save();
       options.onEpoch?.(row);
     },
   });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomicWrite.js";
@@ -108,10 +108,43 @@ export function openSearchState(
   return saved;
 }
 
-export function saveSearchState(outDir: string, state: SearchState): void {
-  writeFileAtomic(join(outDir, stateFile), `${JSON.stringify(state)}\n`);
-  writeFileAtomic(join(outDir, "metrics.jsonl"), jsonLines(state.metrics));
-  writeFileAtomic(join(outDir, "probabilities.jsonl"), jsonLines(state.probabilities ?? []));
+/**
+ * Saves a search's progress after every epoch: state.json whole (atomic; what --resume reads),
+ * then metrics.jsonl and probabilities.jsonl by appending the rows added since the last save, so
+ * an epoch costs one line each, not a rewrite of the run's history. The first save of a process,
+ * and a save after rows were dropped or replaced (a resumed stage trains again the epochs its
+ * checkpoint does not hold), writes the .jsonl files whole from the state instead: a line torn by
+ * a kill mid-append, or a row state.json holds but the file never got, is then set right, and the
+ * files hold exactly state.json's rows.
+ */
+export function searchStateWriter(outDir: string): (state: SearchState) => void {
+  const metrics = jsonLinesFile(join(outDir, "metrics.jsonl"));
+  const probabilities = jsonLinesFile(join(outDir, "probabilities.jsonl"));
+  return (state) => {
+    writeFileAtomic(join(outDir, stateFile), `${JSON.stringify(state)}\n`);
+    metrics(state.metrics);
+    probabilities(state.probabilities ?? []);
+  };
+}
+
+/**
+ * A .jsonl file that mirrors a growing list of rows: appends what is new when the rows written
+ * before are still the list's first rows (the same objects; rows are never edited once pushed),
+ * rewrites it whole otherwise.
+ */
+function jsonLinesFile(path: string): (rows: readonly object[]) => void {
+  let written: readonly object[] | undefined;
+  return (rows) => {
+    const before = written;
+    const grows =
+      before !== undefined &&
+      before.length <= rows.length &&
+      before.every((row, i) => row === rows[i]);
+    if (!grows) writeFileAtomic(path, jsonLines(rows));
+    else if (rows.length > before.length)
+      appendFileSync(path, jsonLines(rows.slice(before.length)));
+    written = [...rows];
+  };
 }
 
 /**

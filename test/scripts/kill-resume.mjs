@@ -65,6 +65,7 @@ const searchArgs = (out) => [
 const searchFiles = [
   "arch.json",
   "metrics.jsonl",
+  "probabilities.jsonl",
   "final.json",
   "final/metrics.jsonl",
   "final/model/weights.bin",

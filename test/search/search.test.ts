@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -190,8 +190,21 @@ describe("resuming an interrupted search", () => {
     const whole = mkdtempSync(join(tmpdir(), "uboost-whole-"));
     const resumed = mkdtempSync(join(tmpdir(), "uboost-resumed-"));
     const reference = await search(whole, false);
-    // stop inside the micro stage, then inside the channel stage, then in the final training
-    for (const stopAfter of [1, 2, 2])
+    // stop after the micro stage's first epoch, as if killed while appending its lines: the
+    // metrics line torn, the probabilities line not written
+    await expect(search(resumed, true, 1)).rejects.toThrow("interrupted");
+    const metricsFile = join(resumed, "metrics.jsonl");
+    writeFileSync(metricsFile, readFileSync(metricsFile, "utf8").slice(0, -20));
+    const probabilitiesFile = join(resumed, "probabilities.jsonl");
+    writeFileSync(probabilitiesFile, "");
+    // stop after the second epoch, then put the first epoch's checkpoint back: as if killed
+    // after the second epoch's state.json and lines but before its checkpoint
+    const firstCheckpoint = stageCheckpoint(resumed, "micro");
+    await expect(search(resumed, true, 1)).rejects.toThrow("interrupted");
+    for (const file of stageCheckpoint(resumed, "micro").keys()) rmSync(join(resumed, file));
+    for (const [file, bytes] of firstCheckpoint) writeFileSync(join(resumed, file), bytes);
+    // stop inside the channel stage, then in the final training
+    for (const stopAfter of [2, 2])
       await expect(search(resumed, true, stopAfter)).rejects.toThrow("interrupted");
     const outcome = await search(resumed, true);
     expect(outcome.arch).toEqual(reference.arch);
@@ -199,6 +212,7 @@ describe("resuming an interrupted search", () => {
     for (const file of [
       "arch.json",
       "metrics.jsonl",
+      "probabilities.jsonl",
       "final.json",
       "final/metrics.jsonl",
       "final/model/weights.bin",
@@ -206,5 +220,12 @@ describe("resuming an interrupted search", () => {
       const bytes = (root: string) => readFileSync(join(root, file));
       expect(bytes(resumed).equals(bytes(whole)), file).toBe(true);
     }
-  }, 240_000); // three smoke searches: over a minute when the two cores are shared
+  }, 300_000); // four smoke searches: over a minute when the two cores are shared
 });
+
+/** A search stage's checkpoint files (its JSON and its binary file) by name, with their bytes. */
+function stageCheckpoint(out: string, stage: string): Map<string, Buffer> {
+  const name = new RegExp(`^checkpoint-${stage}(\\.json|-[0-9a-f]{16}\\.bin)$`);
+  const files = readdirSync(out).filter((file) => name.test(file));
+  return new Map(files.map((file) => [file, readFileSync(join(out, file))]));
+}

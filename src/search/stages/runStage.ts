@@ -35,7 +35,7 @@ export interface StageRun {
   data: TrainingData;
   outDir: string;
   state: SearchState;
-  /** persists state.json and metrics.jsonl (a no-op on every rank but the first) */
+  /** persists state.json, metrics.jsonl and probabilities.jsonl (a no-op on every rank but the first) */
   save: () => void;
   /** data-parallel: this thread's rank; only rank 0 writes */
   lockstep?: Lockstep;
@@ -113,9 +113,10 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
     }
     // state.json is saved before the checkpoint: rows of epochs the checkpoint does not hold
     // (a run killed between the two writes) are trained again, not kept twice
-    run.state.metrics = run.state.metrics.filter(
-      (row) => row.stage !== run.name || row.epoch <= firstEpoch,
-    );
+    const held = (row: { stage: string; epoch: number }) =>
+      row.stage !== run.name || row.epoch <= firstEpoch;
+    run.state.metrics = run.state.metrics.filter(held);
+    run.state.probabilities = (run.state.probabilities ?? []).filter(held);
     const started = performance.now();
     const surfaceAtStart = stage.cost.bridge.surfaceMs();
     for (let epoch = firstEpoch; epoch < run.epochs; epoch++) {
@@ -154,7 +155,6 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         tau: stage.tau,
       };
       run.state.metrics.push(row);
-      run.state.probabilities ??= [];
       run.state.probabilities.push({
         stage: run.name,
         epoch: row.epoch,
