@@ -16,7 +16,7 @@ import {
   percentText,
   simulatorSection,
 } from "./networkSections.js";
-import { type Report, type ReportSection, section } from "./report.js";
+import { type ChartSpec, type Report, type ReportSection, section } from "./report.js";
 import { type EpochPoint, epochChart, trainingCharts } from "./runCharts.js";
 import { readJsonLines, readOptionalJson, settingsRows } from "./runFiles.js";
 
@@ -85,12 +85,7 @@ function epochSection(metrics: readonly MetricsRow[]): ReportSection {
       "Modelled latency of the expected architecture",
       "latency (ms)",
     ),
-    epochChart(
-      points("utilization", (row) => row.utilization),
-      "Modelled utilization term of the expected architecture",
-      "utilization",
-      ".3f",
-    ),
+    utilizationChart(metrics, points),
     epochChart(
       points("τ", (row) => row.tau),
       "Gumbel-softmax temperature τ",
@@ -103,6 +98,34 @@ function epochSection(metrics: readonly MetricsRow[]): ReportSection {
       ? "no epoch has finished yet"
       : "drag to pan, wheel to zoom, double-click to reset; the final stage trains a fixed network (no cost or τ)";
   return section("Epochs", charts, [], note);
+}
+
+/**
+ * The expected architecture's utilization, a fraction charted in percent. Metrics written before
+ * the loss's utilization term had a name of its own hold that term under `utilization` (the
+ * authors' sum over cells, above 1): those are charted as the term they are.
+ */
+function utilizationChart(
+  metrics: readonly MetricsRow[],
+  points: (series: string, value: (row: MetricsRow) => number | null) => EpochPoint[],
+): ChartSpec {
+  const termOnly = metrics.some(
+    (row) => row.stage !== "final" && row.utilizationTerm === undefined,
+  );
+  if (termOnly) {
+    return epochChart(
+      points("utilization term", (row) => row.utilization),
+      "Modelled utilization term of the expected architecture (the loss's; not a fraction)",
+      "utilization term",
+      ".3f",
+    );
+  }
+  return epochChart(
+    points("utilization", (row) => row.utilization),
+    "Modelled utilization of the expected architecture (MAC-weighted)",
+    "utilization",
+    "%",
+  );
 }
 
 function progressText(metrics: readonly MetricsRow[], settings: SearchState["settings"]): string {

@@ -18,7 +18,17 @@ export interface CostStructure {
 
 export interface CostTerms {
   latencyMs: tf.Scalar;
+  /**
+   * the utilization term the loss rewards (− β·util): with the reference terms the authors' sum of
+   * the cells' mean utilizations, which exceeds 1 once there are several cells; with the network
+   * terms, networkUtil
+   */
   util: tf.Scalar;
+  /**
+   * the network's MAC-weighted utilization, Σ ideal / Σ runtime over the costed layers weighted as
+   * the latency weights them: a fraction in [0, 1], what a reader means by utilization
+   */
+  networkUtil: tf.Scalar;
 }
 
 /**
@@ -28,6 +38,7 @@ export interface CostTerms {
  *   cell:   latency = Σ e·t over its groups, utilization = Σ e·u / Σ e (the mean; e = 1 except for
  *           an equalizer, whose e is the probability that it exists)
  *   network: latency = Σ cells' latencies, utilization = Σ cells' utilizations (not a mean).
+ * Beside them, the network's utilization proper (networkUtil), for the metrics and the console.
  */
 export function referenceTerms(
   structure: CostStructure,
@@ -46,7 +57,16 @@ export function referenceTerms(
     apply(cell, tf.mul(groupWeights, groupUtil) as tf.Tensor1D),
     apply(cell, groupWeights),
   );
-  return { latencyMs: tf.sum(cellLatency), util: tf.sum(cellUtil) };
+  const latencyMs = tf.sum(cellLatency) as tf.Scalar;
+  // The ideal (full-array) time, weighted exactly as the runtimes are in the latency.
+  const blockIdeal = apply(sum, costs.idealMs);
+  const groupIdeal = tf.div(apply(group, tf.mul(blockWeights, blockIdeal)), weightSum);
+  const idealMs = tf.sum(tf.mul(groupWeights, groupIdeal));
+  return {
+    latencyMs,
+    util: tf.sum(cellUtil),
+    networkUtil: tf.div(idealMs, latencyMs) as tf.Scalar,
+  };
 }
 
 /**
@@ -57,7 +77,8 @@ export function referenceTerms(
 export function networkTerms(costs: LayerCosts, layerWeights: tf.Tensor1D): CostTerms {
   const latencyMs = tf.sum(tf.mul(layerWeights, costs.runtimeMs)) as tf.Scalar;
   const ideal = tf.sum(tf.mul(layerWeights, costs.idealMs));
-  return { latencyMs, util: tf.div(ideal, latencyMs) as tf.Scalar };
+  const util = tf.div(ideal, latencyMs) as tf.Scalar;
+  return { latencyMs, util, networkUtil: util };
 }
 
 /** Σ over members: row r of `matrix` marks which entries of `values` belong to r. */

@@ -194,6 +194,7 @@ function finalRow(metrics: EpochMetrics): MetricsRow {
     validTop1: metrics.validTop1,
     latencyMs: Number.NaN,
     utilization: Number.NaN,
+    utilizationTerm: Number.NaN,
     tau: null,
   };
 }

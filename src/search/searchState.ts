@@ -17,7 +17,14 @@ export interface MetricsRow {
   trainTop1: number;
   validTop1: number;
   latencyMs: number;
+  /** the expected architecture's MAC-weighted utilization, a fraction (CostTerms.networkUtil) */
   utilization: number;
+  /**
+   * the utilization term the loss rewards (CostTerms.util): with the reference cost terms the
+   * authors' sum of the cells' mean utilizations, above 1 with several cells; absent in metrics
+   * from before it had its own name, whose `utilization` is this term
+   */
+  utilizationTerm?: number;
   tau: number | null;
 }
 

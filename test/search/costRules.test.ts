@@ -4,7 +4,7 @@ import { defaultSimConfig } from "../../src/hw/simulator/config.js";
 import type { Layer } from "../../src/layers/layer.js";
 import { convLayers, fixedWidths, planNetwork } from "../../src/model/plan.js";
 import type { SearchSpace } from "../../src/model/space.js";
-import { networkTerms, referenceTerms } from "../../src/search/costRules.js";
+import { type CostTerms, networkTerms, referenceTerms } from "../../src/search/costRules.js";
 import type { CostSurface } from "../../src/search/costSurface.js";
 import { channelCost, microCost } from "../../src/search/costTerms.js";
 
@@ -69,9 +69,10 @@ const shape = {
   stemChannels: 8,
   classes: 10,
 };
-const read = (terms: { latencyMs: tf.Scalar; util: tf.Scalar }) => [
+const read = (terms: CostTerms) => [
   terms.latencyMs.dataSync()[0],
   terms.util.dataSync()[0],
+  terms.networkUtil.dataSync()[0],
 ];
 
 describe("reference cost terms, by hand", () => {
@@ -83,7 +84,7 @@ describe("reference cost terms, by hand", () => {
     // Network: 6.7 ms, 0.47 + 0.8 = 1.27.
     const runtime = [2, 2, 1, 0.5, 3];
     const util = [0.5, 0.5, 0.1, 0.7, 0.8];
-    const [latency, utilization] = tf.tidy(() =>
+    const [latency, utilization, networkUtil] = tf.tidy(() =>
       read(
         referenceTerms(
           { blockOf: [0, 1, 2, 2, 3], groupOf: [0, 1, 1, 2], cellOf: [0, 0, 1] },
@@ -98,10 +99,14 @@ describe("reference cost terms, by hand", () => {
     );
     expect(latency).toBeCloseTo(6.7, 5);
     expect(utilization).toBeCloseTo(1.27, 5);
+    // The network's own utilization weights ideal times as the latency weights runtimes. Ideal
+    // ms (runtime · util): pre-conv 1, conv3x3 1, dws 0.1 + 0.35 = 0.45, conv5x5 2.4; the edge
+    // (0.2·1 + 0.3·0.45) / 0.5 = 0.67; network 1 + 0.67 + 2.4 = 4.07 of 6.7 ms.
+    expect(networkUtil).toBeCloseTo(4.07 / 6.7, 5);
   });
 
   it("network terms: Σ w·t and Σ w·ideal / Σ w·t", () => {
-    const [latency, utilization] = tf.tidy(() =>
+    const [latency, utilization, networkUtil] = tf.tidy(() =>
       read(
         networkTerms(
           { runtimeMs: tf.tensor1d([2, 1]), idealMs: tf.tensor1d([1, 0.1]) },
@@ -111,6 +116,7 @@ describe("reference cost terms, by hand", () => {
     );
     expect(latency).toBeCloseTo(2.5, 6);
     expect(utilization).toBeCloseTo(1.05 / 2.5, 6);
+    expect(networkUtil).toBe(utilization);
   });
 });
 

@@ -77,8 +77,18 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
       "validTop1",
       "latencyMs",
       "utilization",
+      "utilizationTerm",
       "tau",
     ]);
+    // utilization is the network's, a fraction, and the console shows it; the loss's term (the
+    // authors' sum of the cells' utilizations) exceeds 1 with the smoke preset's three cells
+    for (const row of metrics.slice(0, 2)) {
+      expect(row.utilization).toBeGreaterThan(0);
+      expect(row.utilization).toBeLessThanOrEqual(1);
+      expect(row.utilizationTerm).toBeGreaterThan(1);
+      const shown = stderr.match(new RegExp(`^${row.stage} epoch 1: .* util ([\\d.]+)%`, "m"));
+      expect(Number(shown?.[1])).toBeCloseTo(row.utilization * 100, 0);
+    }
     for (const file of [
       "final.json",
       "final/model/model.json",

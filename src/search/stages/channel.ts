@@ -20,7 +20,7 @@ import { type ChannelCost, channelCost } from "../costTerms.js";
 import { channelMasks, initialChannelLogits, maskMatrix } from "../dmask.js";
 import { gumbelSoftmax } from "../gumbel.js";
 import { archSeed, channelOptions, type SearchSettings } from "../settings.js";
-import type { SearchStage } from "./runStage.js";
+import { type ExpectedCost, expectedCostOf, type SearchStage } from "./runStage.js";
 import type { StageModel } from "./searchEpoch.js";
 
 /** Stage 2: the chosen ops, every conv's output channels a DMask over the channel options. */
@@ -36,7 +36,7 @@ export interface ChannelStage extends SearchStage {
   tau: number;
   probabilities(): number[][];
   evalLogits(x: tf.Tensor4D): tf.Tensor2D;
-  expectedCost(): { latencyMs: number; util: number };
+  expectedCost(): ExpectedCost;
 }
 
 export function createChannelStage(
@@ -102,10 +102,7 @@ export function createChannelStage(
     evalLogits: (x) =>
       forward(space, plan, params, x, { masks: masksOf(tf.softmax(logits) as tf.Tensor2D) }),
     expectedCost: () =>
-      tf.tidy(() => {
-        const { latencyMs, util } = cost.evaluate(tf.softmax(logits) as tf.Tensor2D);
-        return { latencyMs: latencyMs.dataSync()[0], util: util.dataSync()[0] };
-      }),
+      tf.tidy(() => expectedCostOf(cost.evaluate(tf.softmax(logits) as tf.Tensor2D))),
   };
   return stage;
 }

@@ -13,7 +13,7 @@ import type { CostSurface } from "../costSurface.js";
 import { type MicroCost, microCost } from "../costTerms.js";
 import { gumbelSoftmax } from "../gumbel.js";
 import { archSeed, type SearchSettings } from "../settings.js";
-import type { SearchStage } from "./runStage.js";
+import { type ExpectedCost, expectedCostOf, type SearchStage } from "./runStage.js";
 import type { StageModel } from "./searchEpoch.js";
 
 /** Stage 1: fixed channels, every edge a Gumbel-softmax mixture over the space's ops. */
@@ -29,7 +29,7 @@ export interface MicroStage extends SearchStage {
   probabilities(): number[][];
   /** logits with the expected op weights softmax(alpha), BN in evaluation mode */
   evalLogits(x: tf.Tensor4D): tf.Tensor2D;
-  expectedCost(): { latencyMs: number; util: number };
+  expectedCost(): ExpectedCost;
 }
 
 export function createMicroStage(
@@ -89,10 +89,7 @@ export function createMicroStage(
     evalLogits: (x) =>
       forward(space, plan, params, x, { opWeights: tf.softmax(alpha) as tf.Tensor2D }),
     expectedCost: () =>
-      tf.tidy(() => {
-        const { latencyMs, util } = cost.evaluate(tf.softmax(alpha) as tf.Tensor2D);
-        return { latencyMs: latencyMs.dataSync()[0], util: util.dataSync()[0] };
-      }),
+      tf.tidy(() => expectedCostOf(cost.evaluate(tf.softmax(alpha) as tf.Tensor2D))),
   };
   return stage;
 }

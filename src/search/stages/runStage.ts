@@ -10,6 +10,7 @@ import { evaluateTop1 } from "../../train/metrics.js";
 import { stepDecay } from "../../train/schedule.js";
 import { createSgd } from "../../train/sgd.js";
 import type { CostBridge } from "../costBridge.js";
+import type { CostTerms } from "../costRules.js";
 import type { MetricsRow, SearchState } from "../searchState.js";
 import { type SearchSettings, temperature } from "../settings.js";
 import { type EpochProgress, type StageModel, searchEpoch } from "./searchEpoch.js";
@@ -25,7 +26,19 @@ export interface SearchStage {
   /** softmax of the architecture logits, one row per edge (micro) or slot (channel) */
   probabilities(): number[][];
   evalLogits(x: tf.Tensor4D): tf.Tensor2D;
-  expectedCost(): { latencyMs: number; util: number };
+  expectedCost(): ExpectedCost;
+}
+
+/** The expected architecture's cost figures, as metrics.jsonl names them. */
+export type ExpectedCost = Pick<MetricsRow, "latencyMs" | "utilization" | "utilizationTerm">;
+
+/** Cost terms as numbers (call inside tf.tidy). */
+export function expectedCostOf(terms: CostTerms): ExpectedCost {
+  return {
+    latencyMs: terms.latencyMs.dataSync()[0],
+    utilization: terms.networkUtil.dataSync()[0],
+    utilizationTerm: terms.util.dataSync()[0],
+  };
 }
 
 export interface StageRun {
@@ -144,14 +157,12 @@ export async function runStage(stage: SearchStage, run: StageRun): Promise<numbe
         (x) => stage.evalLogits(x),
         run.lockstep,
       );
-      const { latencyMs, util } = stage.expectedCost();
       const row: MetricsRow = {
         stage: run.name,
         epoch: epoch + 1,
         ...result,
         validTop1,
-        latencyMs,
-        utilization: util,
+        ...stage.expectedCost(),
         tau: stage.tau,
       };
       run.state.metrics.push(row);
