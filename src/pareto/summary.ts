@@ -30,10 +30,10 @@ export interface Table4Row {
   /** seeds that finished */
   seeds: number;
   failed: number;
-  /** test top-1, percent */
-  accuracy: Spread;
+  /** units in the names, as in table4.csv and results.csv: percent and ms */
+  top1Percent: Spread;
   runtimeMs: Spread;
-  utilization: Spread;
+  utilizationPercent: Spread;
 }
 
 export interface FrontPoint extends TradeoffPoint {
@@ -121,9 +121,9 @@ function table4Row(model: string, lambda: number, records: readonly SummaryRecor
     beta: betas.size === 1 && beta !== undefined ? beta : null,
     seeds: finished.length,
     failed: records.length - finished.length,
-    accuracy: spread(finished.map((task) => task.testTop1 * 100)),
+    top1Percent: spread(finished.map((task) => task.testTop1 * 100)),
     runtimeMs: spread(finished.map((task) => task.runtimeUs / 1e3)),
-    utilization: spread(finished.map((task) => task.utilization)),
+    utilizationPercent: spread(finished.map((task) => task.utilization * 100)),
   };
 }
 

@@ -3,7 +3,6 @@
  * prints and that are written as Markdown (table4.md) and CSV (table4.csv).
  */
 import { csvField } from "../files/csv.js";
-import { significant } from "../significant.js";
 import type { ParetoSummary, Spread } from "./summary.js";
 
 export interface TextTable {
@@ -27,9 +26,9 @@ export function accuracyRuntimeTable(summary: ParetoSummary): TextTable {
       String(row.lambda),
       row.beta === null ? "–" : String(row.beta),
       row.failed > 0 ? `${row.seeds} (${row.failed} failed)` : String(row.seeds),
-      formatSpread(row.accuracy, 2),
+      formatSpread(row.top1Percent, 2),
       formatSpread(row.runtimeMs, 4),
-      formatSpread(scaled(row.utilization, 100), 1),
+      formatSpread(row.utilizationPercent, 1),
     ]),
   };
 }
@@ -102,19 +101,18 @@ export function table4Csv(summary: ParetoSummary): string {
     value === null || Number.isNaN(value) ? "" : String(value);
   const lines = summary.table.map((row) => {
     const model = summary.models.find((entry) => entry.model === row.model);
-    const utilization = scaled(row.utilization, 100);
     return [
       row.model,
       String(row.lambda),
       figure(row.beta),
       String(row.seeds),
       String(row.failed),
-      figure(row.accuracy.mean),
-      figure(row.accuracy.std),
+      figure(row.top1Percent.mean),
+      figure(row.top1Percent.std),
       figure(row.runtimeMs.mean),
       figure(row.runtimeMs.std),
-      figure(utilization.mean),
-      figure(utilization.std),
+      figure(row.utilizationPercent.mean),
+      figure(row.utilizationPercent.std),
       figure(model?.hypervolume ?? null),
       figure(model?.boundedHypervolume ?? null),
       String(summary.boundMs),
@@ -123,12 +121,4 @@ export function table4Csv(summary: ParetoSummary): string {
       .join(",");
   });
   return `${[head.join(","), ...lines].join("\n")}\n`;
-}
-
-function scaled(spread: Spread, factor: number): Spread {
-  return {
-    n: spread.n,
-    mean: significant(spread.mean * factor),
-    std: spread.std === null ? null : significant(spread.std * factor),
-  };
 }

@@ -111,6 +111,13 @@ describe("uboost pareto", () => {
     expect(rows).toHaveLength(3);
     expect(rows[1]).toMatch(/^systolic,0\.5,0,1,ok,[\d.]+,[\d.]+,/);
     expect(rows[2]).toMatch(/^flops,0\.5,0,0,ok,/);
+    // --json names its units as the files do: results.csv's testTop1Percent, utilizationPercent
+    for (const [i, row] of json.table.entries()) {
+      const cells = rows[i + 1].split(",");
+      expect(row.top1Percent.mean).toBe(Number(cells[5]));
+      expect(row.utilizationPercent.mean).toBe(Number(cells[7]));
+      expect(row.utilizationPercent.mean).toBeGreaterThan(1);
+    }
     expect(readFileSync(join(out, "table4.md"), "utf8")).toContain("| systolic | 0.5 | 1 | 1 |");
     for (const figure of ["pareto.svg", "channels.svg", "cell-systolic.svg", "cell-flops.svg"]) {
       expect(readFileSync(join(out, figure), "utf8")).toMatch(/^<svg/);
@@ -216,7 +223,7 @@ describe("uboost pareto", () => {
     expect(at8.tasks.ran).toBe(0);
     for (const [i, row] of at8.table.entries()) {
       expect(row.runtimeMs.mean).toBeLessThan(at64.table[i].runtimeMs.mean);
-      expect(row.accuracy).toEqual(at64.table[i].accuracy);
+      expect(row.top1Percent).toEqual(at64.table[i].top1Percent);
     }
   });
 
@@ -226,7 +233,7 @@ describe("uboost pareto", () => {
     expect(byCsim.tasks.ran).toBe(0);
     for (const [i, row] of byCsim.table.entries()) {
       expect(row.runtimeMs.mean).not.toBe(bySim.table[i].runtimeMs.mean);
-      expect(row.accuracy).toEqual(bySim.table[i].accuracy);
+      expect(row.top1Percent).toEqual(bySim.table[i].top1Percent);
     }
   });
 

@@ -62,8 +62,8 @@ describe("summarizeStudy", () => {
     expect(systolicLow).toMatchObject({ model: "systolic", lambda: 0.1, seeds: 2, failed: 0 });
     expect(systolicLow.beta).toBe(2);
     expect(flopsLow.beta).toBe(0);
-    expect(systolicLow.accuracy.mean).toBe(85);
-    expect(systolicLow.accuracy.std).toBe(Number((Math.SQRT2 * 5).toPrecision(12)));
+    expect(systolicLow.top1Percent.mean).toBe(85);
+    expect(systolicLow.top1Percent.std).toBe(Number((Math.SQRT2 * 5).toPrecision(12)));
     expect(systolicLow.runtimeMs).toMatchObject({ mean: 2, n: 2 });
     expect(systolicHigh).toMatchObject({ seeds: 1, failed: 1 });
     expect(flopsHigh).toMatchObject({ seeds: 0, failed: 2 });
