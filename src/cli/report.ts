@@ -32,7 +32,8 @@ export const reportCommand = {
       .option("watch", {
         type: "boolean",
         default: false,
-        describe: "rewrite the page as the run writes; the page reloads itself",
+        describe:
+          "rewrite the page as the run writes, until it finishes; the page reloads itself until then",
       })
       .option("interval", {
         type: "string",
@@ -59,13 +60,21 @@ export const reportCommand = {
     );
     if (args.open) openInBrowser(out);
     if (!args.watch) return;
-    process.stderr.write(`watching ${path} every ${interval} s (Ctrl-C stops)\n`);
+    if (written.finished) {
+      process.stderr.write(`${path}: the run has finished; nothing to watch\n`);
+      return;
+    }
+    process.stderr.write(`watching ${path} every ${interval} s until it finishes (Ctrl-C stops)\n`);
     let last = page;
     for (;;) {
       await new Promise((wake) => setTimeout(wake, interval * 1e3));
       const again = await writeReport(path, out, reloadSeconds, last);
       if (again.page !== last) process.stderr.write(`rewrote ${out}: ${again.status}\n`);
       last = again.page;
+      if (again.finished) {
+        process.stderr.write(`${path}: the run has finished; stopped watching\n`);
+        return;
+      }
     }
   },
 };

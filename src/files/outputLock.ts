@@ -31,6 +31,12 @@ export function lockOutput(path: string, flag: string): () => void {
   }
 }
 
+/** The pid of the live run writing `path`, or undefined when none is (no lock, or a stale one). */
+export function lockOwner(path: string): number | undefined {
+  const owner = ownerOf(`${path}.lock`);
+  return isAlive(owner) ? owner : undefined;
+}
+
 function ownerOf(lockPath: string): number {
   try {
     return Number.parseInt(readFileSync(lockPath, "utf8"), 10);

@@ -5,6 +5,7 @@
  * alone (sums per network, array and batch, as the sweep's own summary makes them).
  */
 import { existsSync } from "node:fs";
+import { lockOwner } from "../files/outputLock.js";
 import {
   familyHeatmapSpec,
   utilizationCurveSpec,
@@ -18,6 +19,8 @@ import { readSweepRows, type SweepRow } from "./sweepRows.js";
 
 export async function sweepReport(path: string): Promise<Report> {
   const { rows, fields } = await readSweepRows(path);
+  // A running sweep holds its output's lock; its end (or its death) releases it.
+  const writing = lockOwner(path) !== undefined;
   const model = rows[0]?.model ?? "?";
   const entries = summaryEntries(rows);
   const best = fastestArrays(entries);
@@ -43,8 +46,8 @@ export async function sweepReport(path: string): Promise<Report> {
   return {
     kind: "sweep",
     title: `uboost sweep: ${path}`,
-    status: `${rows.length.toLocaleString("en-US")} rows (${model} model)`,
-    finished: true,
+    status: `${rows.length.toLocaleString("en-US")} rows (${model} model)${writing ? ", still being written" : ""}`,
+    finished: !writing,
     sections,
     data: { model, fields, summary: { entries, best }, curves },
     sources: [path].filter((file) => existsSync(file)),

@@ -21,7 +21,11 @@ export async function writeReport(
   previous?: string,
 ): Promise<WrittenReport> {
   const report = await buildReport(path);
-  const page = reportPage(report, { outFile: out, reloadSeconds });
+  // A finished run's page has nothing more to show: it stops reloading.
+  const page = reportPage(report, {
+    outFile: out,
+    reloadSeconds: report.finished ? undefined : reloadSeconds,
+  });
   if (page !== previous) writeFileAtomic(out, page);
   return {
     out,

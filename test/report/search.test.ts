@@ -110,7 +110,7 @@ describe("uboost report of a search run", () => {
     expect(page).not.toContain("location.reload");
   });
 
-  it("--watch rewrites the page as the run writes, and the page reloads itself", async () => {
+  it("--watch rewrites the page as the run writes, the page reloading itself until the run has finished", async () => {
     const followed = join(root, "followed");
     firstEpochOf(followed);
     const page = join(followed, "report.html");
@@ -123,16 +123,31 @@ describe("uboost report of a search run", () => {
       "--interval",
       "0.5",
     ]);
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
     try {
       await waitFor(() => existsSync(page) && readFileSync(page, "utf8").includes("in progress"));
       expect(readFileSync(page, "utf8")).toContain("location.reload");
       for (const file of ["metrics.jsonl", "probabilities.jsonl", "arch.json", "final.json"])
         copyFileSync(join(run, file), join(followed, file));
-      await waitFor(() => readFileSync(page, "utf8").includes("Chosen architecture"));
-      expect(readFileSync(page, "utf8")).toContain("finished: test top-1");
+      // final.json ends the run: the last page is written, stops reloading, and watching stops
+      expect(await exited).toBe(0);
+      const last = readFileSync(page, "utf8");
+      expect(last).toContain("Chosen architecture");
+      expect(last).toContain("finished: test top-1");
+      expect(last).not.toContain("location.reload");
+      expect(stderr).toContain(`${followed}: the run has finished; stopped watching`);
     } finally {
       child.kill();
     }
+    // a finished run has nothing to watch
+    const again = runCli(["report", followed, "--watch", "--interval", "0.5"]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toBe(`${followed}: the run has finished; nothing to watch\n`);
+    expect(readFileSync(page, "utf8")).not.toContain("location.reload");
   });
 
   it("reports a training run: the search's final training folder", () => {

@@ -3,7 +3,7 @@
  * output: the page's summary is the sweep's own, a family's curve holds the utilization worked by
  * hand, and in headless Chromium every chart draws.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -54,6 +54,19 @@ describe("uboost report of a sweep", () => {
     const { written, data } = report(nets);
     expect(written).toMatchObject({ kind: "sweep", charts: 1, out: join(root, "nets.html") });
     expect(data.summary).toEqual(swept.summary);
+  });
+
+  it("a sweep still writing (its output locked by a live run) is in progress; its end finishes it", () => {
+    const lock = `${nets}.lock`;
+    writeFileSync(lock, `${process.pid}\n`);
+    try {
+      const writing = report(nets).written;
+      expect(writing).toMatchObject({ finished: false });
+      expect(writing.status).toMatch(/still being written$/);
+    } finally {
+      rmSync(lock);
+    }
+    expect(report(nets).written).toMatchObject({ finished: true });
   });
 
   it("a family of one range: its sawtooth, utilization as worked by hand", () => {
