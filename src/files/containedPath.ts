@@ -2,7 +2,8 @@
  * Paths that arrive from elsewhere (a queued job, a job's result) and must stay inside a folder
  * of ours: relative, "/"-separated, without empty, "." or ".." segments.
  */
-import { resolve, sep } from "node:path";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 
 /** What is wrong with `relPath` as a path inside some folder, or undefined. */
 export function relativePathProblem(relPath: unknown): string | undefined {
@@ -21,4 +22,35 @@ export function containedPath(root: string, relPath: string): string {
   const path = resolve(base, relPath);
   if (!path.startsWith(base + sep)) throw new Error(`${relPath} leaves ${root}`);
   return path;
+}
+
+/**
+ * Folders are read following links, so a link under `root` that leads outside it would let a
+ * path that is lexically contained read anything the process can. The first link from `dir` (or
+ * `dir` itself, through a linked parent) that resolves outside `root`, or that resolves nowhere,
+ * as a path relative to `root`; undefined when every link stays inside.
+ */
+export function linkLeaving(root: string, dir: string): string | undefined {
+  const realRoot = realpathSync(root);
+  const inside = (real: string) => real === realRoot || real.startsWith(realRoot + sep);
+  const shown = (path: string) => path.slice(resolve(root).length + 1) || ".";
+  const seen = new Set<string>();
+  const walk = (path: string): string | undefined => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return shown(path);
+    }
+    if (!inside(real)) return shown(path);
+    if (seen.has(real) || !statSync(real).isDirectory()) return undefined;
+    seen.add(real);
+    for (const entry of readdirSync(real, { withFileTypes: true })) {
+      if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+      const leaving = walk(join(path, entry.name));
+      if (leaving !== undefined) return leaving;
+    }
+    return undefined;
+  };
+  return walk(resolve(dir));
 }

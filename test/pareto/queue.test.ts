@@ -3,14 +3,22 @@
  * coordinator killed and resumed, payloads that must be refused. The networks must come out as
  * the local pool's: same seed, same bytes.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { folderHash } from "../../src/data/contentHash.js";
-import { paretoQueueName } from "../../src/pareto/queue/job.js";
+import { jobIdOf, paretoQueueName } from "../../src/pareto/queue/job.js";
 import { taskKey } from "../../src/pareto/tasks.js";
+import { projectRoot } from "../../src/projectRoot.js";
 import { runCli } from "../cli/runCli.js";
 import { type CliProcess, startCli } from "../queue/cliProcess.js";
 import {
@@ -196,15 +204,39 @@ describe.skipIf(!hasRedisServer)("uboost pareto --queue on a real redis-server",
     await stopProcess(next.child);
   }, 300_000);
 
-  it("a task whose thread crashes on both attempts is recorded failed, as on the local pool", async () => {
+  it("a task whose thread crashes on both attempts is recorded failed, as on the local pool, its folder removed", async () => {
     const counter = join(dir, "crash.count");
+    const out = join(dir, "crashed");
+    const coordinator = startCli(study(out, "5", ["--queue", redis.url], "flops"));
+    // what an earlier attempt cut off mid-task would have left in the worker's folder
+    const queue = new Queue(paretoQueueName, {
+      connection: { host: "127.0.0.1", port: redis.port },
+    });
+    let jobs: Job[] = [];
+    await until(async () => {
+      jobs = await queue.getJobs(["waiting", "prioritized"]);
+      return jobs.length > 0;
+    });
+    await queue.close();
+    const workDir = join(dir, "w7-work");
+    const taskFolder = join(workDir, jobIdOf(jobs[0].data));
+    mkdirSync(taskFolder, { recursive: true });
+    writeFileSync(join(taskFolder, "state.json"), "{}");
     const crashing = startCli(
-      ["worker", "--queue", redis.url, "--name", "w7", "--lock-seconds", "5"],
+      [
+        "worker",
+        "--queue",
+        redis.url,
+        "--name",
+        "w7",
+        "--lock-seconds",
+        "5",
+        "--work-dir",
+        workDir,
+      ],
       { ...process.env, UBOOST_PARETO_CRASH: `flops-l0.5-s5:2:${counter}` },
     );
     workers.push(crashing);
-    const out = join(dir, "crashed");
-    const coordinator = startCli(study(out, "5", ["--queue", redis.url], "flops"));
     expect(await coordinator.exited, coordinator.stderr()).toBe(1);
     expect(readFileSync(counter, "utf8")).toBe("2");
     expect(resultRows(out).map((row) => row.status)).toEqual(["failed"]);
@@ -212,12 +244,46 @@ describe.skipIf(!hasRedisServer)("uboost pareto --queue on a real redis-server",
       /task flops-l0\.5-s5 failed twice: .*--resume to retry it/,
     );
     expect(crashing.stderr().match(/failed: task flops-l0\.5-s5/g)).toHaveLength(2);
+    expect(existsSync(taskFolder)).toBe(false);
   }, 300_000);
+
+  it("a job whose data folder is a link out of the data root is refused", async () => {
+    const dataRoot = join(dir, "root");
+    mkdirSync(dataRoot);
+    symlinkSync(join(projectRoot(), data), join(dataRoot, "linked"));
+    const linked = startCli([
+      "worker",
+      "--queue",
+      redis.url,
+      "--name",
+      "w8",
+      "--data-root",
+      dataRoot,
+      "--work-dir",
+      join(dir, "w8-work"),
+    ]);
+    workers.push(linked);
+    await linked.waitFor(/serving/);
+    const queue = new Queue(paretoQueueName, {
+      connection: { host: "127.0.0.1", port: redis.port },
+    });
+    const job = smokeJob({ path: "linked", hash: await folderHash(data) }, 9);
+    await queue.add("linked", job, { jobId: "linked-data" });
+    await linked.waitFor(/refused/);
+    expect(linked.stderr()).toContain(
+      `job linked-data refused: data linked: linked is a link that leads outside --data-root ${dataRoot} (or nowhere)`,
+    );
+    expect(await queue.getJobState("linked-data")).toBe("failed");
+    await queue.close();
+  }, 120_000);
 });
 
-async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -2,14 +2,15 @@
  * The queue side of a Pareto worker: takes jobs from BullMQ and runs each task on a piscina pool
  * of the same worker file the local pool uses (src/pareto/worker.ts), so the main thread stays
  * free to renew the jobs' locks while tasks train. A payload is checked before anything runs:
- * one that fails the schema, names data outside the data root or data of another content hash
- * is refused (failed without retry) and the worker takes the next job.
+ * one that fails the schema, names data outside the data root (links included) or data of another
+ * content hash is refused (failed without retry) and the worker takes the next job. A failed
+ * task's folder is removed; a handed-back one is kept, to resume if the task comes back here.
  */
 import { existsSync, rmSync, statSync } from "node:fs";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { folderHash } from "../../data/contentHash.js";
 import { InputError } from "../../errors.js";
-import { containedPath } from "../../files/containedPath.js";
+import { containedPath, linkLeaving } from "../../files/containedPath.js";
 import { type PackedFile, packFolder } from "../../files/folderPack.js";
 import { builtWorkerFile, createPool } from "../../pool/chunkPool.js";
 import { connectionOptions } from "../../queue/connection.js";
@@ -93,6 +94,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         log(`job ${job.id} handed back: task ${payload.task.key}`);
         throw new WaitingError();
       }
+      // A retry starts the task afresh (same seed, same bytes) wherever it runs: the folder of a
+      // failed attempt would only be left behind.
+      rmSync(dir, { recursive: true, force: true });
       log(`job ${job.id} failed: task ${payload.task.key}: ${oneLine(error)}`);
       throw error;
     } finally {
@@ -129,6 +133,12 @@ async function checkedData(
   const dir = containedPath(dataRoot, job.data.path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(`data ${job.data.path}: no such folder under --data-root ${dataRoot}`);
+  }
+  const leaving = linkLeaving(dataRoot, dir);
+  if (leaving !== undefined) {
+    throw new InputError(
+      `data ${job.data.path}: ${leaving} is a link that leads outside --data-root ${dataRoot} (or nowhere); a worker reads only what lies under its root`,
+    );
   }
   // Hashed once per worker: a data root is not expected to change under a running worker.
   if (!hashes.has(dir)) hashes.set(dir, folderHash(dir));
