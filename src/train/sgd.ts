@@ -4,7 +4,7 @@
  * weightDecay·w, then v ← momentum·v + g and w ← w − lr·v (Nesterov: w ← w − lr·(g + momentum·v)).
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapValues } from "./heapValues.js";
+import { heapValues } from "../model/heapValues.js";
 
 export interface SgdOptions {
   learningRate: number;

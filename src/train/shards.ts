@@ -7,8 +7,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { StatisticsLog } from "../model/batchNorm.js";
+import { heapValues } from "../model/heapValues.js";
 import type { Lockstep } from "../pool/lockstep.js";
-import { heapValues } from "./heapValues.js";
 
 /** A rank's images [start, start + count) of a batch of `size`; the first size % ranks get one more. */
 export function shardRange(size: number, rank: number, ranks: number) {

@@ -6,11 +6,13 @@
  * worker's time, and they cost the same on every data-parallel rank whatever its share.
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapValues } from "../heapValues.js";
 
 /** [kh, kw, in, out] → [kh, kw, out, in] (swapChannels) or [kh, kw, in, out], flipped. */
 export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): tf.Tensor4D {
   const [kh, kw, inChannels, outChannels] = filter.shape;
-  const values = filter.dataSync();
+  // read in place: nothing is allocated until the flipped values are complete
+  const values = heapValues(filter);
   const flipped = new Float32Array(values.length);
   const tap = inChannels * outChannels;
   let at = 0;
