@@ -25,32 +25,33 @@ export function containedPath(root: string, relPath: string): string {
 }
 
 /**
- * Folders are read following links, so a link under `root` that leads outside it would let a
- * path that is lexically contained read anything the process can. The first link from `dir` (or
- * `dir` itself, through a linked parent) that resolves outside `root`, or that resolves nowhere,
- * as a path relative to `root`; undefined when every link stays inside.
+ * Folders are read following links (filesUnder), so a link under `root` that leads outside it
+ * would let a path that is lexically contained read anything the process can, and a link back
+ * into a folder above it makes the tree endless. What is wrong with the first such link from
+ * `dir` (or `dir` itself, through a linked parent), named relative to `root`; undefined when
+ * every link stays inside and no folder contains itself.
  */
-export function linkLeaving(root: string, dir: string): string | undefined {
+export function linkProblem(root: string, dir: string): string | undefined {
   const realRoot = realpathSync(root);
   const inside = (real: string) => real === realRoot || real.startsWith(realRoot + sep);
   const shown = (path: string) => path.slice(resolve(root).length + 1) || ".";
-  const seen = new Set<string>();
-  const walk = (path: string): string | undefined => {
+  const walk = (path: string, above: readonly string[]): string | undefined => {
     let real: string;
     try {
       real = realpathSync(path);
     } catch {
-      return shown(path);
+      return `${shown(path)} is a link that leads nowhere`;
     }
-    if (!inside(real)) return shown(path);
-    if (seen.has(real) || !statSync(real).isDirectory()) return undefined;
-    seen.add(real);
+    if (!inside(real)) return `${shown(path)} is a link that leads outside ${root}`;
+    if (above.includes(real))
+      return `${shown(path)} is a link back into a folder above it (an endless tree)`;
+    if (!statSync(real).isDirectory()) return undefined;
     for (const entry of readdirSync(real, { withFileTypes: true })) {
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
-      const leaving = walk(join(path, entry.name));
-      if (leaving !== undefined) return leaving;
+      const problem = walk(join(path, entry.name), [...above, real]);
+      if (problem !== undefined) return problem;
     }
     return undefined;
   };
-  return walk(resolve(dir));
+  return walk(resolve(dir), []);
 }

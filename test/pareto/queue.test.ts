@@ -272,7 +272,7 @@ describe.skipIf(!hasRedisServer)("uboost pareto --queue on a real redis-server",
     await queue.add("linked", job, { jobId: "linked-data" });
     await linked.waitFor(/refused/);
     expect(linked.stderr()).toContain(
-      `job linked-data refused: data linked: linked is a link that leads outside --data-root ${dataRoot} (or nowhere)`,
+      `job linked-data refused: data linked: linked is a link that leads outside ${dataRoot} (--data-root)`,
     );
     // failed at once, not retried (the worker logs the refusal just before failing the job)
     await until(async () => (await queue.getJobState("linked-data")) === "failed", 10_000);

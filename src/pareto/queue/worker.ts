@@ -10,7 +10,7 @@ import { existsSync, rmSync, statSync } from "node:fs";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { folderHash } from "../../data/contentHash.js";
 import { InputError } from "../../errors.js";
-import { containedPath, linkLeaving } from "../../files/containedPath.js";
+import { containedPath, linkProblem } from "../../files/containedPath.js";
 import { type PackedFile, packFolder } from "../../files/folderPack.js";
 import { builtWorkerFile, createPool } from "../../pool/chunkPool.js";
 import { connectionOptions } from "../../queue/connection.js";
@@ -134,10 +134,10 @@ async function checkedData(
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(`data ${job.data.path}: no such folder under --data-root ${dataRoot}`);
   }
-  const leaving = linkLeaving(dataRoot, dir);
-  if (leaving !== undefined) {
+  const linked = linkProblem(dataRoot, dir);
+  if (linked !== undefined) {
     throw new InputError(
-      `data ${job.data.path}: ${leaving} is a link that leads outside --data-root ${dataRoot} (or nowhere); a worker reads only what lies under its root`,
+      `data ${job.data.path}: ${linked} (--data-root); a worker reads only what lies under its root`,
     );
   }
   // Hashed once per worker: a data root is not expected to change under a running worker.
