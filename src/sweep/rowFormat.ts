@@ -91,8 +91,15 @@ export function textRowWriter(
     6 * maxNumberBytes +
     close.length;
   let buffer = new Uint8Array(1 << 20);
+  // Where the text of an earlier row's value sits in `buffer`, to copy when a row repeats it:
+  // a family's outer fields hold for many rows, and cycles (with the runtime they give) step
+  // with the folds, in runs of up to an array side. Each entry: the value, its text's start, end.
+  const axisTexts = axisKeys.map(() => ({ value: Number.NaN, start: 0, end: 0 }));
+  const cyclesText = { value: Number.NaN, start: 0, end: 0 };
   return (rows) => {
     let at = 0;
+    let rowStart = 0;
+    for (const text of [...axisTexts, cyclesText]) text.value = Number.NaN;
     for (let i = 0; i < rows.count; i++) {
       if (at + maxRowBytes > buffer.length) {
         const grown = new Uint8Array(Math.max(2 * buffer.length, at + maxRowBytes));
@@ -102,23 +109,40 @@ export function textRowWriter(
       const cell =
         rows.network[i] * perNetwork + rows.array[i] * spec.batches.length + rows.batch[i];
       at = copyBytes(buffer, at, open);
-      at = writeNumber(buffer, at, rows.start + i);
+      const previousRow = rowStart;
+      rowStart = at;
+      at = i === 0 ? writeNumber(buffer, at, rows.start) : nextIndex(buffer, previousRow, at);
       const prefix = prefixes[cell];
       buffer.set(prefix, at); // tens of bytes: one native copy beats a loop
       at += prefix.length;
       for (let a = 0; a < axisKeys.length; a++) {
         const value = rows.axes[a][i];
+        const text = axisTexts[a];
+        if (value === text.value) {
+          at = copyWithin(buffer, at, text.start, text.end);
+          continue;
+        }
+        text.value = value;
+        text.start = at;
         at = copyBytes(buffer, at, axisKeys[a]);
         at = Number.isNaN(value) ? copyBytes(buffer, at, missing) : writeNumber(buffer, at, value);
+        text.end = at;
       }
       const cycles = rows.cycles[i];
       const smooth = rows.smoothUtil[i];
       at = copyBytes(buffer, at, macsKey);
       at = writeNumber(buffer, at, rows.macs[i]);
-      at = copyBytes(buffer, at, cyclesKey);
-      at = writeNumber(buffer, at, cycles);
-      at = copyBytes(buffer, at, runtimeKey);
-      at = writeRuntime(buffer, at, cycles);
+      if (cycles === cyclesText.value)
+        at = copyWithin(buffer, at, cyclesText.start, cyclesText.end);
+      else {
+        cyclesText.value = cycles;
+        cyclesText.start = at;
+        at = copyBytes(buffer, at, cyclesKey);
+        at = writeNumber(buffer, at, cycles);
+        at = copyBytes(buffer, at, runtimeKey);
+        at = writeRuntime(buffer, at, cycles);
+        cyclesText.end = at;
+      }
       at = copyBytes(buffer, at, utilKey);
       at = writeNumber(buffer, at, rows.util[i]);
       at = copyBytes(buffer, at, smoothKey);
@@ -128,6 +152,31 @@ export function textRowWriter(
     // a copy of just the text (its own buffer, moved to the main thread whole)
     return buffer.slice(0, at);
   };
+}
+
+/**
+ * The row index after the one whose digits start at `previous` (up to the first non-digit),
+ * written at `at`: those digits copied and incremented in place, carrying over nines.
+ */
+function nextIndex(bytes: Uint8Array, previous: number, at: number): number {
+  let end = at;
+  for (let i = previous; bytes[i] >= 48 && bytes[i] <= 57; i++) bytes[end++] = bytes[i];
+  let digit = end - 1;
+  while (digit >= at && bytes[digit] === 57) bytes[digit--] = 48;
+  if (digit >= at) {
+    bytes[digit]++;
+    return end;
+  }
+  // all nines: one digit more, a 1 and zeros
+  bytes[at] = 49;
+  for (let i = at + 1; i <= end; i++) bytes[i] = 48;
+  return end + 1;
+}
+
+/** Copies bytes[start, end) to `at` (an earlier row's text, a few dozen bytes); returns the end. */
+function copyWithin(bytes: Uint8Array, at: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) bytes[at + i - start] = bytes[i];
+  return at + end - start;
 }
 
 /** Copies `text` to `at`; returns the end. A loop: the texts here are a few dozen bytes. */
