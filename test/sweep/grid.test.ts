@@ -229,3 +229,87 @@ describe("row format", () => {
     expect(text).toContain(format === "csv" ? ",1024,0.001024," : '"runtimeMs":0.001024,');
   });
 });
+
+describe("row text", () => {
+  const spec: SweepSpec = {
+    networks: [
+      { kind: "zoo", name: "resnet18" },
+      { kind: "family", family: parseFamily("conv:c=1..9,f=1..9,h=1,w=1") },
+    ],
+    arrays: [
+      { rows: 32, cols: 32 },
+      { rows: 128, cols: 64 },
+    ],
+    batches: [1],
+    model: "systolic",
+    hardware: { ...defaultSimConfig, clockHz: 1e9 },
+  };
+  /** A line as String() writes each value: what the writer's copies and increments must give. */
+  const plainLine = (format: "csv" | "jsonl", values: (number | string | null)[]) => {
+    const names = fileColumns(spec).map((column) => column.name);
+    if (format === "csv") return values.map((value) => value ?? "").join(",");
+    return `{${names.map((name, i) => `${JSON.stringify(name)}:${JSON.stringify(values[i])}`).join(",")}}`;
+  };
+  // values drawn from few choices, so rows repeat the row before's fields and cycles
+  const row = fc.record({
+    family: fc.boolean(),
+    array: fc.integer({ min: 0, max: 1 }),
+    c: fc.integer({ min: 1, max: 3 }),
+    f: fc.integer({ min: 1, max: 2 }),
+    macs: fc.integer({ min: 0, max: 2 ** 40 }),
+    cycles: fc.constantFrom(0, 7, 1024, 1e6 + 1),
+    util: fc.double({ min: 0, max: 1, noNaN: true }),
+    smoothUtil: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: Number.NaN }),
+  });
+
+  it.each(["csv", "jsonl"] as const)(
+    "%s: every line as String() writes its values, rows across 9s and 99s",
+    (format) => {
+      const write = textRowWriter(spec, format);
+      fc.assert(
+        fc.property(
+          fc.constantFrom(0, 7, 95, 998, 99_990),
+          fc.array(row, { minLength: 1, maxLength: 40 }),
+          (start, drawn) => {
+            const rows = emptyRowColumns(start, drawn.length, 2);
+            drawn.forEach((r, i) => {
+              rows.network[i] = r.family ? 1 : 0;
+              rows.array[i] = r.array;
+              rows.axes[0][i] = r.family ? r.c : Number.NaN;
+              rows.axes[1][i] = r.family ? r.f : Number.NaN;
+              rows.macs[i] = r.macs;
+              rows.cycles[i] = r.cycles;
+              rows.util[i] = r.util;
+              rows.smoothUtil[i] = r.smoothUtil;
+            });
+            const lines = new TextDecoder().decode(write(rows)).split("\n");
+            expect(lines.pop()).toBe("");
+            lines.forEach((line, i) => {
+              const r = drawn[i];
+              const shape = spec.arrays[r.array];
+              const network = r.family ? "conv:c=1..9,f=1..9,h=1,w=1" : "resnet18";
+              expect(line).toBe(
+                plainLine(format, [
+                  start + i,
+                  format === "csv" && r.family ? `"${network}"` : network,
+                  `${shape.rows}x${shape.cols}`,
+                  shape.rows,
+                  shape.cols,
+                  1,
+                  "systolic",
+                  r.family ? r.c : null,
+                  r.family ? r.f : null,
+                  r.macs,
+                  r.cycles,
+                  r.cycles / 1e6,
+                  r.util,
+                  Number.isNaN(r.smoothUtil) ? null : r.smoothUtil,
+                ]),
+              );
+            });
+          },
+        ),
+      );
+    },
+  );
+});
