@@ -60,6 +60,11 @@ export interface RangeRun<Result> {
   /** called once per successful range, in completion order; a throw stops the run */
   onResult: (range: RowRange, result: Result) => void;
   /**
+   * A buffer to lend the range's worker (as the task's `buffer`), moved there, not copied: one a
+   * result came back in, so a worker writing megabytes a range needs no fresh memory for them
+   */
+  lend?: () => ArrayBuffer | undefined;
+  /**
    * Deliver results in the order the ranges were drawn instead, so what onResult writes does not
    * depend on which worker finished first (a range that failed twice is passed over). At most
    * 2 × maxInFlight ranges wait behind the oldest unfinished one.
@@ -104,8 +109,9 @@ export function runRanges<Result>(run: RangeRun<Result>): Promise<FailedRange[]>
         if (attempt === undefined) break;
         inFlight++;
         const { start, end } = attempt.range;
+        const buffer = run.lend?.();
         run.pool
-          .run({ start, end })
+          .run({ start, end, buffer }, { transferList: buffer === undefined ? [] : [buffer] })
           .then(
             (result: Result) => settle(attempt, result, undefined),
             (error: unknown) => settle(attempt, undefined, error ?? new Error("worker failed")),

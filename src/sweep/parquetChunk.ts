@@ -56,26 +56,25 @@ type ColumnSource =
   | { kind: "double"; values: (rows: RowColumns) => Float64Array };
 
 /** An encoder for one sweep's chunks. */
-export function parquetRowGroupEncoder(spec: SweepSpec): (rows: RowColumns) => EncodedRowGroup {
+export function parquetRowGroupEncoder(
+  spec: SweepSpec,
+): (rows: RowColumns, lent?: ArrayBuffer) => EncodedRowGroup {
   const columns = fileColumns(spec);
   const schema = parquetSchema(columns);
   const sources = columnSources(spec, columns);
-  let dictionaryBytes = 0;
-  for (const source of sources) {
-    if (source.kind !== "dictionary") continue;
-    for (const value of source.dictionary) dictionaryBytes += 16 + 4 * String(value).length;
-  }
-  // one writer for every chunk, sized for the largest: a fresh one per chunk was zeroed whole
-  // (its bound, ~4× what a chunk takes) and garbage-collected as external memory
-  const writer = new ByteWriter(0);
-  return (rows) => {
-    writer.index = writer.offset = 0;
-    writer.ensure(chunkBytesBound(rows.count, sources, dictionaryBytes));
+  // a chunk takes about what the one before took (a new writer sized for the worst case, ~4×
+  // that, was zeroed whole and collected as external memory, every chunk)
+  let lastBytes = 1 << 16;
+  return (rows, lent) => {
+    const writer = new ByteWriter(0);
+    writer.buffer = lent ?? new ArrayBuffer(lastBytes + (lastBytes >> 3));
+    writer.view = new DataView(writer.buffer);
     const chunks = columns.map((column, i) =>
       writeColumnChunk(writer, column, schema[i + 1], sources[i], rows),
     );
-    // a copy of just the row group (its own buffer, moved to the main thread whole)
-    const bytes = writer.getBytes().slice();
+    lastBytes = writer.offset;
+    // the row group, in a buffer of its own that the caller moves to the main thread whole
+    const bytes = writer.getBytes();
     const rowGroup: RowGroup = {
       columns: chunks,
       total_byte_size: BigInt(bytes.length),
@@ -180,21 +179,6 @@ function fillIndices(into: Float64Array, start: number, count: number): void {
 
 function fillRuntimes(into: Float64Array, cycles: Float64Array, count: number, clockHz: number) {
   for (let i = 0; i < count; i++) into[i] = runtimeMsOf(cycles[i], clockHz);
-}
-
-/**
- * Enough bytes for a chunk that the writer never grows (a copy): a numeric value takes at most
- * 8 bytes in any of its encodings; keys and levels their bits plus the hybrid's worst overhead (a
- * header byte or two per 8 values); `dictionaryBytes` is every string dictionary's size.
- */
-function chunkBytesBound(count: number, sources: ColumnSource[], dictionaryBytes: number): number {
-  const runs = (bitWidth: number) => 64 + Math.ceil(count * (bitWidth / 8 + 0.25));
-  let bytes = dictionaryBytes;
-  for (const source of sources) {
-    if (source.kind === "dictionary") bytes += runs(keyBitWidth(source.dictionary.length));
-    else bytes += 256 + 8 * count + runs(1);
-  }
-  return bytes;
 }
 
 /** Bits a dictionary key takes (at least 1). */

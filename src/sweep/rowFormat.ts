@@ -59,13 +59,14 @@ const maxNumberBytes = 32;
 
 /**
  * A text writer for one sweep: writes a chunk's rows in one pass over its columns straight into
- * one byte buffer, numbers by decimalText.ts and each row's fixed text (network, array, batch,
- * model) copied from bytes encoded once, so no string is built per row.
+ * one byte buffer (`lent`, a buffer an earlier chunk went out in, or a new one), numbers by
+ * decimalText.ts and each row's fixed text (network, array, batch, model) copied from bytes
+ * encoded once, so no string is built per row.
  */
 export function textRowWriter(
   spec: SweepSpec,
   format: TextFormat,
-): (rows: RowColumns) => Uint8Array {
+): (rows: RowColumns, lent?: ArrayBuffer) => Uint8Array {
   const csv = format === "csv";
   const encoder = new TextEncoder();
   const prefixes = rowPrefixes(spec, format).map((prefix) => encoder.encode(prefix));
@@ -90,13 +91,15 @@ export function textRowWriter(
     keyTexts.join("").length +
     6 * maxNumberBytes +
     close.length;
-  let buffer = new Uint8Array(1 << 20);
+  // a chunk takes about what the one before took
+  let lastBytes = 1 << 20;
   // Where the text of an earlier row's value sits in `buffer`, to copy when a row repeats it:
   // a family's outer fields hold for many rows, and cycles (with the runtime they give) step
   // with the folds, in runs of up to an array side. Each entry: the value, its text's start, end.
   const axisTexts = axisKeys.map(() => ({ value: Number.NaN, start: 0, end: 0 }));
   const cyclesText = { value: Number.NaN, start: 0, end: 0 };
-  return (rows) => {
+  return (rows, lent) => {
+    let buffer = new Uint8Array(lent ?? new ArrayBuffer(lastBytes + (lastBytes >> 3)));
     let at = 0;
     let rowStart = 0;
     for (const text of [...axisTexts, cyclesText]) text.value = Number.NaN;
@@ -149,8 +152,9 @@ export function textRowWriter(
       at = Number.isNaN(smooth) ? copyBytes(buffer, at, missing) : writeNumber(buffer, at, smooth);
       at = copyBytes(buffer, at, close);
     }
-    // a copy of just the text (its own buffer, moved to the main thread whole)
-    return buffer.slice(0, at);
+    lastBytes = at;
+    // the text, in a buffer of its own that the caller moves to the main thread whole
+    return buffer.subarray(0, at);
   };
 }
 

@@ -143,16 +143,24 @@ async function costPendingRows(
   const pool = createPool(builtWorkerFile("sweep/worker.js"), workers, data);
   let failedRows = 0;
   const report = () => options.onProgress?.({ done: done.count, total: done.size, failedRows });
+  // buffers that chunks came back in, written and lent to later chunks: a CSV chunk's text is
+  // ~10 MB, which a worker otherwise takes fresh (zeroed, faulted in) and the main thread frees
+  const spares: ArrayBuffer[] = [];
+  const maxInFlight = 3 * workers;
   try {
     report();
     const failed = await runRanges<SweepChunkResult>({
       pool,
       ranges: pendingRanges(done, chunkRowsFor(options, done.size - done.count, workers)),
-      maxInFlight: 3 * workers,
+      maxInFlight,
       // rows land in row order, so a sweep's file is the same bytes whatever the worker timing
       inOrder: true,
+      lend: () => spares.pop(),
       onResult: (range, chunk) => {
         output?.write(range, chunk);
+        const bytes = chunk.encoded instanceof Uint8Array ? chunk.encoded : chunk.encoded?.bytes;
+        if (bytes !== undefined && spares.length < maxInFlight)
+          spares.push(bytes.buffer as ArrayBuffer);
         done.addRange(range.start, range.end);
         mergeCells(cells, chunk.cells);
         addCurveSamples(spec, samples, chunk.curve);

@@ -22,10 +22,11 @@ export interface SweepWorkerData {
   curves: boolean;
 }
 
-/** Rows [start, end) of the grid. */
+/** Rows [start, end) of the grid, and a buffer lent to write them into (chunkPool's `lend`). */
 export interface SweepChunk {
   start: number;
   end: number;
+  buffer?: ArrayBuffer;
 }
 
 export interface SweepChunkResult {
@@ -65,14 +66,16 @@ export default function costChunk(chunk: SweepChunk) {
         curve.push(rows.start + i, rows.util[i], rows.smoothUtil[i]);
     }
   }
-  const result: SweepChunkResult = { encoded: encode(rows), cells: [...cells], curve };
+  const encoded = encode(rows, chunk.buffer);
+  const result: SweepChunkResult = { encoded, cells: [...cells], curve };
   return movingBytes(result);
 }
 
 /**
  * The result with its encoded bytes moved to the main thread, not copied: a chunk's rows are
  * megabytes, and cloning them cost the worker and the main thread each a copy per chunk. The
- * encoders hand out bytes whose buffer is theirs alone to give.
+ * encoders hand out bytes whose buffer is theirs alone to give (the main thread lends it out
+ * again once written).
  */
 function movingBytes(result: SweepChunkResult) {
   const { encoded } = result;
