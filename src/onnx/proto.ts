@@ -3,10 +3,22 @@
  * Everything here is plain protobuf plumbing: turning bytes into a ModelProto and back, 64-bit
  * integers into numbers, and attributes and constant tensors into the values the graph needs.
  */
-import onnxProto from "onnx-proto";
+import { createRequire } from "node:module";
+import type onnxProto from "onnx-proto";
 import { InputError } from "../errors.js";
 
-export const onnx = onnxProto.onnx;
+let loaded: typeof onnxProto.onnx | undefined;
+
+/**
+ * The generated ONNX code, loaded on first use: protobufjs and it took ~50 ms of CPU in every
+ * thread that imported this module, and a sweep's workers import it (through their networks)
+ * to read a model once in a while, if ever.
+ */
+function onnx(): typeof onnxProto.onnx {
+  loaded ??= (createRequire(import.meta.url)("onnx-proto") as typeof onnxProto).onnx;
+  return loaded;
+}
+
 export type ModelProto = onnxProto.onnx.IModelProto;
 export type GraphProto = onnxProto.onnx.IGraphProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
@@ -29,7 +41,7 @@ export function int64(value: Int64): number {
 export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
   let model: onnxProto.onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx().ModelProto.decode(bytes);
   } catch (error) {
     throw new InputError(`${file}: not a readable ONNX model (${(error as Error).message})`);
   }
@@ -41,9 +53,10 @@ export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
 }
 
 export function encodeModel(model: ModelProto): Uint8Array {
-  const problem = onnx.ModelProto.verify(model);
+  const { ModelProto } = onnx();
+  const problem = ModelProto.verify(model);
   if (problem) throw new Error(`ONNX model does not match the schema: ${problem}`);
-  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish();
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
 export function attribute(node: NodeProto, name: string): AttributeProto | undefined {
@@ -69,14 +82,13 @@ export function tensorDims(tensor: TensorProto): number[] {
   return (tensor.dims ?? []).map(int64);
 }
 
-const { DataType } = onnx.TensorProto;
-
 /**
  * The values of a small numeric constant (a Reshape's target shape, Gather's indices, Resize's
  * scales), or undefined for other element types. Exporters store them in the typed field or as
  * little-endian raw_data.
  */
 export function numericValues(tensor: TensorProto): number[] | undefined {
+  const { DataType } = onnx().TensorProto;
   const type = tensor.dataType;
   const width = { [DataType.INT64]: 8, [DataType.INT32]: 4, [DataType.FLOAT]: 4 }[type ?? 0];
   if (width === undefined) return undefined;
@@ -98,9 +110,15 @@ export function numericValues(tensor: TensorProto): number[] | undefined {
 /** A float32 tensor from NCHW-ordered values, stored as raw little-endian bytes. */
 export function floatTensor(name: string, dims: number[], values: Float32Array): TensorProto {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  return { name, dims, dataType: DataType.FLOAT, rawData: new Uint8Array(bytes) };
+  return {
+    name,
+    dims,
+    dataType: onnx().TensorProto.DataType.FLOAT,
+    rawData: new Uint8Array(bytes),
+  };
 }
 
 export function int64Tensor(name: string, values: number[]): TensorProto {
-  return { name, dims: [values.length], dataType: DataType.INT64, int64Data: values };
+  const dataType = onnx().TensorProto.DataType.INT64;
+  return { name, dims: [values.length], dataType, int64Data: values };
 }

@@ -16,10 +16,11 @@
  */
 import { endianness } from "node:os";
 import type { ColumnChunk, Encoding, RowGroup, SchemaElement } from "hyparquet";
-import { ByteWriter } from "hyparquet-writer";
-import { writePageHeader } from "hyparquet-writer/src/datapage.js";
-import { writeDictionaryPage } from "hyparquet-writer/src/dictionary.js";
+// hyparquet-writer's parts, not its index: that loads all of it and hyparquet, ~25 ms of CPU in
+// each worker that only writes pages
+import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
+import { serializeTCompactProtocol } from "hyparquet-writer/src/thrift.js";
 import { runtimeMsOf } from "../engine/network.js";
 import { type FileColumn, fileColumns, type RowColumns, sweepAxes } from "./columns.js";
 import { networkName, type SweepSpec } from "./grid.js";
@@ -44,14 +45,11 @@ if (endianness() !== "LE") throw new Error("sweep: Parquet output needs a little
 /** Where a column's values come from in a chunk's columns. */
 type ColumnSource =
   /**
-   * keys into `dictionary` (strings or int64s), one a row; a row group's dictionary is the span
-   * of keys it uses (a space's sweep names thousands of networks, a chunk few)
+   * keys into a dictionary (strings or int64s, each as its PLAIN bytes), one a row; a row
+   * group's dictionary is the span of keys it uses (a space's sweep names thousands of networks,
+   * a chunk few)
    */
-  | {
-      kind: "dictionary";
-      dictionary: string[] | bigint[];
-      keys: (rows: RowColumns) => Int32Array;
-    }
+  | { kind: "dictionary"; entries: Uint8Array[]; keys: (rows: RowColumns) => Int32Array }
   | { kind: "int64"; values: (rows: RowColumns) => Float64Array; statistics: boolean }
   | { kind: "double"; values: (rows: RowColumns) => Float64Array };
 
@@ -104,33 +102,34 @@ function columnSources(spec: SweepSpec, columns: FileColumn[]): ColumnSource[] {
   const { clockHz } = spec.hardware;
   let runtime = new Float64Array(0);
   let zeros = new Int32Array(0);
-  const int64s = (values: number[]) => values.map((value) => BigInt(value));
+  const strings = (values: string[]) => values.map(plainString);
+  const int64s = (values: number[]) => values.map(plainInt64);
   const byName: Record<string, ColumnSource> = {
     row: { kind: "int64", values: rowIndices(), statistics: true },
     network: {
       kind: "dictionary",
-      dictionary: spec.networks.map(networkName),
+      entries: strings(spec.networks.map(networkName)),
       keys: (rows) => rows.network,
     },
     array: {
       kind: "dictionary",
-      dictionary: spec.arrays.map(({ rows, cols }) => `${rows}x${cols}`),
+      entries: strings(spec.arrays.map(({ rows, cols }) => `${rows}x${cols}`)),
       keys: (rows) => rows.array,
     },
     rows: {
       kind: "dictionary",
-      dictionary: int64s(spec.arrays.map((shape) => shape.rows)),
+      entries: int64s(spec.arrays.map((shape) => shape.rows)),
       keys: (rows) => rows.array,
     },
     cols: {
       kind: "dictionary",
-      dictionary: int64s(spec.arrays.map((shape) => shape.cols)),
+      entries: int64s(spec.arrays.map((shape) => shape.cols)),
       keys: (rows) => rows.array,
     },
-    batch: { kind: "dictionary", dictionary: int64s(spec.batches), keys: (rows) => rows.batch },
+    batch: { kind: "dictionary", entries: int64s(spec.batches), keys: (rows) => rows.batch },
     model: {
       kind: "dictionary",
-      dictionary: [spec.model],
+      entries: strings([spec.model]),
       keys: (rows) => {
         if (zeros.length < rows.count) zeros = new Int32Array(rows.count);
         return zeros.subarray(0, rows.count);
@@ -187,25 +186,41 @@ function keyBitWidth(dictionarySize: number): number {
 }
 
 /**
- * The dictionary a row group writes, the span of keys it uses, and its keys into that span;
- * `constant` when that span is one key (a lone array, batch or model; one network's chunk).
+ * The dictionary a row group writes (the entries of the span of keys it uses), and its keys into
+ * that span; `constant` when the span is one key (a lone array, batch or model; one network's
+ * chunk).
  */
 function chunkDictionary(
   source: Extract<ColumnSource, { kind: "dictionary" }>,
   rows: RowColumns,
-): { dictionary: string[] | bigint[]; keys: Int32Array; constant: boolean } {
+): { entries: Uint8Array[]; keys: Int32Array; constant: boolean } {
   const keys = source.keys(rows);
-  if (source.dictionary.length === 1)
-    return { dictionary: source.dictionary, keys, constant: true };
+  if (source.entries.length === 1) return { entries: source.entries, keys, constant: true };
   let low = keys[0];
   let high = keys[0];
   for (let i = 1; i < keys.length; i++) {
     if (keys[i] < low) low = keys[i];
     if (keys[i] > high) high = keys[i];
   }
-  const dictionary = source.dictionary.slice(low, high + 1) as string[] | bigint[];
-  if (low === 0 || low === high) return { dictionary, keys, constant: low === high };
-  return { dictionary, keys: keys.map((key) => key - low), constant: false };
+  const entries = source.entries.slice(low, high + 1);
+  if (low === 0 || low === high) return { entries, keys, constant: low === high };
+  return { entries, keys: keys.map((key) => key - low), constant: false };
+}
+
+/** A string's PLAIN bytes: its UTF-8 length (4 bytes, little-endian), then its UTF-8. */
+function plainString(value: string): Uint8Array {
+  const utf8 = new TextEncoder().encode(value);
+  const bytes = new Uint8Array(4 + utf8.length);
+  new DataView(bytes.buffer).setUint32(0, utf8.length, true);
+  bytes.set(utf8, 4);
+  return bytes;
+}
+
+/** A whole number's PLAIN int64 bytes (little-endian). */
+function plainInt64(value: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, BigInt(value), true);
+  return bytes;
 }
 
 /** The metadata of a column chunk that depends on how its values were encoded. */
@@ -227,10 +242,16 @@ function writeColumnChunk(
   const start = writer.offset;
   let written: WrittenColumn;
   if (source.kind === "dictionary") {
-    const { dictionary, keys, constant } = chunkDictionary(source, rows);
-    writeDictionaryPage(writer, columnEncoder(column, element), dictionary);
+    const { entries, keys, constant } = chunkDictionary(source, rows);
+    const dictionaryBytes = entries.reduce((sum, entry) => sum + entry.length, 0);
+    writePageHeader(writer, {
+      type: "DICTIONARY_PAGE",
+      bytes: dictionaryBytes,
+      dictionary: { num_values: entries.length },
+    });
+    for (const entry of entries) writer.appendBytes(entry);
     const dataOffset = BigInt(writer.offset);
-    writeKeysPage(writer, constant ? undefined : keys, rows.count, dictionary.length);
+    writeKeysPage(writer, constant ? undefined : keys, rows.count, entries.length);
     written = {
       encodings: ["PLAIN", "RLE_DICTIONARY"],
       dictionaryOffset: BigInt(start),
@@ -272,16 +293,59 @@ function writeDataPageHeader(
 ): void {
   writePageHeader(writer, {
     type: "DATA_PAGE_V2",
-    uncompressed_page_size: page.levels + page.values,
-    compressed_page_size: page.levels + page.values,
-    data_page_header_v2: {
+    bytes: page.levels + page.values,
+    dataV2: {
       num_values: page.count,
       num_nulls: page.nulls,
       num_rows: page.count,
       encoding: page.encoding,
       definition_levels_byte_length: page.levels,
-      repetition_levels_byte_length: 0,
-      is_compressed: false,
+    },
+  });
+}
+
+/** Parquet's thrift enum values of the page types and encodings written here. */
+const pageTypes = { DICTIONARY_PAGE: 2, DATA_PAGE_V2: 3 };
+const encodings: Partial<Record<Encoding, number>> = {
+  PLAIN: 0,
+  DELTA_BINARY_PACKED: 5,
+  RLE_DICTIONARY: 8,
+};
+
+/**
+ * A PageHeader (parquet.thrift) in the compact protocol, through hyparquet-writer's serializer:
+ * sizes (uncompressed = compressed), and a dictionary page's (PLAIN) or a v2 data page's header
+ * (no repetition levels, not compressed).
+ */
+function writePageHeader(
+  writer: ByteWriter,
+  page: {
+    type: keyof typeof pageTypes;
+    bytes: number;
+    dictionary?: { num_values: number };
+    dataV2?: {
+      num_values: number;
+      num_nulls: number;
+      num_rows: number;
+      encoding: Encoding;
+      definition_levels_byte_length: number;
+    };
+  },
+): void {
+  const { dictionary, dataV2 } = page;
+  serializeTCompactProtocol(writer, {
+    field_1: pageTypes[page.type],
+    field_2: page.bytes,
+    field_3: page.bytes,
+    field_7: dictionary && { field_1: dictionary.num_values, field_2: encodings.PLAIN },
+    field_8: dataV2 && {
+      field_1: dataV2.num_values,
+      field_2: dataV2.num_nulls,
+      field_3: dataV2.num_rows,
+      field_4: encodings[dataV2.encoding],
+      field_5: dataV2.definition_levels_byte_length,
+      field_6: 0,
+      field_7: false,
     },
   });
 }
@@ -349,9 +413,8 @@ function writeNumbers(
     const plainBytes = 8 * dictionary.length;
     writePageHeader(writer, {
       type: "DICTIONARY_PAGE",
-      uncompressed_page_size: plainBytes,
-      compressed_page_size: plainBytes,
-      dictionary_page_header: { num_values: dictionary.length, encoding: "PLAIN" },
+      bytes: plainBytes,
+      dictionary: { num_values: dictionary.length },
     });
     if (kind === "int64") writePlainInt64(writer, dictionary, dictionary.length);
     else writePlainDouble(writer, dictionary, dictionary.length);
@@ -446,19 +509,4 @@ function definedValues(column: Float64Array, nulls: number): Float64Array {
   }
   writeRleRuns(levelBytes, levels, lengths, runs, 1);
   return definedScratch;
-}
-
-/** What hyparquet-writer's dictionary page writer reads of a column. */
-function columnEncoder(column: FileColumn, element: SchemaElement) {
-  return {
-    columnName: column.name,
-    element,
-    schemaPath: [element],
-    codec: "UNCOMPRESSED" as const,
-    compressors: {},
-    stats: false,
-    pageSize: 0,
-    columnIndex: false,
-    offsetIndex: false,
-  };
 }

@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
-import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
 import { costRows, rowCoster } from "./costRows.js";
 import { curveSampler } from "./curves.js";
@@ -38,13 +37,12 @@ export interface SweepChunkResult {
 }
 
 const { spec, format, curves } = workerData as SweepWorkerData;
-const coster = rowCoster(
-  spec,
-  costModelByName(spec.model),
-  modelContext({
-    blackboxTable: spec.tablePath === undefined ? undefined : readBlackboxTable(spec.tablePath),
-  }),
-);
+// the table reader (and its CSV parser) loads only for --model blackbox
+const blackboxTable =
+  spec.tablePath === undefined
+    ? undefined
+    : (await import("../hw/blackbox/tableFile.js")).readBlackboxTable(spec.tablePath);
+const coster = rowCoster(spec, costModelByName(spec.model), modelContext({ blackboxTable }));
 // the Parquet writer loads only where a Parquet file is written
 const encode =
   format === "parquet"
