@@ -303,9 +303,9 @@ function addCurveSamples(spec: SweepSpec, samples: CurvePoints, curve: number[])
 function* pendingRanges(done: RowSet, chunkRows: number): Generator<RowRange> {
   let row = 0;
   while (row < done.size) {
-    while (row < done.size && done.has(row)) row++;
+    row = done.nextWith(row, true);
     const start = row;
-    while (row < done.size && row - start < chunkRows && !done.has(row)) row++;
+    row = Math.min(done.nextWith(row, false), start + chunkRows);
     if (row > start) yield { start, end: row };
   }
 }
@@ -319,6 +319,21 @@ class RowSet {
   }
   has(row: number): boolean {
     return (this.bits[row >>> 3] & (1 << (row & 7))) !== 0;
+  }
+  /**
+   * The first row from `row` on that is not done (`done` true) or is done (false), or size:
+   * eight rows at a time where their byte is all one or the other (a fresh 4 M-row sweep's scan
+   * took ~15 ms row by row).
+   */
+  nextWith(row: number, done: boolean): number {
+    const skip = done ? 0xff : 0;
+    let next = row;
+    while (next < this.size) {
+      if ((next & 7) === 0 && next + 8 <= this.size && this.bits[next >>> 3] === skip) next += 8;
+      else if (this.has(next) === done) next++;
+      else break;
+    }
+    return next;
   }
   add(row: number): void {
     if (this.has(row)) throw new Error(`sweep: row ${row} done twice`);
