@@ -11,6 +11,14 @@ interface HeapBackend {
   typedArrayFromHeap(tensor: tf.Tensor): Float32Array;
 }
 
+/**
+ * Whether a tensor made from an array copies it, so the array may be reused at once: the wasm
+ * backend copies into its heap; cpu and tfjs-node keep the array itself as the tensor's values.
+ */
+export function tensorsCopyTheirValues(): boolean {
+  return tf.getBackend() === "wasm";
+}
+
 export function heapValues(tensor: tf.Tensor): Float32Array {
   const backend = tf.backend() as unknown as Partial<HeapBackend>;
   if (tensor.dtype === "float32" && tf.getBackend() === "wasm" && backend.typedArrayFromHeap) {

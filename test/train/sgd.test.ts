@@ -46,6 +46,24 @@ describe("SGD with momentum, weight decay and clipping (PyTorch's order)", () =>
     tf.dispose([w, g]);
   });
 
+  it("on a backend whose tensors keep the array they are made from, each variable keeps its own values", async () => {
+    await tf.setBackend("cpu");
+    try {
+      const a = tf.variable(tf.tensor1d([1, 2]));
+      const b = tf.variable(tf.tensor1d([10, 20]));
+      const sgd = createSgd([a, b], { learningRate: 1, momentum: 0 });
+      const grads = { [a.name]: tf.tensor1d([0.5, 0.5]), [b.name]: tf.tensor1d([1, 1]) };
+      sgd.step(grads);
+      sgd.step(grads);
+      expect(Array.from(a.dataSync())).toEqual([0, 1]);
+      expect(Array.from(b.dataSync())).toEqual([8, 18]);
+      sgd.dispose();
+      tf.dispose([a, b, ...Object.values(grads)]);
+    } finally {
+      await selectBackend("wasm");
+    }
+  });
+
   it("leaves variables without a gradient alone and releases its buffers", () => {
     const before = tf.memory().numTensors;
     const a = tf.tidy(() => tf.variable(tf.scalar(1)));
