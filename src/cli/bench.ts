@@ -249,6 +249,7 @@ const benchTrainCommand = {
     yargs
       .option("backends", {
         type: "string",
+        array: true,
         choices: backendNames,
         coerce: (value: string | string[]) => listOf(value, "--backends"),
         describe: "comma-separated (default: all that load)",
