@@ -24,7 +24,7 @@ import {
   resultsFile,
   runPareto,
 } from "../pareto/run.js";
-import { recordedTaskWorkers } from "../pareto/study.js";
+import { checkTaskWorkers, recordedTaskWorkers } from "../pareto/study.js";
 import { type ParetoSummary, summarizeStudy } from "../pareto/summary.js";
 import { accuracyRuntimeTable, hypervolumeTable } from "../pareto/table4.js";
 import { type BetaRule, type ParetoGrid, paretoTasks, utilizationModels } from "../pareto/tasks.js";
@@ -298,11 +298,7 @@ function taskWorkersOf(
   if (flag === undefined) return recorded ?? Math.max(1, Math.floor(workers / tasks));
   const taskWorkers = positiveInteger(flag, "--task-workers");
   // refused here, before the banner, as pareto.json would refuse it once the study opens
-  if (recorded !== undefined && recorded !== taskWorkers) {
-    throw new InputError(
-      `--resume: ${out} ran each task on ${recorded} thread${recorded === 1 ? "" : "s"} (now ${taskWorkers}); pass --task-workers ${recorded}`,
-    );
-  }
+  if (recorded !== undefined) checkTaskWorkers(out, recorded, taskWorkers);
   return taskWorkers;
 }
 

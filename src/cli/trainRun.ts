@@ -34,15 +34,11 @@ export async function runTrainCommand(args: TrainArgs): Promise<void> {
   }
   // a damaged checkpoint is refused before anything starts
   if (resuming) checkCheckpoint(args.out, trainCheckpointName);
+  const saved = resuming ? savedRunKey(args.out) : undefined;
   // a resumed run keeps its worker count unless --workers says otherwise (and then is refused)
-  const workers = parseWorkers(
-    args.workers,
-    resuming && args.resume ? savedRunKey(args.out)?.workers : undefined,
-  );
+  const workers = parseWorkers(args.workers, saved?.workers);
   const backend = await selectBackend(args.backend as BackendName | undefined);
-  if (resuming) {
-    checkResumable(args.out, trainRunKey(arch, { ...settings, backend, workers }));
-  }
+  if (saved) checkResumable(args.out, saved, trainRunKey(arch, { ...settings, backend, workers }));
   // The search's data rules travel in arch.json (ImageNet-100's classes and crops).
   const searched = arch.settings as Partial<SearchSettings> | undefined;
   const dataOptions = {
@@ -115,10 +111,9 @@ const flagOf: Partial<Record<keyof TrainRunKey, string>> = {
 };
 
 /** --resume continues a run only with the flags it was started with (else it ends elsewhere). */
-function checkResumable(out: string, current: TrainRunKey): void {
-  const saved = savedRunKey(out);
-  const field = saved && runKeyDifference(saved, current);
-  if (!saved || !field) return;
+function checkResumable(out: string, saved: TrainRunKey, current: TrainRunKey): void {
+  const field = runKeyDifference(saved, current);
+  if (!field) return;
   const shown =
     field === "arch" ? "another arch file" : `was ${saved[field]}, now ${current[field]}`;
   throw new InputError(

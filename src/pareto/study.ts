@@ -63,6 +63,14 @@ export function recordedTaskWorkers(outDir: string): number | undefined {
   return saved?.taskWorkers ?? 1;
 }
 
+/** A resumed study keeps the threads per task it `recorded`: another count is refused. */
+export function checkTaskWorkers(outDir: string, recorded: number, taskWorkers: number): void {
+  if (recorded === taskWorkers) return;
+  throw new InputError(
+    `--resume: ${outDir} ran each task on ${recorded} thread${recorded === 1 ? "" : "s"} (now ${taskWorkers}); pass --task-workers ${recorded}`,
+  );
+}
+
 /**
  * Opens `outDir` for the study: a folder holding another study is refused without --resume, and
  * with --resume it must hold this study's shared settings. Writes pareto.json.
@@ -88,12 +96,7 @@ export function openStudy(outDir: string, study: StudyFile, resume: boolean): vo
         `--resume: ${path} was run with other data, preset, β or search flags; use the same ones (the lists of models, λs and seeds may change)`,
       );
     }
-    const savedTaskWorkers = saved.taskWorkers ?? 1;
-    if (savedTaskWorkers !== study.taskWorkers) {
-      throw new InputError(
-        `--resume: ${path} ran each task on ${savedTaskWorkers} thread${savedTaskWorkers === 1 ? "" : "s"} (now ${study.taskWorkers}); pass --task-workers ${savedTaskWorkers}`,
-      );
-    }
+    checkTaskWorkers(outDir, saved.taskWorkers ?? 1, study.taskWorkers ?? 1);
   }
   mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path, `${JSON.stringify(study, null, 2)}\n`);

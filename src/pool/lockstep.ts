@@ -59,13 +59,6 @@ export function abortLockstep(memory: LockstepMemory): void {
   Atomics.notify(control, generationAt);
 }
 
-/** values[start, start + length) as something Float64Array.set takes in one call. */
-function subarrayOf(values: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
-  return ArrayBuffer.isView(values)
-    ? (values as unknown as Float64Array).subarray(start, start + length)
-    : Array.prototype.slice.call(values, start, start + length);
-}
-
 export function joinLockstep(memory: LockstepMemory, rank: number): Lockstep {
   const { ranks } = memory;
   const control = new Int32Array(memory.control);
@@ -98,7 +91,8 @@ export function joinLockstep(memory: LockstepMemory, rank: number): Lockstep {
       const length = Math.min(chunk, values.length - start);
       const set = slots[uses++ % 2];
       const mine = set[rank];
-      if (weight === 1) mine.set(subarrayOf(values, start, length));
+      if (weight === 1 && values instanceof Float64Array)
+        mine.set(values.subarray(start, start + length));
       else for (let i = 0; i < length; i++) mine[i] = values[start + i] * weight;
       barrier();
       const out = result.subarray(start, start + length);
