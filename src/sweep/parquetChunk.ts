@@ -1,8 +1,9 @@
 /**
  * A chunk of sweep rows as one Parquet row group, encoded in the worker that costed it straight
  * from its typed-array columns; the row group's bytes and metadata go back to the main thread,
- * which only appends them (parquetFile.ts). hyparquet-writer writes the page headers and the
- * string dictionaries; numbers are encoded here (parquetValues.ts) without a value object.
+ * which only appends them (parquetFile.ts). Page headers and dictionary pages are laid out here
+ * and serialized by hyparquet-writer's thrift and RLE writers; numbers are encoded here
+ * (parquetValues.ts) without a value object.
  *
  * Integers are int64, floats double. Strings (network, array, model) and the integers a grid
  * index picks (rows, cols, batch) are dictionary-encoded with the grid's own index as the key,
