@@ -12,11 +12,12 @@ interface HeapBackend {
 }
 
 /**
- * Whether a tensor made from an array copies it, so the array may be reused at once: the wasm
- * backend copies into its heap; cpu and tfjs-node keep the array itself as the tensor's values.
+ * A float32 tensor of `values`, which the caller may overwrite at once (scratch): the wasm
+ * backend copies them into its heap; cpu and tfjs-node keep the array itself as the tensor's
+ * values, so they get a copy.
  */
-export function tensorsCopyTheirValues(): boolean {
-  return tf.getBackend() === "wasm";
+export function tensorOfScratch(values: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === "wasm" ? values : values.slice(), shape, "float32");
 }
 
 export function heapValues(tensor: tf.Tensor): Float32Array {

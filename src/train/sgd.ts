@@ -4,7 +4,7 @@
  * weightDecay·w, then v ← momentum·v + g and w ← w − lr·v (Nesterov: w ← w − lr·(g + momentum·v)).
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapValues, tensorsCopyTheirValues } from "../model/heapValues.js";
+import { heapValues, tensorOfScratch } from "../model/heapValues.js";
 
 export interface SgdOptions {
   learningRate: number;
@@ -80,8 +80,7 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
     for (const variable of updated) {
       const velocity = velocityOf(variable);
       const size = variable.size;
-      // reused only where the new tensors copy them (elsewhere they would be the weights)
-      if (nextWeights.length < size || !tensorsCopyTheirValues()) {
+      if (nextWeights.length < size) {
         nextWeights = new Float32Array(size);
         nextVelocity = new Float32Array(size);
       }
@@ -96,8 +95,8 @@ export function createSgd(variables: tf.Variable[], options: SgdOptions): Sgd {
         rule,
       );
       tf.tidy(() => {
-        velocity.assign(tf.tensor(velocities, velocity.shape));
-        variable.assign(tf.tensor(weights, variable.shape));
+        velocity.assign(tensorOfScratch(velocities, velocity.shape));
+        variable.assign(tensorOfScratch(weights, variable.shape));
       });
     }
     return norm;
