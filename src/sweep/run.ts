@@ -1,10 +1,11 @@
 /**
  * Runs a sweep on a worker pool: chunks of not-yet-written rows go out a few at a time, each
- * finished chunk is appended to the output in one write and marked done, and the summary grows
+ * finished chunk is appended to the output in row order and marked done, and the summary grows
  * by chunk totals. Memory is the done set (one bit a row) plus a few chunks, never the grid.
  */
-import { closeSync, existsSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
+import { existsSync, statSync, truncateSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { openAppender } from "../files/directAppend.js";
 import { lockOutput } from "../files/outputLock.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
@@ -225,12 +226,12 @@ function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): 
   }
   if (format === "parquet") return openParquetOutput(path, spec, existing, state);
   if (existing) keepWrittenRows(path, format, spec, state);
-  const fd = openSync(path, "a");
-  if (statSync(path).size === 0) writeAll(fd, Buffer.from(fileHeader(format, spec)));
+  const file = openAppender(path);
+  if (statSync(path).size === 0) file.append(Buffer.from(fileHeader(format, spec)));
   return {
     format,
-    write: (_range, chunk) => writeAll(fd, chunk.encoded as Uint8Array),
-    close: () => closeSync(fd),
+    write: (_range, chunk) => file.append(chunk.encoded as Uint8Array),
+    close: () => file.close(),
   };
 }
 
@@ -284,12 +285,6 @@ function keepWrittenRows(
   });
   if (repeated.size > 0) dropLines(path, repeated);
   else truncateSync(path, wholeBytes);
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let written = 0; written < bytes.length; ) {
-    written += writeSync(fd, bytes, written, bytes.length - written);
-  }
 }
 
 function addCurveSamples(spec: SweepSpec, samples: CurvePoints, curve: number[]): void {

@@ -87,6 +87,24 @@ describe("runSweep", () => {
     expect(byRow.get(3)?.smoothUtil).toBeGreaterThan(0);
   });
 
+  it("writes the same bytes whatever the worker count and chunk size (CSV and JSON Lines)", async () => {
+    for (const format of ["csv", "jsonl"]) {
+      const files = [];
+      for (const [workers, chunkRows] of [
+        [1, 252],
+        [2, 16],
+        [3, 5],
+      ]) {
+        const out = outFile(format);
+        await runSweep(spec, { workers, chunkRows, out });
+        files.push(readFileSync(out));
+      }
+      expect(files[0].length).toBeGreaterThan(4096 * 4); // several blocks of the file's writer
+      expect(files[1].equals(files[0])).toBe(true);
+      expect(files[2].equals(files[0])).toBe(true);
+    }
+  });
+
   it("writes JSON Lines when --out ends in .jsonl", async () => {
     const out = outFile("jsonl");
     await runSweep(spec, { ...options, out });
