@@ -176,24 +176,19 @@ function writeSixteenDigitsPast2To53(
   const evenLast = (low & 1) === 0;
   const p = x * scale;
   const e = productError(x, scale, p);
-  let best = 3;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (let d = -2; d <= 2; d++) {
-    const distance = d - e;
-    // Knuth's two-sum: the rounding error of d − e, which must be none
-    const back = distance - d;
-    if (d - (distance - back) + (-e - back) !== 0) return -1;
-    const size = Math.abs(distance);
-    if (size > halfGap || (size === halfGap && !evenLast)) continue;
-    // nearest wins; a tie goes to the even one (p is even, so c's parity is d's)
-    if (size < bestDistance || (size === bestDistance && d % 2 === 0)) {
-      best = d;
-      bestDistance = size;
-    }
-  }
-  if (best === 3) return writeSeventeenDigits(bytes, at, x, n);
+  // p's neighbours are 2 apart here, so |e| ≤ 1: the whole nearest p + e is p + d, ties to even
+  // (p is even), and no other candidate reads back unless d does
+  let d = Math.round(e);
+  if (d - e === 0.5 && d % 2 !== 0) d--; // Math.round takes ties up
+  const distance = d - e;
+  // Knuth's two-sum: the rounding error of d − e, which must be none
+  const back = distance - d;
+  if (d - (distance - back) + (-e - back) !== 0) return -1;
+  const size = Math.abs(distance);
+  if (size > halfGap || (size === halfGap && !evenLast))
+    return writeSeventeenDigits(bytes, at, x, n);
   let significandHigh = Math.floor(p / 1e8);
-  let significandLow = p - significandHigh * 1e8 + best;
+  let significandLow = p - significandHigh * 1e8 + d;
   if (significandLow < 0) {
     significandHigh--;
     significandLow += 1e8;
@@ -298,19 +293,33 @@ function writeDigits(
   return writeSmall(bytes, end, low, lowWidth);
 }
 
+/** "00" … "99" as ASCII pairs: two digits a division. */
+const digitPairs = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  digitPairs[2 * i] = 48 + Math.floor(i / 10);
+  digitPairs[2 * i + 1] = 48 + (i % 10);
+}
+
 /** Writes 0 ≤ value < 2^31 as exactly `width` digits (zero-padded); returns the end. */
 function writeSmall(bytes: Uint8Array, at: number, value: number, width: number): number {
   let rest = value | 0;
-  for (let i = at + width - 1; i >= at; i--) {
-    const quotient = (rest / 10) | 0;
-    bytes[i] = 48 + rest - 10 * quotient;
+  let i = at + width;
+  while (i - at >= 2) {
+    const quotient = (rest / 100) | 0;
+    const pair = 2 * (rest - 100 * quotient);
+    i -= 2;
+    bytes[i] = digitPairs[pair];
+    bytes[i + 1] = digitPairs[pair + 1];
     rest = quotient;
   }
+  if (i > at) bytes[at] = 48 + rest;
   return at + width;
 }
 
 function digitCount(value: number): number {
-  let count = 1;
-  for (let power = 10; power <= value; power *= 10) count++;
+  if (value < 1e4) return value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4;
+  if (value < 1e8) return value < 1e5 ? 5 : value < 1e6 ? 6 : value < 1e7 ? 7 : 8;
+  let count = 9;
+  for (let power = 1e9; power <= value; power *= 10) count++;
   return count;
 }

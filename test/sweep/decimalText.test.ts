@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runtimeMsOf } from "../../src/engine/network.js";
+import { costModelByName, modelContext } from "../../src/hw/models/index.js";
+import { defaultSimConfig } from "../../src/hw/simulator/config.js";
+import { costRows, rowCoster } from "../../src/sweep/costRows.js";
 import { runtimeMsWriter, writeNumber } from "../../src/sweep/decimalText.js";
+import { parseFamily } from "../../src/sweep/family.js";
 
 const bytes = new Uint8Array(64);
 const decoder = new TextDecoder();
@@ -67,6 +71,33 @@ describe("writeNumber", () => {
       }),
       { numRuns: 15000 },
     );
+  });
+
+  it("equals String from 0.9007199254740992 to 1, where 16 digits pass 2^53", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.9007199254740992, max: 1, noNaN: true }), (value) => {
+        expect(numberText(value)).toBe(String(value));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it("equals String for every util and smoothUtil of a 65,536-row systolic family", () => {
+    const family = parseFamily("conv:k=3,c=1..256,f=1..256,h=32,w=32");
+    const spec = {
+      networks: [{ kind: "family" as const, family }],
+      arrays: [{ rows: 128, cols: 128 }],
+      batches: [1],
+      model: "systolic",
+      hardware: defaultSimConfig,
+    };
+    const model = costModelByName("systolic");
+    const rows = costRows(rowCoster(spec, model, modelContext({})), 0, 256 * 256);
+    let mismatches = 0;
+    for (const column of [rows.util, rows.smoothUtil]) {
+      for (const value of column) if (numberText(value) !== String(value)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
   });
 });
 
