@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync, truncateSync } from "node:fs";
 import { InputError } from "../errors.js";
-import { openAppender } from "../files/directAppend.js";
+import { openAppendThread } from "../files/appendThread.js";
 import { lockOutput } from "../files/outputLock.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { costModelByName, modelContext } from "../hw/models/index.js";
@@ -96,8 +96,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     throw error;
   }
   const resumedRows = progress.done.count;
+  let closed = false;
   try {
     const failed = await costPendingRows(spec, options, progress, output);
+    // the file's last rows are written by now, and counted in the seconds
+    closed = true;
+    await output?.close();
     return {
       totalRows: progress.done.size,
       resumedRows,
@@ -109,8 +113,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       curves: familyCurves(spec, progress.samples),
     };
   } finally {
-    output?.close();
-    unlock?.();
+    try {
+      if (!closed) await output?.close();
+    } finally {
+      unlock?.();
+    }
   }
 }
 
@@ -127,7 +134,23 @@ interface SweepState {
 interface SweepOutput {
   format: RowFormat;
   write(range: RowRange, chunk: SweepChunkResult): void;
-  close(): void;
+  /**
+   * A buffer a written chunk came in, to lend a later chunk's worker: a CSV chunk's text is
+   * ~10 MB, which a worker otherwise takes fresh (zeroed, faulted in) and the main thread frees
+   */
+  spare(): ArrayBuffer | undefined;
+  close(): Promise<unknown>;
+}
+
+/** Spare buffers kept at most: as many as chunks in flight. */
+function spareBuffers(most: number) {
+  const buffers: ArrayBuffer[] = [];
+  return {
+    push: (buffer: ArrayBuffer) => {
+      if (buffers.length < most) buffers.push(buffer);
+    },
+    pop: () => buffers.pop(),
+  };
 }
 
 /** Runs the rows not yet done on a fresh pool; each finished chunk is written, then marked. */
@@ -144,10 +167,7 @@ async function costPendingRows(
   const pool = createPool(builtWorkerFile("sweep/worker.js"), workers, data);
   let failedRows = 0;
   const report = () => options.onProgress?.({ done: done.count, total: done.size, failedRows });
-  // buffers that chunks came back in, written and lent to later chunks: a CSV chunk's text is
-  // ~10 MB, which a worker otherwise takes fresh (zeroed, faulted in) and the main thread frees
-  const spares: ArrayBuffer[] = [];
-  const maxInFlight = 3 * workers;
+  const maxInFlight = maxInFlightOf(options);
   try {
     report();
     const failed = await runRanges<SweepChunkResult>({
@@ -156,12 +176,9 @@ async function costPendingRows(
       maxInFlight,
       // rows land in row order, so a sweep's file is the same bytes whatever the worker timing
       inOrder: true,
-      lend: () => spares.pop(),
+      lend: () => output?.spare(),
       onResult: (range, chunk) => {
         output?.write(range, chunk);
-        const bytes = chunk.encoded instanceof Uint8Array ? chunk.encoded : chunk.encoded?.bytes;
-        if (bytes !== undefined && spares.length < maxInFlight)
-          spares.push(bytes.buffer as ArrayBuffer);
         done.addRange(range.start, range.end);
         mergeCells(cells, chunk.cells);
         addCurveSamples(spec, samples, chunk.curve);
@@ -210,6 +227,11 @@ function validateSweep(spec: SweepSpec): void {
   }
 }
 
+/** Chunks submitted at once: a few a worker, so none waits for the main thread's next. */
+function maxInFlightOf(options: SweepOptions): number {
+  return 3 * (options.workers ?? defaultWorkers());
+}
+
 function chunkRowsFor(options: SweepOptions, pendingRows: number, workers: number): number {
   if (options.chunkRows !== undefined) return options.chunkRows;
   // Small grids of heavy rows (sim on whole networks) still spread over every worker.
@@ -224,13 +246,18 @@ function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): 
   if (existing && !options.resume) {
     throw new InputError(`--out ${path} exists: add --resume to continue it, or remove it`);
   }
-  if (format === "parquet") return openParquetOutput(path, spec, existing, state);
+  const spares = spareBuffers(maxInFlightOf(options));
+  if (format === "parquet") return openParquetOutput(path, spec, existing, state, spares);
   if (existing) keepWrittenRows(path, format, spec, state);
-  const file = openAppender(path);
-  if (statSync(path).size === 0) file.append(Buffer.from(fileHeader(format, spec)));
+  const started = existsSync(path) && statSync(path).size > 0;
+  // the rows go out from a thread of their own (appendThread.ts), which moves each chunk's
+  // buffer back once written
+  const file = openAppendThread(path, { onSpare: spares.push });
+  if (!started) file.append(new TextEncoder().encode(fileHeader(format, spec)));
   return {
     format,
     write: (_range, chunk) => file.append(chunk.encoded as Uint8Array),
+    spare: spares.pop,
     close: () => file.close(),
   };
 }
@@ -240,6 +267,7 @@ function openParquetOutput(
   spec: SweepSpec,
   existing: boolean,
   state: SweepState,
+  spares: ReturnType<typeof spareBuffers>,
 ): SweepOutput {
   // A record holding a row already kept (two runs that wrote one file at once, before locks) is
   // dropped whole: its rows not found elsewhere are costed again.
@@ -254,9 +282,12 @@ function openParquetOutput(
     format: "parquet",
     write(range, chunk) {
       const record: GroupRecord = { ...range, cells: chunk.cells, curve: chunk.curve };
-      file.append(chunk.encoded as EncodedRowGroup, record);
+      const group = chunk.encoded as EncodedRowGroup;
+      file.append(group, record);
+      spares.push(group.bytes.buffer as ArrayBuffer);
     },
-    close: () => file.close(),
+    spare: spares.pop,
+    close: async () => file.close(),
   };
 }
 
