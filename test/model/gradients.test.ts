@@ -2,22 +2,29 @@
  * Every op the search trains, differentiated on the wasm backend (our forward-conv gradients for
  * conv2d / depthwiseConv2d / batch norm, tfjs's own for the rest) against tfjs's autodiff on the
  * cpu backend. tfjs cannot differentiate dilated convs at all, so their reference is the same conv
- * with the kernel dilated by hand (zeros between the taps) at dilation 1.
+ * with the kernel dilated by hand (zeros between the taps) at dilation 1. Convs are checked on the
+ * "onnxruntime" backend too (its conv kernels run natively, see model/native) where
+ * onnxruntime-node is installed, and always under CI, which installs it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { nativeRuntime } from "../../src/model/native/onnxruntime.js";
 import { batchNormTrain } from "../../src/model/ops/batchNorm.js";
 import { conv2d } from "../../src/model/ops/conv2d.js";
 import type { ConvOptions } from "../../src/model/ops/convGeometry.js";
 import { depthwiseConv2d } from "../../src/model/ops/depthwiseConv2d.js";
 import { maxPool } from "../../src/model/ops/maxPool.js";
-import { selectBackend } from "../../src/train/backend.js";
+import { type BackendName, selectBackend } from "../../src/train/backend.js";
 
 const tolerance = 1e-4;
 
 beforeAll(async () => {
   await selectBackend("wasm");
 });
+
+/** The backends whose conv kernels differ: a CI run without onnxruntime-node fails here. */
+const convBackends =
+  nativeRuntime() !== undefined || process.env.CI ? ["wasm", "onnxruntime"] : ["wasm"];
 
 /** Deterministic values in [-1, 1) (a 32-bit LCG), the same on every backend. */
 function values(size: number, seed: number): Float32Array {
@@ -37,8 +44,8 @@ type Fn = (...inputs: tf.Tensor[]) => tf.Tensor;
  * Gradients of sum(f(inputs) · upstream) on one backend, upstream a fixed random tensor (so dy
  * is not all ones), as plain arrays.
  */
-async function gradsOn(backend: string, f: Fn, shapes: Shape[], seed: number) {
-  await tf.setBackend(backend);
+async function gradsOn(backend: BackendName, f: Fn, shapes: Shape[], seed: number) {
+  await selectBackend(backend);
   return tf.tidy(() => {
     const inputs = shapes.map((shape, i) =>
       tf.tensor(values(tf.util.sizeFromShape(shape), seed + i), shape),
@@ -65,9 +72,15 @@ function relativeError(actual: Float32Array | Int32Array | Uint8Array, expected:
   return diff / scale;
 }
 
-async function expectSameGradients(ours: Fn, reference: Fn, shapes: Shape[], seed = 1) {
+async function expectSameGradients(
+  ours: Fn,
+  reference: Fn,
+  shapes: Shape[],
+  backend: BackendName = "wasm",
+) {
+  const seed = 1;
   const expected = await gradsOn("cpu", reference, shapes, seed);
-  const actual = await gradsOn("wasm", ours, shapes, seed);
+  const actual = await gradsOn(backend, ours, shapes, seed);
   expect(actual.value).toBeCloseTo(expected.value, 3);
   expect(actual.grads.length).toBe(expected.grads.length);
   actual.grads.forEach((grad, i) => {
@@ -123,22 +136,27 @@ const label = (c: ConvCase) =>
   `${c.kernel}×${c.kernel} on ${c.size}×${c.size}, stride ${c.strides ?? 1}, ` +
   `dilation ${c.dilation ?? 1}, ${c.pad ?? "same"}`;
 
-describe("conv2d gradients on wasm match cpu autodiff", () => {
+describe.each(convBackends)("conv2d gradients on %s match cpu autodiff", (backend) => {
   it.each(convCases)("$kernel×$kernel %#", async (c) => {
     const { size, kernel, strides = 1, dilation = 1, pad = "same" } = c;
     const ours: Fn = (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
     const reference: Fn = (x, w) =>
       tf.conv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
-    await expectSameGradients(ours, reference, [
-      [2, size, size, 3],
-      [kernel, kernel, 3, 4],
-    ]).catch((error) => {
+    await expectSameGradients(
+      ours,
+      reference,
+      [
+        [2, size, size, 3],
+        [kernel, kernel, 3, 4],
+      ],
+      backend as BackendName,
+    ).catch((error) => {
       throw new Error(`${label(c)}: ${error}`);
     });
   });
 });
 
-describe("depthwiseConv2d gradients on wasm match cpu autodiff", () => {
+describe.each(convBackends)("depthwiseConv2d gradients on %s match cpu autodiff", (backend) => {
   const depthwiseCases: ConvCase[] = [
     { size: 6, kernel: 3 },
     { size: 7, kernel: 5 },
@@ -153,10 +171,15 @@ describe("depthwiseConv2d gradients on wasm match cpu autodiff", () => {
     const ours: Fn = (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
     const reference: Fn = (x, w) =>
       tf.depthwiseConv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
-    await expectSameGradients(ours, reference, [
-      [2, size, size, 5],
-      [kernel, kernel, 5, 1],
-    ]).catch((error) => {
+    await expectSameGradients(
+      ours,
+      reference,
+      [
+        [2, size, size, 5],
+        [kernel, kernel, 5, 1],
+      ],
+      backend as BackendName,
+    ).catch((error) => {
       throw new Error(`${label(c)}: ${error}`);
     });
   });

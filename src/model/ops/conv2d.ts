@@ -5,7 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilter, conv2dBackpropInput } from "../gradients/conv2dGrad.js";
-import { type ConvOptions, convConfig } from "./convGeometry.js";
+import { runNativeConv } from "../native/convKernels.js";
+import { type ConvOptions, convConfig, convInfo } from "./convGeometry.js";
 
 /** x: [batch, height, width, in]; filter: [kh, kw, in, out]. */
 export function conv2d(
@@ -17,13 +18,19 @@ export function conv2d(
   const op = tf.customGrad((...args) => {
     const [input, weights, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([input, weights]);
+    // the native kernels where the backend has them (onnxruntime), else tfjs's forward convs
+    const info = convInfo(input.shape, weights.shape, config, false);
     return {
-      value: tf.conv2d(input, weights, config.strides, config.pad, "NHWC", config.dilation),
+      value:
+        runNativeConv("conv", info, [input, weights]) ??
+        tf.conv2d(input, weights, config.strides, config.pad, "NHWC", config.dilation),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [savedInput, savedWeights] = saved as [tf.Tensor4D, tf.Tensor4D];
         return [
-          conv2dBackpropInput(dy, savedWeights, savedInput.shape, config),
-          conv2dBackpropFilter(savedInput, dy, savedWeights.shape, config),
+          runNativeConv("convInputGradient", info, [dy, savedWeights]) ??
+            conv2dBackpropInput(dy, savedWeights, savedInput.shape, config),
+          runNativeConv("convFilterGradient", info, [savedInput, dy]) ??
+            conv2dBackpropFilter(savedInput, dy, savedWeights.shape, config),
         ];
       },
     };

@@ -8,7 +8,8 @@ import {
   depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput,
 } from "../gradients/depthwiseConv2dGrad.js";
-import { type ConvOptions, convConfig } from "./convGeometry.js";
+import { runNativeConv } from "../native/convKernels.js";
+import { type ConvOptions, convConfig, convInfo } from "./convGeometry.js";
 
 /** x: [batch, height, width, C]; filter: [kh, kw, C, 1]. */
 export function depthwiseConv2d(
@@ -23,6 +24,7 @@ export function depthwiseConv2d(
   const op = tf.customGrad((...args) => {
     const [input, weights, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([input, weights]);
+    const info = convInfo(input.shape, weights.shape, config, true);
     return {
       value: tf.depthwiseConv2d(
         input,
@@ -36,7 +38,9 @@ export function depthwiseConv2d(
         const [savedInput, savedWeights] = saved as [tf.Tensor4D, tf.Tensor4D];
         return [
           depthwiseConv2dBackpropInput(dy, savedWeights, savedInput.shape, config),
-          depthwiseConv2dBackpropFilter(savedInput, dy, savedWeights.shape, config),
+          // the native kernel where the backend has it (onnxruntime), else a tfjs forward conv
+          runNativeConv("depthwiseFilterGradient", info, [savedInput, dy]) ??
+            depthwiseConv2dBackpropFilter(savedInput, dy, savedWeights.shape, config),
         ];
       },
     };
