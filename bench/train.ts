@@ -8,7 +8,8 @@
  *   (b) mixed: the same skeleton whose cell edge is the search's mixed op over every op of the
  *       U-Boost space (conv, depthwise-separable and dilated convs, 3×3 and 5×5, identity, zero),
  *       as the microarchitecture supernet runs it.
- * Each backend's ceiling is its forward conv2d speed (3×3, 64 → 64, 32×32); `gflops` counts a
+ * Each backend's ceiling is its forward conv2d speed (3×3, 64 → 64, 32×32, through the op the
+ * networks use, so the onnxruntime backend's is its native kernel's); `gflops` counts a
  * step as three forward passes (forward, input gradient, filter gradient). The slow pure-JS cpu
  * backend runs a smaller batch and a single timed step. With `workers`, both networks also train
  * data-parallel on that many worker threads (trainWorker.ts); with `againstTorch`, the same
@@ -20,6 +21,7 @@ import { totalMacs } from "../src/layers/macs.js";
 import { type ArchFile, archNetwork } from "../src/model/archFile.js";
 import { applyStatistics, type StatisticsLog } from "../src/model/batchNorm.js";
 import { forward } from "../src/model/forward.js";
+import { conv2d } from "../src/model/ops/conv2d.js";
 import { softmaxCrossEntropy } from "../src/model/ops/crossEntropy.js";
 import { createParams, disposeParams, trainableVariables } from "../src/model/params.js";
 import { convLayers, type NetworkPlan, planLayers, planNetwork } from "../src/model/plan.js";
@@ -365,7 +367,7 @@ function convCeilingGflops(batch: number): number {
   const filter = tf.randomNormal([3, 3, channels, channels], 0, 0.1, "float32", 2);
   const flops = 2 * batch * imageSize * imageSize * 9 * channels * channels;
   const seconds = bestSeconds(
-    () => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, "same"),
+    () => conv2d(x as tf.Tensor4D, filter as tf.Tensor4D),
     3,
   );
   tf.dispose([x, filter]);
