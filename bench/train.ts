@@ -366,10 +366,7 @@ function convCeilingGflops(batch: number): number {
   const x = tf.randomNormal([batch, imageSize, imageSize, channels], 0, 1, "float32", 1);
   const filter = tf.randomNormal([3, 3, channels, channels], 0, 0.1, "float32", 2);
   const flops = 2 * batch * imageSize * imageSize * 9 * channels * channels;
-  const seconds = bestSeconds(
-    () => conv2d(x as tf.Tensor4D, filter as tf.Tensor4D),
-    3,
-  );
+  const seconds = bestSeconds(() => conv2d(x as tf.Tensor4D, filter as tf.Tensor4D), 3);
   tf.dispose([x, filter]);
   return flops / seconds / 1e9;
 }

@@ -10,12 +10,14 @@
  * backend's own (wrong) kernel.
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapValues } from "../heapValues.js";
 
 export type PoolInfo = tf.backend_util.Conv2DInfo;
 
 export function maxPoolBackprop(dy: tf.Tensor4D, x: tf.Tensor4D, info: PoolInfo): tf.Tensor4D {
-  const input = x.dataSync() as Float32Array;
-  const outputGradient = dy.dataSync() as Float32Array;
+  // read in place (dataSync would copy both): nothing is allocated on the heap until the end
+  const input = heapValues(x);
+  const outputGradient = heapValues(dy);
   const inputGradient = new Float32Array(input.length);
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const best = new Float32Array(channels);
