@@ -289,7 +289,10 @@ describe("uboost pareto", () => {
     [["--seeds", ","], /--seeds: empty item in ","/],
     [["--seeds", "1.5"], /--seeds: must be an integer >= 0 \(got "1.5"\)/],
     [["--hw-models", ""], /--hw-models: give at least one cost model/],
-    [["--backend", "gpu"], /--backend: unknown value "gpu" \(known: tensorflow, wasm, cpu\)/],
+    [
+      ["--backend", "gpu"],
+      /--backend: unknown value "gpu" \(known: tensorflow, onnxruntime, wasm, cpu\)/,
+    ],
     [["--channels", "8:16"], /--channels: expected MIN:MAX:STEP/],
     [["--out", "x", "--out", "y"], /--out: given more than once/],
     [["--hw-models", "blackbox"], /--hw-models blackbox needs --table FILE/],

@@ -55,7 +55,7 @@ describe("pareto queue jobs", () => {
       [{ ...job, shell: "rm -rf /" }, /field shell: not a known field/],
       [{ ...job, format: "other/9" }, /format is "other\/9"/],
       [{ ...job, space: { ops: {} } }, /^job payload: space, field ops: /],
-      [{ ...job, backend: "gpu" }, /backend must be one of tensorflow, wasm, cpu/],
+      [{ ...job, backend: "gpu" }, /backend must be one of tensorflow, onnxruntime, wasm, cpu/],
       [{ ...job, table: { format: "nope" } }, /table: format is "nope"/],
       [null, /job payload: not an object/],
     ];
