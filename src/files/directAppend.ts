@@ -61,7 +61,7 @@ function openDirect(path: string, stagingBytes: number): FileAppender | undefine
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_DIRECT, 0o666);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EINVAL") return undefined;
+    if (refusesDirect(error)) return undefined;
     throw error;
   }
   const size = fstatSync(fd).size;
@@ -154,10 +154,16 @@ function alignedStaging(
       writeAllAt(fd, view, blockBytes, blockAt);
       return view;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EINVAL") throw error;
+      if (!refusesDirect(error)) throw error;
     }
   }
   return undefined;
+}
+
+/** A filesystem's answer to O_DIRECT it does not do: EINVAL (Linux's), or not supported. */
+function refusesDirect(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EINVAL" || code === "EOPNOTSUPP" || code === "ENOTSUP";
 }
 
 /** Writes bytes[0, length) at `position` (null: the file's end, for "a"). */
