@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { heapValues } from "./heapValues.js";
 import { batchNormTrain } from "./ops/batchNorm.js";
 
 /** Batch norm over N, H, W with learned scale/shift and running statistics for evaluation. */
@@ -33,45 +34,66 @@ export function createBatchNorm(
 }
 
 /**
- * Pending running-statistics updates: batch moments seen in a training forward pass, applied
- * after the step (assigning variables inside a gradient tape would tie them to the tape).
+ * Pending running-statistics updates: batch moments seen in a training forward pass (host
+ * values), applied after the step (assigning variables inside a gradient tape would tie them to
+ * the tape).
  */
-export type StatisticsLog = { params: BatchNormParams; mean: tf.Tensor1D; variance: tf.Tensor1D }[];
+export type StatisticsLog = {
+  params: BatchNormParams;
+  mean: Float32Array;
+  variance: Float32Array;
+}[];
 
+/**
+ * Batch norm, then ReLU when `relu` (every conv of the model builder is followed by both): with
+ * a statistics log the batch's statistics (training), else the running ones.
+ */
 export function batchNorm(
   x: tf.Tensor4D,
   params: BatchNormParams,
   log?: StatisticsLog,
+  relu = false,
 ): tf.Tensor4D {
   if (!log) {
-    return tf.batchNorm4d(
-      x,
-      params.runningMean,
-      params.runningVariance,
-      params.beta,
-      params.gamma,
-      batchNormEpsilon,
-    );
-  }
-  // The statistics live only inside the forward pass: keep copies for the running averages.
-  return batchNormTrain(x, params.gamma, params.beta, batchNormEpsilon, ({ mean, variance }) => {
-    log.push({ params, mean: tf.keep(mean.clone()), variance: tf.keep(variance.clone()) });
-  });
-}
-
-export function applyStatistics(log: StatisticsLog): void {
-  tf.tidy(() => {
-    for (const { params, mean, variance } of log) {
-      params.runningMean.assign(params.runningMean.mul(1 - momentum).add(mean.mul(momentum)));
-      params.runningVariance.assign(
-        params.runningVariance.mul(1 - momentum).add(variance.mul(momentum)),
+    return tf.tidy(() => {
+      const normalized = tf.batchNorm4d(
+        x,
+        params.runningMean,
+        params.runningVariance,
+        params.beta,
+        params.gamma,
+        batchNormEpsilon,
       );
-    }
+      return relu ? tf.relu(normalized) : normalized;
+    });
+  }
+  return batchNormTrain(x, params.gamma, params.beta, {
+    epsilon: batchNormEpsilon,
+    relu,
+    onStatistics: ({ mean, variance }) => log.push({ params, mean, variance }),
   });
-  discardStatistics(log);
 }
 
-export function discardStatistics(log: StatisticsLog): void {
-  for (const { mean, variance } of log) tf.dispose([mean, variance]);
+/**
+ * running ← (1 − momentum)·running + momentum·batch, rounded to float32 after each operation as
+ * the tfjs ops (mul, mul, add) that did it before rounded: the same bits.
+ */
+export function applyStatistics(log: StatisticsLog): void {
+  for (const { params, mean, variance } of log) {
+    moveAverage(params.runningMean, mean);
+    moveAverage(params.runningVariance, variance);
+  }
   log.length = 0;
+}
+
+const keep = Math.fround(1 - momentum);
+const take = Math.fround(momentum);
+
+function moveAverage(running: tf.Variable, batch: Float32Array): void {
+  const current = heapValues(running);
+  const next = new Float32Array(current.length);
+  for (let i = 0; i < next.length; i++) {
+    next[i] = Math.fround(current[i] * keep) + Math.fround(batch[i] * take);
+  }
+  tf.tidy(() => running.assign(tf.tensor(next, running.shape)));
 }

@@ -48,7 +48,7 @@ const pool = (x: tf.Tensor4D) => maxPool(x, { size: 2, pad: "valid" });
 function convForward(params: ConvParams, x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
   const { stride, dilation, type } = params.planned;
   const bnRelu = (y: tf.Tensor4D, bn: BatchNormParams) =>
-    tf.relu(batchNorm(y, bn, options.statistics));
+    batchNorm(y, bn, options.statistics, true);
   // Our conv ops: their gradients are forward convs, fast on wasm and defined for dilation 2.
   const convolved =
     type === "dws"
@@ -151,7 +151,7 @@ function equalizedSum(
     terms.map(({ edge, value }) => {
       const equalizer = params.equalizers.get(equalizerName(cell.index, node, edge));
       if (!equalizer) return value;
-      return tf.relu(batchNorm(conv2d(value, equalizer.filter), equalizer.bn, options.statistics));
+      return batchNorm(conv2d(value, equalizer.filter), equalizer.bn, options.statistics, true);
     }),
   );
 }

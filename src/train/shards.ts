@@ -51,7 +51,7 @@ let summedValues = new Float64Array(0);
  * The whole batch's figures from every rank's share: the share-weighted sum of the gradients (of
  * `variables`, in their order; host values, as the optimizer takes them, valid until the next
  * call) and of the batch statistics, and the plain sum of `totals` (counts, already weighted
- * losses). One barrier. The statistics log's tensors are replaced in place.
+ * losses). One barrier. The statistics log's values are replaced in place.
  */
 export function combineShares(
   lockstep: Lockstep,
@@ -62,11 +62,14 @@ export function combineShares(
   totals: number[],
 ): { grads: Record<string, Float64Array>; totals: number[] } {
   const present = variables.filter((variable) => grads[variable.name] !== undefined);
-  const parts: tf.Tensor[] = [
+  const parts: (tf.Tensor | Float32Array)[] = [
     ...present.map((variable) => grads[variable.name]),
     ...statistics.flatMap(({ mean, variance }) => [mean, variance]),
   ];
-  const length = parts.reduce((sum, part) => sum + part.size, 0);
+  const length = parts.reduce(
+    (sum, part) => sum + (part instanceof tf.Tensor ? part.size : part.length),
+    0,
+  );
   if (sharedValues.length < length + totals.length) {
     sharedValues = new Float64Array(length + totals.length);
     summedValues = new Float64Array(length + totals.length);
@@ -74,7 +77,12 @@ export function combineShares(
   const values = sharedValues.subarray(0, length + totals.length);
   let offset = 0;
   for (const part of parts) {
-    offset = addWeighted(values, offset, heapValues(part), shard.weight);
+    offset = addWeighted(
+      values,
+      offset,
+      part instanceof tf.Tensor ? heapValues(part) : part,
+      shard.weight,
+    );
   }
   values.set(totals, length);
   const summed = lockstep.sum(values, 1, summedValues);
@@ -87,11 +95,8 @@ export function combineShares(
   const combined: Record<string, Float64Array> = {};
   for (const variable of present) combined[variable.name] = next(variable.size);
   for (const entry of statistics) {
-    const mean = tf.tensor(Float32Array.from(next(entry.mean.size)), entry.mean.shape);
-    const variance = tf.tensor(Float32Array.from(next(entry.variance.size)), entry.variance.shape);
-    tf.dispose([entry.mean, entry.variance]);
-    entry.mean = tf.keep(mean) as tf.Tensor1D;
-    entry.variance = tf.keep(variance) as tf.Tensor1D;
+    entry.mean = Float32Array.from(next(entry.mean.length));
+    entry.variance = Float32Array.from(next(entry.variance.length));
   }
   return { grads: combined, totals: Array.from(summed.subarray(length)) };
 }

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nativeRuntime } from "../../src/model/native/onnxruntime.js";
-import { batchNormTrain } from "../../src/model/ops/batchNorm.js";
+import { batchNormTrain, hostBatchNormLimit } from "../../src/model/ops/batchNorm.js";
 import { conv2d } from "../../src/model/ops/conv2d.js";
 import type { ConvOptions } from "../../src/model/ops/convGeometry.js";
 import { depthwiseConv2d } from "../../src/model/ops/depthwiseConv2d.js";
@@ -77,8 +77,8 @@ async function expectSameGradients(
   reference: Fn,
   shapes: Shape[],
   backend: BackendName = "wasm",
+  seed = 1,
 ) {
-  const seed = 1;
   const expected = await gradsOn("cpu", reference, shapes, seed);
   const actual = await gradsOn(backend, ours, shapes, seed);
   expect(actual.value).toBeCloseTo(expected.value, 3);
@@ -218,15 +218,53 @@ describe("max-pool gradients on wasm match cpu autodiff", () => {
 });
 
 describe("batch norm, dense and loss gradients on wasm match cpu", () => {
-  it("training-mode batch norm (batch statistics)", async () => {
-    const ours: Fn = (x, gamma, beta) =>
-      batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D);
-    const reference: Fn = (x, gamma, beta) => {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]);
-      return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5);
-    };
-    await expectSameGradients(ours, reference, [[2, 6, 6, 4], [4], [4]]);
-  });
+  // Ours runs on the host; the reference is tfjs's own ops and autodiff. Shapes from one image
+  // of one pixel per channel row up to the demo's shards; seeds draw other values.
+  const batchNormCases: [number[], boolean, number][] = [
+    [[2, 6, 6, 4], false, 1],
+    [[2, 6, 6, 4], true, 2],
+    [[1, 1, 3, 5], true, 3],
+    [[16, 4, 4, 16], true, 4],
+    [[3, 5, 7, 1], false, 5],
+    [[16, 8, 8, 16], true, 6],
+    // above hostBatchNormLimit: tfjs kernels
+    [[16, 16, 16, 17], true, 7],
+    [[16, 16, 16, 17], false, 8],
+  ];
+  it.each(batchNormCases)(
+    "training-mode batch norm %j, ReLU %s (batch statistics)",
+    async (shape, relu, seed) => {
+      const channels = shape[3];
+      const ours: Fn = (x, gamma, beta) =>
+        batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, { relu });
+      const reference: Fn = (x, gamma, beta) => {
+        const { mean, variance } = tf.moments(x, [0, 1, 2]);
+        const y = tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5);
+        return relu ? tf.relu(y) : y;
+      };
+      await expectSameGradients(ours, reference, [shape, [channels], [channels]], "wasm", seed);
+    },
+  );
+
+  it.each([1, hostBatchNormLimit])(
+    "training-mode batch norm reports the batch's mean and biased variance (%i images)",
+    (copies) => {
+      // every image the same 2×2×2 values: the statistics are the one image's
+      const image = [1, 10, 2, 20, 3, 30, 6, 60];
+      const x = tf.tensor4d(Array.from({ length: copies }, () => image).flat(), [copies, 2, 2, 2]);
+      const seen: { mean: number[]; variance: number[] }[] = [];
+      const y = batchNormTrain(x, tf.ones([2]), tf.zeros([2]), {
+        onStatistics: ({ mean, variance }) =>
+          seen.push({ mean: Array.from(mean), variance: Array.from(variance) }),
+      });
+      expect(seen).toHaveLength(1);
+      expect(seen[0].mean[0]).toBeCloseTo(3, 5);
+      expect(seen[0].mean[1]).toBeCloseTo(30, 4);
+      expect(seen[0].variance[0]).toBeCloseTo(3.5, 4);
+      expect(seen[0].variance[1]).toBeCloseTo(350, 2);
+      tf.dispose([x, y]);
+    },
+  );
 
   const builtIn: [string, Fn, Shape[]][] = [
     ["relu", (x) => tf.relu(x), [[2, 6, 6, 3]]],

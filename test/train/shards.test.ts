@@ -45,7 +45,7 @@ export function figures(batch, lockstep) {
   const combined = lockstep
     ? combineShares(lockstep, shard, variables, grads, statistics, []).grads
     : grads;
-  const out = { grads: {}, means: statistics.map(({ mean }) => Array.from(mean.dataSync())) };
+  const out = { grads: {}, means: statistics.map(({ mean }) => Array.from(mean)) };
   for (const [name, values] of Object.entries(combined)) out.grads[keyOf.get(name)] = Array.from(values instanceof Float64Array ? values : values.dataSync());
   return out;
 }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../../data/imageSet.js";
-import { applyStatistics, discardStatistics, type StatisticsLog } from "../../model/batchNorm.js";
+import { applyStatistics, type StatisticsLog } from "../../model/batchNorm.js";
 import { softmaxCrossEntropy as crossEntropy } from "../../model/ops/crossEntropy.js";
 import type { Lockstep } from "../../pool/lockstep.js";
 import { correctCount } from "../../train/metrics.js";
@@ -106,7 +106,6 @@ export function searchEpoch(
       } else {
         options.adam.minimize(archLoss, false, model.archVariables);
       }
-      discardStatistics(scratch);
     }
     tf.dispose([x, y, shard.x, shard.y]);
     index++;
