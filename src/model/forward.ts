@@ -3,6 +3,7 @@ import { type BatchNormParams, batchNorm, type StatisticsLog } from "./batchNorm
 import { conv2d } from "./ops/conv2d.js";
 import { depthwiseConv2d } from "./ops/depthwiseConv2d.js";
 import { maxPool } from "./ops/maxPool.js";
+import { mixedSum } from "./ops/mixedSum.js";
 import type { ConvParams, NetworkParams } from "./params.js";
 import { type CellPlan, equalizerName, type NetworkPlan } from "./plan.js";
 import { cellOutput, type SearchSpace } from "./space.js";
@@ -95,7 +96,10 @@ function cellForward(
   return states.get(cellOutput(space)) as tf.Tensor4D;
 }
 
-/** Stage 1: edge output = Σ_j w_j · op_j(x); identity passes x, zero adds nothing. */
+/**
+ * Stage 1: edge output = Σ_j w_j · op_j(x); identity passes x, zero adds nothing. One op sums
+ * them (ops/mixedSum.ts).
+ */
 function mixedEdge(
   space: SearchSpace,
   cell: CellPlan,
@@ -104,22 +108,22 @@ function mixedEdge(
   params: NetworkParams,
   options: ForwardOptions,
 ): { edge: number; value: tf.Tensor4D } {
-  const opWeights = options.opWeights as tf.Tensor2D;
-  const weights = tf.unstack(tf.slice(opWeights, [edge, 0], [1, opWeights.shape[1]]).reshape([-1]));
   const terms: tf.Tensor4D[] = [];
+  const columns: number[] = [];
   Object.entries(space.ops).forEach(([op, entry], j) => {
     if (entry.type === "zero") return;
-    const output =
+    terms.push(
       entry.type === "identity"
         ? source
         : convForward(
             params.convs.get(`cell${cell.index}.edge${edge}.${op}`) as ConvParams,
             source,
             options,
-          );
-    terms.push(tf.mul(output, weights[j]));
+          ),
+    );
+    columns.push(j);
   });
-  return { edge, value: tf.addN(terms) };
+  return { edge, value: mixedSum(terms, columns, options.opWeights as tf.Tensor2D, edge) };
 }
 
 function chosenEdge(

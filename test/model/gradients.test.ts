@@ -14,6 +14,7 @@ import { conv2d } from "../../src/model/ops/conv2d.js";
 import type { ConvOptions } from "../../src/model/ops/convGeometry.js";
 import { depthwiseConv2d } from "../../src/model/ops/depthwiseConv2d.js";
 import { maxPool } from "../../src/model/ops/maxPool.js";
+import { mixedSum } from "../../src/model/ops/mixedSum.js";
 import { type BackendName, selectBackend } from "../../src/train/backend.js";
 
 const tolerance = 1e-4;
@@ -289,6 +290,38 @@ describe("batch norm, dense and loss gradients on wasm match cpu", () => {
       [[2, 4]],
     ],
   ];
+  // Ours sums on the host (one op); the reference is tfjs's mul and addN and their autodiff.
+  // Weights [2, 4]: row 1 mixes the three terms by columns 0, 2, 3 (column 1 a zero op).
+  const mixedCases: [number[], number][] = [
+    [[2, 6, 6, 3], 1],
+    [[1, 2, 1, 3], 2],
+    [[16, 8, 8, 16], 3],
+  ];
+  it.each(mixedCases)("a mixed edge's weighted sum %j (seed %i)", async (shape, seed) => {
+    const columns = [0, 2, 3];
+    const ours: Fn = (a, b, c, logits) =>
+      mixedSum([a, tf.relu(b), c] as tf.Tensor4D[], columns, tf.softmax(logits) as tf.Tensor2D, 1);
+    const reference: Fn = (a, b, c, logits) => {
+      const weights = tf.unstack(tf.slice(tf.softmax(logits), [1, 0], [1, 4]).reshape([-1]));
+      return tf.addN([a, tf.relu(b), c].map((term, k) => tf.mul(term, weights[columns[k]])));
+    };
+    await expectSameGradients(ours, reference, [shape, shape, shape, [2, 4]], "wasm", seed);
+  });
+
+  it("a mixed edge's weighted sum has the bits of tf.mul and tf.addN", () => {
+    const shape: [number, number, number, number] = [4, 5, 5, 7];
+    const terms = [1, 2, 3, 4, 5].map((seed) =>
+      tf.tensor(values(4 * 5 * 5 * 7, seed), shape),
+    ) as tf.Tensor4D[];
+    const weights = tf.softmax(tf.tensor(values(3 * 6, 9), [3, 6])) as tf.Tensor2D;
+    const columns = [0, 1, 3, 4, 5];
+    const ours = mixedSum(terms, columns, weights, 2);
+    const row = tf.unstack(tf.slice(weights, [2, 0], [1, 6]).reshape([-1]));
+    const reference = tf.addN(terms.map((term, k) => tf.mul(term, row[columns[k]])));
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(reference.dataSync()));
+    tf.dispose([...terms, weights, ours, ...row, reference]);
+  });
+
   it.each(builtIn)("%s", async (_name, f, shapes) => {
     await expectSameGradients(f, f, shapes);
   });
