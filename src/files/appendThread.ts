@@ -18,14 +18,17 @@ export interface AppendWorkerData {
   backlog: SharedArrayBuffer;
 }
 
-/** bytes to append, or none: append the rest and close */
+/** bytes to append; or a flush (answered once everything sent before is appended); or neither: close */
 export interface AppendMessage {
   bytes?: Uint8Array;
+  flush?: true;
 }
 
 export interface AppendReply {
   /** a buffer appended, handed back */
   spare?: ArrayBuffer;
+  /** everything sent before the flush is appended (but for a partial last block) */
+  flushed?: true;
   /** the file is closed; whether it was written past the page cache */
   closed?: boolean;
   error?: string;
@@ -34,6 +37,8 @@ export interface AppendReply {
 export interface AppendThread {
   /** Moves `bytes` to the thread, their whole buffer with them (so it must hold nothing else). */
   append(bytes: Uint8Array): void;
+  /** Resolves once every buffer sent so far is appended (the partial last block waits for close). */
+  flush(): Promise<void>;
   /**
    * Appends what is waiting, closes the file and ends the thread; resolves with whether the
    * file went past the page cache, rejects with a failed write's message.
@@ -58,9 +63,11 @@ export function openAppendThread(path: string, options: AppendThreadOptions = {}
   const maxBacklog = options.maxBacklog ?? 4;
   const workerData: AppendWorkerData = { path, direct: options.direct ?? true, backlog };
   const worker = new Worker(builtWorkerFile("files/appendWorker.js"), { workerData });
+  const flushes: (() => void)[] = [];
   const finished = new Promise<AppendReply>((resolve) => {
     worker.on("message", (reply: AppendReply) => {
       if (reply.spare !== undefined) options.onSpare?.(reply.spare);
+      else if (reply.flushed) flushes.shift()?.();
       else resolve(reply);
     });
     worker.on("error", (error) => resolve({ error: error.message }));
@@ -77,6 +84,12 @@ export function openAppendThread(path: string, options: AppendThreadOptions = {}
           throw new Error(`${path}: the writer thread stopped`);
         waiting = Atomics.load(shared, 0);
       }
+    },
+    async flush() {
+      const flushed = new Promise<void>((resolve) => flushes.push(resolve));
+      worker.postMessage({ flush: true } satisfies AppendMessage);
+      // a thread that failed or ended answers no flush: close reports why
+      await Promise.race([flushed, finished]);
     },
     async close() {
       worker.postMessage({} satisfies AppendMessage);

@@ -40,6 +40,10 @@ port.on("message", (message: AppendMessage) => {
     port.postMessage({ spare: buffer } satisfies AppendReply, [buffer]);
     return;
   }
+  if (message.flush) {
+    port.postMessage({ flushed: true } satisfies AppendReply);
+    return;
+  }
   try {
     if (failure === undefined) file?.close();
   } catch (error) {

@@ -99,10 +99,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   let closed = false;
   try {
     const failed = await costPendingRows(spec, options, progress, output);
-    // the file's last rows are written by now, and counted in the seconds
-    closed = true;
-    await output?.close();
-    return {
+    // every chunk is written by now and counted in the seconds; finishing the file is not
+    await output?.flush();
+    const result: SweepResult = {
       totalRows: progress.done.size,
       resumedRows,
       costedRows: progress.done.count - resumedRows,
@@ -112,6 +111,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       summary: summarize(spec, progress.cells),
       curves: familyCurves(spec, progress.samples),
     };
+    closed = true;
+    await output?.close();
+    return result;
   } finally {
     try {
       if (!closed) await output?.close();
@@ -139,6 +141,9 @@ interface SweepOutput {
    * ~10 MB, which a worker otherwise takes fresh (zeroed, faulted in) and the main thread frees
    */
   spare(): ArrayBuffer | undefined;
+  /** resolves once every chunk given to write is in the file (a Parquet file's are at once) */
+  flush(): Promise<void>;
+  /** finishes the file: a text file's partial last block, a Parquet file's footer */
   close(): Promise<unknown>;
 }
 
@@ -258,6 +263,7 @@ function openOutput(spec: SweepSpec, options: SweepOptions, state: SweepState): 
     format,
     write: (_range, chunk) => file.append(chunk.encoded as Uint8Array),
     spare: spares.pop,
+    flush: () => file.flush(),
     close: () => file.close(),
   };
 }
@@ -287,6 +293,7 @@ function openParquetOutput(
       spares.push(group.bytes.buffer as ArrayBuffer);
     },
     spare: spares.pop,
+    flush: async () => {},
     close: async () => file.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,7 +32,14 @@ describe("openAppendThread", () => {
         // moved, not copied: the sender no longer holds the bytes
         expect(bytes.buffer.byteLength).toBe(0);
       }
-      expect(typeof (await file.close())).toBe("boolean");
+      // flushed: every whole block is in the file, the partial last one waits for close
+      await file.flush();
+      const flushedBytes = statSync(path).size;
+      const wentDirect = await file.close();
+      expect(flushedBytes).toBe(
+        wentDirect ? expected.length - (expected.length % 4096) : expected.length,
+      );
+      expect(wentDirect).toBe(direct ? wentDirect : false);
       expect(readFileSync(path).equals(expected)).toBe(true);
       expect(spares.map((buffer) => buffer.byteLength).sort((a, b) => a - b)).toEqual(
         [...lengths].sort((a, b) => a - b),
