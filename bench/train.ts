@@ -78,11 +78,11 @@ export interface TrainBenchResult {
   /** PyTorch on the same networks (checked: equal parameter counts and MACs), same run */
   torch?: TorchAnchor & {
     /**
-     * uboost's images/s ÷ PyTorch's at the same thread count, by network and thread count, for
-     * `backend` (wasm when measured): uboost's 1 thread against torch's 1, its `workers` worker
-     * threads against torch's `workers` threads
+     * uboost's images/s ÷ PyTorch's at the same thread count, by backend, network and thread
+     * count: uboost's 1 thread against torch's 1, its `workers` worker threads against torch's
+     * `workers` threads
      */
-    ratios: { backend: string; plain: Record<string, number>; mixed: Record<string, number> };
+    ratios: Record<string, { plain: Record<string, number>; mixed: Record<string, number> }>;
   };
 }
 
@@ -175,20 +175,20 @@ function againstTorch(
       }
     }
   }
-  const backend = results.wasm ? "wasm" : Object.keys(results)[0];
-  const ours = results[backend];
   const ratio = (uboost: number | undefined, torch: number) =>
     uboost === undefined ? Number.NaN : uboost / torch;
-  const ratios = {
-    backend,
-    plain: {} as Record<string, number>,
-    mixed: {} as Record<string, number>,
-  };
-  for (const count of threads) {
-    const key = String(count);
-    const measured = count === 1 ? ours : ours.parallel;
-    ratios.plain[key] = ratio(measured?.imagesPerSec, anchor.networks.plain.imagesPerSec[key]);
-    ratios.mixed[key] = ratio(measured?.mixedImagesPerSec, anchor.networks.mixed.imagesPerSec[key]);
+  const ratios: Record<string, { plain: Record<string, number>; mixed: Record<string, number> }> =
+    {};
+  for (const [backend, ours] of Object.entries(results)) {
+    const plain: Record<string, number> = {};
+    const mixed: Record<string, number> = {};
+    for (const count of threads) {
+      const key = String(count);
+      const measured = count === 1 ? ours : ours.parallel;
+      plain[key] = ratio(measured?.imagesPerSec, anchor.networks.plain.imagesPerSec[key]);
+      mixed[key] = ratio(measured?.mixedImagesPerSec, anchor.networks.mixed.imagesPerSec[key]);
+    }
+    ratios[backend] = { plain, mixed };
   }
   return { ...anchor, ratios };
 }

@@ -318,7 +318,7 @@ function speedRows(result: TrainBenchResult): (string | number)[][] {
     `${(step.forward * 100).toFixed(0)}% / ${(step.combine * 100).toFixed(0)}%`;
   const rows: (string | number)[][] = [];
   for (const [name, r] of Object.entries(result.backends)) {
-    const compared = result.torch?.ratios.backend === name ? result.torch.ratios : undefined;
+    const compared = result.torch?.ratios[name];
     rows.push([
       `uboost ${name}, 1 thread`,
       rate(r.imagesPerSec),
