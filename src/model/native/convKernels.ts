@@ -3,8 +3,9 @@
  * convGraphs.ts) run by onnxruntime-node's native MLAS code, for the "onnxruntime" backend: tfjs
  * on wasm for everything else. Measured on the 2-core dev machine, 3×3, 64 → 64 channels,
  * 32×32, batch 64, one thread: forward 111 GFLOP/s against wasm XNNPACK's 36–41, transposes in
- * and out included; convs are ~70% of a training step on wasm. The tensors stay where tfjs keeps them: a session reads its inputs from the wasm
- * heap and writes its output into a tensor allocated there for it.
+ * and out included; convs are ~70% of a training step on wasm. The tensors stay where tfjs keeps
+ * them: a session reads its inputs from the wasm heap and writes its output into a tensor
+ * allocated there for it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { heapValues } from "../heapValues.js";
