@@ -10,14 +10,16 @@ import { InputError } from "../errors.js";
 import {
   type AttributeProto,
   floatTensor,
+  floatValueInfo,
   type ModelProto,
   type NodeProto,
+  onnxAttribute,
   type TensorProto,
   type ValueInfoProto,
 } from "../onnx/proto.js";
 import { type ArchFile, archNetwork } from "./archFile.js";
 import { batchNormEpsilon } from "./batchNorm.js";
-import { convConfig, convInfo } from "./ops/convGeometry.js";
+import { type ConvInfo, convConfig, convInfo } from "./ops/convGeometry.js";
 import {
   type CellPlan,
   equalizerSpecs,
@@ -32,12 +34,6 @@ export const onnxOpset = 13;
 
 export const onnxInputName = "image";
 export const onnxOutputName = "logits";
-
-const attr = {
-  int: (name: string, i: number): AttributeProto => ({ name, type: 2, i }),
-  ints: (name: string, ints: number[]): AttributeProto => ({ name, type: 7, ints }),
-  float: (name: string, f: number): AttributeProto => ({ name, type: 1, f }),
-};
 
 /** Node and initializer lists, each value named after the node that makes it. */
 function graphBuilder(weights: tf.NamedTensorMap) {
@@ -78,18 +74,18 @@ const depthwiseWeight = (t: tf.Tensor) => tf.transpose(t, [2, 3, 0, 1]);
 /** tfjs "same" padding (computed by tfjs itself) as ONNX pads [top, left, bottom, right]. */
 function convAttributes(k: number, inSize: number, stride: number, dilation: number, groups = 1) {
   const config = convConfig({ strides: stride, dilation });
-  const { top, left, bottom, right } = convInfo(
-    [1, inSize, inSize, 1],
-    [k, k, 1, 1],
-    config,
-    false,
-  ).padInfo;
+  return convNodeAttributes(convInfo([1, inSize, inSize, 1], [k, k, 1, 1], config, false), groups);
+}
+
+/** A Conv or ConvTranspose node's attributes for the tfjs conv of geometry `info`. */
+export function convNodeAttributes(info: ConvInfo, groups = 1): AttributeProto[] {
+  const { top, left, bottom, right } = info.padInfo;
   return [
-    attr.ints("kernel_shape", [k, k]),
-    attr.ints("strides", [stride, stride]),
-    attr.ints("dilations", [dilation, dilation]),
-    attr.ints("pads", [top, left, bottom, right]),
-    attr.int("group", groups),
+    onnxAttribute.ints("kernel_shape", [info.filterHeight, info.filterWidth]),
+    onnxAttribute.ints("strides", [info.strideHeight, info.strideWidth]),
+    onnxAttribute.ints("dilations", [info.dilationHeight, info.dilationWidth]),
+    onnxAttribute.ints("pads", [top, left, bottom, right]),
+    onnxAttribute.int("group", groups),
   ];
 }
 
@@ -101,7 +97,7 @@ function batchNormRelu(b: Builder, name: string, x: string, weights: string): st
     "BatchNormalization",
     `${name}.bn`,
     [x, ...keys],
-    [attr.float("epsilon", batchNormEpsilon)],
+    [onnxAttribute.float("epsilon", batchNormEpsilon)],
   );
   return b.node("Relu", `${name}.relu`, [normalized]);
 }
@@ -140,7 +136,7 @@ function maxPool(b: Builder, name: string, x: string): string {
     "MaxPool",
     name,
     [x],
-    [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2])],
+    [onnxAttribute.ints("kernel_shape", [2, 2]), onnxAttribute.ints("strides", [2, 2])],
   );
 }
 
@@ -188,20 +184,6 @@ function cellGraph(
   return states.get(cellOutput(space)) as string;
 }
 
-function tensorInfo(name: string, dims: (number | string)[]): ValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: 1,
-        shape: {
-          dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
-        },
-      },
-    },
-  };
-}
-
 /**
  * The ONNX model of a trained network: `weights` as the run's model.json holds them (tfjs layout,
  * named as params.ts names them), `statistics` the training normalization.
@@ -233,7 +215,7 @@ export function onnxModel(
     if (cell.poolAfter) output = maxPool(b, `cell${cell.index}.pool`, output);
     previous = output;
   }
-  const flat = b.node("Flatten", "flatten", [previous], [attr.int("axis", 1)]);
+  const flat = b.node("Flatten", "flatten", [previous], [onnxAttribute.int("axis", 1)]);
   const features = classifierWeight(plan, widthOf(plan.headInput, widths));
   b.node(
     "Gemm",
@@ -252,14 +234,14 @@ export function onnxModel(
       node: b.nodes,
       initializer: b.initializers,
       input: [
-        tensorInfo(onnxInputName, [
+        floatValueInfo(onnxInputName, [
           "batch",
           plan.inChannels,
           arch.shape.resolution,
           arch.shape.resolution,
         ]),
       ],
-      output: [tensorInfo(onnxOutputName, ["batch", plan.classes])],
+      output: [floatValueInfo(onnxOutputName, ["batch", plan.classes])],
       docString:
         "uboost network: float32 NCHW RGB in [0, 1] at the training resolution; logits out",
     },

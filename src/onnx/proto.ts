@@ -118,6 +118,28 @@ export function floatTensor(name: string, dims: number[], values: Float32Array):
   };
 }
 
+/** Attributes to write, by type (AttributeProto.AttributeType: FLOAT 1, INT 2, INTS 7). */
+export const onnxAttribute = {
+  int: (name: string, i: number): AttributeProto => ({ name, type: 2, i }),
+  ints: (name: string, ints: number[]): AttributeProto => ({ name, type: 7, ints }),
+  float: (name: string, f: number): AttributeProto => ({ name, type: 1, f }),
+};
+
+/** A float32 value's info: fixed dimensions as numbers, symbolic ones by name. */
+export function floatValueInfo(name: string, dims: (number | string)[]): ValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: 1,
+        shape: {
+          dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
+        },
+      },
+    },
+  };
+}
+
 export function int64Tensor(name: string, values: number[]): TensorProto {
   const dataType = onnx().TensorProto.DataType.INT64;
   return { name, dims: [values.length], dataType, int64Data: values };

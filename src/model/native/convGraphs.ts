@@ -14,10 +14,13 @@
  */
 import {
   type AttributeProto,
+  floatValueInfo,
   int64Tensor,
   type ModelProto,
   type NodeProto,
+  onnxAttribute,
 } from "../../onnx/proto.js";
+import { convNodeAttributes } from "../onnxGraph.js";
 import type { ConvInfo } from "../ops/convGeometry.js";
 
 /**
@@ -71,7 +74,7 @@ export function convGraph(kind: ConvGraphKind, info: ConvInfo): ConvGraph | unde
   const filter = info.filterShape;
   const b = graphBuilder();
   if (kind === "conv") {
-    const y = b.node("Conv", [toNchw(b, "x"), onnxFilter(b, "filter")], convAttributes(info));
+    const y = b.node("Conv", [toNchw(b, "x"), onnxFilter(b, "filter")], convNodeAttributes(info));
     return b.graph(
       [
         ["x", x],
@@ -88,7 +91,7 @@ export function convGraph(kind: ConvGraphKind, info: ConvInfo): ConvGraph | unde
     const dx = b.node(
       "ConvTranspose",
       [toNchw(b, "dy"), onnxFilter(b, "filter")],
-      [...convAttributes(info), ints("output_padding", outputPadding)],
+      [...convNodeAttributes(info), onnxAttribute.ints("output_padding", outputPadding)],
     );
     return b.graph(
       [
@@ -141,17 +144,17 @@ function filterGradient(b: GraphBuilder, info: ConvInfo, depthwise: boolean): st
           ? b.node(
               "ReduceSum",
               [b.node("Mul", [window, "dy"]), b.int64s([0, 1, 2])],
-              [int("keepdims", 0)],
+              [onnxAttribute.int("keepdims", 0)],
             )
           : b.node(
               "Gemm",
               [b.node("Reshape", [window, b.int64s([-1, channels])]), dyRows],
-              [int("transA", 1)],
+              [onnxAttribute.int("transA", 1)],
             ),
       );
     }
   }
-  const stacked = b.node("Concat", taps, [int("axis", 0)]);
+  const stacked = b.node("Concat", taps, [onnxAttribute.int("axis", 0)]);
   const shape = [info.filterHeight, info.filterWidth, channels, depthwise ? 1 : info.outChannels];
   return b.node("Reshape", [stacked, b.int64s(shape)]);
 }
@@ -173,28 +176,15 @@ function outputPaddingOf(info: ConvInfo, axis: "height" | "width"): number {
   return inSize - (stride * (outSize - 1) + dilation * (kernel - 1) + 1 - pads);
 }
 
-function convAttributes(info: ConvInfo): AttributeProto[] {
-  const { top, left, bottom, right } = info.padInfo;
-  return [
-    ints("kernel_shape", [info.filterHeight, info.filterWidth]),
-    ints("strides", [info.strideHeight, info.strideWidth]),
-    ints("dilations", [info.dilationHeight, info.dilationWidth]),
-    ints("pads", [top, left, bottom, right]),
-  ];
-}
-
 /** tfjs's [kh, kw, in, out] filter as ONNX's [out, in, kh, kw]. */
 function onnxFilter(b: GraphBuilder, name: string): string {
-  return b.node("Transpose", [name], [ints("perm", [3, 2, 0, 1])]);
+  return b.node("Transpose", [name], [onnxAttribute.ints("perm", [3, 2, 0, 1])]);
 }
 
 const toNchw = (b: GraphBuilder, name: string) =>
-  b.node("Transpose", [name], [ints("perm", [0, 3, 1, 2])]);
+  b.node("Transpose", [name], [onnxAttribute.ints("perm", [0, 3, 1, 2])]);
 const fromNchw = (b: GraphBuilder, name: string) =>
-  b.node("Transpose", [name], [ints("perm", [0, 2, 3, 1])]);
-
-const int = (name: string, i: number): AttributeProto => ({ name, type: 2, i });
-const ints = (name: string, values: number[]): AttributeProto => ({ name, type: 7, ints: values });
+  b.node("Transpose", [name], [onnxAttribute.ints("perm", [0, 2, 3, 1])]);
 
 /** Nodes named v0, v1, … in the order they are added; int64 constants as initializers. */
 function graphBuilder() {
@@ -214,12 +204,6 @@ function graphBuilder() {
       return name;
     },
     graph(inputs: [string, number[]][], output: string, outShape: number[]): ConvGraph {
-      const info = (name: string, dims: number[]) => ({
-        name,
-        type: {
-          tensorType: { elemType: 1, shape: { dim: dims.map((dimValue) => ({ dimValue })) } },
-        },
-      });
       const model: ModelProto = {
         irVersion: 8,
         opsetImport: [{ domain: "", version: 17 }],
@@ -227,8 +211,8 @@ function graphBuilder() {
           name: "conv",
           node: nodes,
           initializer: initializers,
-          input: inputs.map(([name, dims]) => info(name, dims)),
-          output: [info(output, outShape)],
+          input: inputs.map(([name, dims]) => floatValueInfo(name, dims)),
+          output: [floatValueInfo(output, outShape)],
         },
       };
       return { model, inputs: inputs.map(([name]) => name), output, outShape };
