@@ -15,7 +15,6 @@ import {
   type NodeProto,
   onnxAttribute,
   type TensorProto,
-  type ValueInfoProto,
 } from "../onnx/proto.js";
 import { type ArchFile, archNetwork } from "./archFile.js";
 import { batchNormEpsilon } from "./batchNorm.js";
