@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 
 interface HeapBackend {
   typedArrayFromHeap(tensor: tf.Tensor): Float32Array;
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
 }
 
 /**
@@ -26,4 +27,14 @@ export function heapValues(tensor: tf.Tensor): Float32Array {
     return backend.typedArrayFromHeap(tensor);
   }
   return tensor.dataSync<"float32">();
+}
+
+/**
+ * A float32 tensor of `shape` in the wasm heap, its values left as the heap had them: for a
+ * kernel that writes every value through heapValues. Take that view after allocating, since a new
+ * tensor can grow the heap and move every view taken before it.
+ */
+export function uninitializedHeapTensor(shape: number[]): tf.Tensor {
+  const backend = tf.backend() as unknown as HeapBackend;
+  return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, "float32"));
 }

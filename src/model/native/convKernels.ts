@@ -8,7 +8,7 @@
  * allocated there for it.
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapValues } from "../heapValues.js";
+import { heapValues, uninitializedHeapTensor } from "../heapValues.js";
 import type { ConvInfo } from "../ops/convGeometry.js";
 import { type ConvGraph, type ConvGraphKind, convGraph, convGraphKey } from "./convGraphs.js";
 import { type NativeSession, type NativeTensor, nativeRuntime } from "./onnxruntime.js";
@@ -50,12 +50,8 @@ export function runNativeConv(
   const kernel = kernelFor(kind, info);
   if (kernel === undefined) return undefined;
   const { graph, session } = kernel;
-  // allocated first, since a new tensor can grow the heap and move every view taken before it;
-  // left uninitialized: the kernel writes every value
-  const backend = tf.backend() as unknown as HeapBackend;
-  const output = tf
-    .engine()
-    .makeTensorFromTensorInfo(backend.makeOutput(graph.outShape, "float32"));
+  // allocated before the input views are taken; the kernel writes every value
+  const output = uninitializedHeapTensor(graph.outShape);
   const feeds: Record<string, NativeTensor> = {};
   inputs.forEach((input, i) => {
     feeds[graph.inputs[i]] = nativeTensor(heapValues(input), input.shape);
@@ -75,10 +71,6 @@ function kernelFor(kind: ConvGraphKind, info: ConvInfo): Kernel | undefined {
     );
   }
   return kernels.get(key);
-}
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
 }
 
 function nativeTensor(data: Float32Array, dims: readonly number[]): NativeTensor {
