@@ -82,8 +82,14 @@ export interface TrainBenchResult {
      * count: uboost's 1 thread against torch's 1, its `workers` worker threads against torch's
      * `workers` threads
      */
-    ratios: Record<string, { plain: Record<string, number>; mixed: Record<string, number> }>;
+    ratios: Record<string, TorchRatios>;
   };
+}
+
+/** One backend's images/s ÷ PyTorch's, by network and thread count. */
+interface TorchRatios {
+  plain: Record<string, number>;
+  mixed: Record<string, number>;
 }
 
 const imageSize = 32;
@@ -177,8 +183,7 @@ function againstTorch(
   }
   const ratio = (uboost: number | undefined, torch: number) =>
     uboost === undefined ? Number.NaN : uboost / torch;
-  const ratios: Record<string, { plain: Record<string, number>; mixed: Record<string, number> }> =
-    {};
+  const ratios: Record<string, TorchRatios> = {};
   for (const [backend, ours] of Object.entries(results)) {
     const plain: Record<string, number> = {};
     const mixed: Record<string, number> = {};

@@ -64,10 +64,9 @@ async function activate(name: BackendName): Promise<boolean> {
   try {
     if (!(await tf.setBackend(tfjsName))) return false;
     await tf.ready();
-    return (
-      tf.getBackend() === tfjsName &&
-      useNativeConvs(name === "onnxruntime") === (name === "onnxruntime")
-    );
+    if (tf.getBackend() !== tfjsName) return false;
+    const native = name === "onnxruntime";
+    return useNativeConvs(native) === native;
   } catch {
     return false;
   }
