@@ -17,11 +17,12 @@ export function maxPool(x: tf.Tensor4D, options: PoolOptions): tf.Tensor4D {
   const info = tf.backend_util.computePool2DInfo(x.shape, size, strides, 1, pad);
   const op = tf.customGrad((...args) => {
     const [input, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
-    save([input]);
+    const value = tf.maxPool(input, size, strides, pad);
+    save([input, value]);
     return {
-      value: tf.maxPool(input, size, strides, pad),
+      value,
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
-        maxPoolBackprop(dy, saved[0] as tf.Tensor4D, info),
+        maxPoolBackprop(dy, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, info),
     };
   });
   return op(x) as tf.Tensor4D;
