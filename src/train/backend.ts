@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.js";
 import { useNativeConvs } from "../model/native/convKernels.js";
 import { nativeRuntime } from "../model/native/onnxruntime.js";
+import { shareWasmIdentity } from "../model/wasmIdentity.js";
 
 import { type BackendName, backendNames } from "./backendNames.js";
 
@@ -101,4 +102,5 @@ async function registerWasm(): Promise<void> {
   // (SIMD variant first) so a bundler or an odd working directory cannot break the lookup.
   const distDir = dirname(createRequire(import.meta.url).resolve(wasmPackage));
   if (existsSync(join(distDir, wasmSimdFile))) wasm.setWasmPaths(`${distDir}/`);
+  shareWasmIdentity();
 }
