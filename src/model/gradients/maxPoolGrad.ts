@@ -31,40 +31,27 @@ export function maxPoolBackprop(
   const input = heapValues(x);
   const outputGradient = heapValues(dy);
   const inputGradient = new Float32Array(input.length);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const channels = info.inChannels;
   const best = new Float32Array(channels);
   const bestIndex = new Int32Array(channels);
-  for (let n = 0; n < batchSize; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const top = oh * info.strideHeight - info.padInfo.top;
-      const rowStart = Math.max(0, top);
-      const rowEnd = Math.min(inHeight, top + info.filterHeight);
-      for (let ow = 0; ow < outWidth; ow++) {
-        const left = ow * info.strideWidth - info.padInfo.left;
-        const colStart = Math.max(0, left);
-        const colEnd = Math.min(inWidth, left + info.filterWidth);
-        best.fill(Number.NEGATIVE_INFINITY);
-        bestIndex.fill(-1);
-        for (let row = rowStart; row < rowEnd; row++) {
-          for (let col = colStart; col < colEnd; col++) {
-            const base = ((n * inHeight + row) * inWidth + col) * channels;
-            for (let c = 0; c < channels; c++) {
-              const value = input[base + c];
-              if (value > best[c]) {
-                best[c] = value;
-                bestIndex[c] = base + c;
-              }
-            }
-          }
-        }
-        const outBase = ((n * outHeight + oh) * outWidth + ow) * channels;
-        for (let c = 0; c < channels; c++) {
-          // -1: an all-NaN window, whose gradient tfjs also drops
-          if (bestIndex[c] >= 0) inputGradient[bestIndex[c]] += outputGradient[outBase + c];
+  forEachWindow(info, (outBase, taps, tapCount) => {
+    best.fill(Number.NEGATIVE_INFINITY);
+    bestIndex.fill(-1);
+    for (let tap = 0; tap < tapCount; tap++) {
+      const base = taps[tap];
+      for (let c = 0; c < channels; c++) {
+        const value = input[base + c];
+        if (value > best[c]) {
+          best[c] = value;
+          bestIndex[c] = base + c;
         }
       }
     }
-  }
+    for (let c = 0; c < channels; c++) {
+      // -1: an all-NaN window, whose gradient tfjs also drops
+      if (bestIndex[c] >= 0) inputGradient[bestIndex[c]] += outputGradient[outBase + c];
+    }
+  });
   return tf.tensor4d(inputGradient, x.shape);
 }
 
@@ -81,7 +68,7 @@ function disjointWindowsBackprop(
   y: tf.Tensor4D,
   info: PoolInfo,
 ): tf.Tensor4D {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const channels = info.inChannels;
   const write = (inputGradient: Float32Array) => {
     if (!windowsTileInput(info)) inputGradient.fill(0);
     const input = heapValues(x);
@@ -96,30 +83,17 @@ function disjointWindowsBackprop(
     );
     // per channel: -1 until the window's maximum was found, then 0
     const open = new Int32Array(channels);
-    for (let n = 0; n < batchSize; n++) {
-      for (let oh = 0; oh < outHeight; oh++) {
-        const top = oh * info.strideHeight - info.padInfo.top;
-        const rowStart = Math.max(0, top);
-        const rowEnd = Math.min(inHeight, top + info.filterHeight);
-        for (let ow = 0; ow < outWidth; ow++) {
-          const left = ow * info.strideWidth - info.padInfo.left;
-          const colStart = Math.max(0, left);
-          const colEnd = Math.min(inWidth, left + info.filterWidth);
-          const outBase = ((n * outHeight + oh) * outWidth + ow) * channels;
-          open.fill(-1);
-          for (let row = rowStart; row < rowEnd; row++) {
-            for (let col = colStart; col < colEnd; col++) {
-              const base = ((n * inHeight + row) * inWidth + col) * channels;
-              for (let c = 0; c < channels; c++) {
-                const hit = -Number(input[base + c] === maxima[outBase + c]) & open[c];
-                inputBits[base + c] = outputBits[outBase + c] & hit;
-                open[c] &= ~hit;
-              }
-            }
-          }
+    forEachWindow(info, (outBase, taps, tapCount) => {
+      open.fill(-1);
+      for (let tap = 0; tap < tapCount; tap++) {
+        const base = taps[tap];
+        for (let c = 0; c < channels; c++) {
+          const hit = -Number(input[base + c] === maxima[outBase + c]) & open[c];
+          inputBits[base + c] = outputBits[outBase + c] & hit;
+          open[c] &= ~hit;
         }
       }
-    }
+    });
   };
   return tensorWrittenInPlace(x.shape, write) as tf.Tensor4D;
 }
@@ -135,4 +109,36 @@ function windowsTileInput(info: PoolInfo): boolean {
     info.outHeight * strideHeight - padInfo.top >= info.inHeight &&
     info.outWidth * strideWidth - padInfo.left >= info.inWidth
   );
+}
+
+/**
+ * Calls `visit` for every output position (NHWC order): `outBase` is the index of its first
+ * value, `taps[0..tapCount)` the index of the first value of each input pixel in its window, in
+ * scan order, padding left out.
+ */
+function forEachWindow(
+  info: PoolInfo,
+  visit: (outBase: number, taps: Int32Array, tapCount: number) => void,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const taps = new Int32Array(info.filterHeight * info.filterWidth);
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const top = oh * info.strideHeight - info.padInfo.top;
+      const rowStart = Math.max(0, top);
+      const rowEnd = Math.min(inHeight, top + info.filterHeight);
+      for (let ow = 0; ow < outWidth; ow++) {
+        const left = ow * info.strideWidth - info.padInfo.left;
+        const colStart = Math.max(0, left);
+        const colEnd = Math.min(inWidth, left + info.filterWidth);
+        let tapCount = 0;
+        for (let row = rowStart; row < rowEnd; row++) {
+          for (let col = colStart; col < colEnd; col++) {
+            taps[tapCount++] = ((n * inHeight + row) * inWidth + col) * channels;
+          }
+        }
+        visit(((n * outHeight + oh) * outWidth + ow) * channels, taps, tapCount);
+      }
+    }
+  }
 }
