@@ -11,9 +11,11 @@
  * Each backend's ceiling is its forward conv2d speed (3×3, 64 → 64, 32×32, through the op the
  * networks use, so the onnxruntime backend's is its native kernel's); `gflops` counts a
  * step as three forward passes (forward, input gradient, filter gradient). The slow pure-JS cpu
- * backend runs a smaller batch and a single timed step. With `workers`, both networks also train
- * data-parallel on that many worker threads (trainWorker.ts); with `againstTorch`, the same
- * networks run in PyTorch (anchors/torch_train.py), checked equal by parameters and MACs.
+ * backend runs a smaller batch, a single timed step and a single round. With `workers`, both networks also train
+ * data-parallel on that many worker threads (trainWorker.ts), in lockstep and, for the machine's
+ * ceiling, as independent ranks that never combine; every figure is measured in each of `rounds`
+ * rounds (trainRounds.ts) and reported as the median. With `againstTorch`, the same networks run
+ * in PyTorch (anchors/torch_train.py), checked equal by parameters and MACs.
  */
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -34,6 +36,7 @@ import { createSgd } from "../src/train/sgd.js";
 import { combineShares, takeShard } from "../src/train/shards.js";
 import { type CombineShares, trainStep } from "../src/train/step.js";
 import { runTorchAnchor, type TorchAnchor } from "./torchAnchor.js";
+import { type RoundFigures, type RoundsSummary, summarizeRounds } from "./trainRounds.js";
 import type { ParallelBenchTask, ParallelBenchTimes } from "./trainWorker.js";
 
 export interface TrainBenchOptions {
@@ -43,34 +46,24 @@ export interface TrainBenchOptions {
   steps?: number;
   /** also train both networks data-parallel on this many worker threads (`parallel`) */
   workers?: number;
+  /** times every figure is measured, one thread and workers back to back (default 3) */
+  rounds?: number;
   /** also time the same networks in PyTorch at 1 and `workers` threads (`torch`) */
   againstTorch?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
-export interface BackendTrainResult {
+/**
+ * One backend's figures: each the median over the rounds (`rounds` holds every round's own);
+ * `gflops` counts 3 × the forward FLOPs of (a) per step, `convCeilingGflops` is the forward 3×3
+ * conv, 64 → 64, 32×32, at this batch; `step` and `mixedStep` say where a step of (a) and of (b)
+ * spends its time; `parallel` is the same two networks on `workers` threads, in the same rounds.
+ */
+export interface BackendTrainResult extends RoundsSummary {
   batch: number;
   steps: number;
-  /** (a) the plain 3-cell network */
-  imagesPerSec: number;
-  /** (a): 3 × forward FLOPs per step / step time */
-  gflops: number;
-  /** forward 3×3 conv, 64 → 64, 32×32, at this batch */
   convCeilingGflops: number;
-  /** (b) the mixed-op network */
-  mixedImagesPerSec?: number;
-  mixedGflops?: number;
-  /** where a step of (a) and of (b) spends its time */
-  step: TrainingTime["step"];
-  mixedStep: TrainingTime["step"];
-  /** the same two networks trained data-parallel on `workers` threads, in the same run */
-  parallel?: {
-    workers: number;
-    imagesPerSec: number;
-    mixedImagesPerSec: number;
-    step: TrainingTime["step"];
-    mixedStep: TrainingTime["step"];
-  };
+  rounds: RoundFigures[];
 }
 
 export interface TrainBenchResult {
@@ -97,9 +90,12 @@ const channels = 64;
 const classes = 10;
 const cellCount = 3;
 
-/** The pure-JS cpu backend does ≈ 1 GFLOP/s: a batch of 8 and one timed step keep it to ~1 min. */
-export function plan(backend: string, steps: number) {
-  return backend === "cpu" ? { batch: 8, steps: 1 } : { batch: 64, steps };
+/**
+ * The pure-JS cpu backend does ≈ 1 GFLOP/s: a batch of 8, one timed step and one round keep it to
+ * ~1 min.
+ */
+export function plan(backend: string, steps: number, rounds: number) {
+  return backend === "cpu" ? { batch: 8, steps: 1, rounds: 1 } : { batch: 64, steps, rounds };
 }
 
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
@@ -109,53 +105,78 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const previous = tf.getBackend();
   for (const backend of backends) {
     await selectBackend(backend as BackendName);
-    const { batch, steps } = plan(backend, options.steps ?? 3);
-    const report = (stage: string, done: number, total: number) =>
-      progress(`${backend} ${stage}`, done, total);
-    const ceiling = convCeilingGflops(batch);
-    const plain = timeTraining(plainNet(), batch, steps, (done, total) =>
-      report("plain", done, total),
-    );
-    const mixed = timeTraining(mixedNet(), batch, steps, (done, total) =>
-      report("mixed", done, total),
-    );
+    const { batch, steps, rounds } = plan(backend, options.steps ?? 3, options.rounds ?? 3);
+    const convCeiling = convCeilingGflops(batch);
+    const measured: RoundFigures[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const report = (stage: string, done: number, total: number) =>
+        progress(`${backend}, round ${round} of ${rounds}, ${stage}`, done, total);
+      measured.push(
+        await measureRound(backend as BackendName, batch, steps, options.workers, report),
+      );
+    }
     results[backend] = {
       batch,
       steps,
-      imagesPerSec: plain.imagesPerSec,
-      gflops: plain.gflops,
-      convCeilingGflops: ceiling,
-      mixedImagesPerSec: mixed.imagesPerSec,
-      mixedGflops: mixed.gflops,
-      step: plain.step,
-      mixedStep: mixed.step,
+      convCeilingGflops: convCeiling,
+      ...summarizeRounds(measured, options.workers),
+      rounds: measured,
     };
-    if (options.workers !== undefined) {
-      const times = await runLockstep<ParallelBenchTask, ParallelBenchTimes>(
-        join(projectRoot(), "dist", "bench", "trainWorker.js"),
-        options.workers,
-        { backend: backend as BackendName, batch, steps },
-        (value) => {
-          const { network, done, total } = value as {
-            network: string;
-            done: number;
-            total: number;
-          };
-          report(`${network}, ${options.workers} workers`, done, total);
-        },
-      );
-      results[backend].parallel = {
-        workers: options.workers,
-        imagesPerSec: times.plain.imagesPerSec,
-        mixedImagesPerSec: times.mixed.imagesPerSec,
-        step: times.plain.step,
-        mixedStep: times.mixed.step,
-      };
-    }
   }
   if (previous) await tf.setBackend(previous);
   if (!options.againstTorch) return { backends: results };
   return { backends: results, torch: againstTorch(results, options) };
+}
+
+/**
+ * One round on the selected backend: for each network, one thread on this thread, then (with
+ * `workers`) the lockstep and the independent ranks, back to back.
+ */
+async function measureRound(
+  backend: BackendName,
+  batch: number,
+  steps: number,
+  workers: number | undefined,
+  report: (stage: string, done: number, total: number) => void,
+): Promise<RoundFigures> {
+  const timed = async (network: BenchNetwork) => {
+    const one = timeTraining(benchNetworks[network](), batch, steps, (done, total) =>
+      report(network, done, total),
+    );
+    if (workers === undefined) return { one };
+    const ranks = await runLockstep<ParallelBenchTask, ParallelBenchTimes>(
+      join(projectRoot(), "dist", "bench", "trainWorker.js"),
+      workers,
+      { backend, network, batch, steps },
+      (value) => {
+        const { mode, done, total } = value as { mode: string; done: number; total: number };
+        report(`${network}, ${workers} workers ${mode}`, done, total);
+      },
+    );
+    return { one, ranks };
+  };
+  const plain = await timed("plain");
+  const mixed = await timed("mixed");
+  const figures: RoundFigures = {
+    imagesPerSec: plain.one.imagesPerSec,
+    gflops: plain.one.gflops,
+    mixedImagesPerSec: mixed.one.imagesPerSec,
+    mixedGflops: mixed.one.gflops,
+    step: plain.one.step,
+    mixedStep: mixed.one.step,
+  };
+  if (!plain.ranks || !mixed.ranks) return figures;
+  figures.parallel = {
+    imagesPerSec: plain.ranks.lockstep.imagesPerSec,
+    mixedImagesPerSec: mixed.ranks.lockstep.imagesPerSec,
+    step: plain.ranks.lockstep.step,
+    mixedStep: mixed.ranks.lockstep.step,
+    independent: {
+      imagesPerSec: plain.ranks.independent.imagesPerSec,
+      mixedImagesPerSec: mixed.ranks.independent.imagesPerSec,
+    },
+  };
+  return figures;
 }
 
 /** Times the PyTorch anchor and checks its networks are ours: parameters and MACs equal. */
@@ -183,6 +204,7 @@ function againstTorch(
   }
   const ratio = (uboost: number | undefined, torch: number) =>
     uboost === undefined ? Number.NaN : uboost / torch;
+  // uboost's figures are medians over its rounds; the anchor is timed once
   const ratios: Record<string, TorchRatios> = {};
   for (const [backend, ours] of Object.entries(results)) {
     const plain: Record<string, number> = {};
@@ -255,6 +277,10 @@ export function mixedNet(): Net {
   return { space, plan, channels: widths, opWeights };
 }
 
+export type BenchNetwork = "plain" | "mixed";
+
+export const benchNetworks: Record<BenchNetwork, () => Net> = { plain: plainNet, mixed: mixedNet };
+
 /** Forward multiply-accumulates per image, by the cost model's count. */
 function macsPerImage(net: Net): number {
   return totalMacs(planLayers(net.plan, net.channels, 1));
@@ -276,15 +302,18 @@ export interface TrainingTime {
 
 /**
  * Images/s of training `net` (after one warm-up step); with a lockstep group, this rank trains its
- * share of every batch and the figure counts the whole batch.
+ * share of every batch and the figure counts the whole batch. Ranks that `combine` add up their
+ * gradients and batch statistics every step; ranks that do not each apply their own update (the
+ * same work less the combining) and stop the clock when the slowest has finished.
  */
 export function timeTraining(
   net: Net,
   batch: number,
   steps: number,
   progress: (done: number, total: number) => void,
-  lockstep?: Lockstep,
+  ranks?: { lockstep: Lockstep; combine: boolean },
 ): TrainingTime {
+  const lockstep = ranks?.lockstep;
   const params = createParams(net.plan, net.channels, 1);
   const variables = trainableVariables(params);
   const optimizer = createSgd(variables, {
@@ -306,13 +335,14 @@ export function timeTraining(
     const logits = () =>
       forward(net.space, net.plan, params, x, { statistics, opWeights: net.opWeights });
     const combine: CombineShares | undefined =
-      lockstep &&
-      ((grads, loss) => {
-        const began = performance.now();
-        const shared = combineShares(lockstep, shard, variables, grads, statistics, [loss]);
-        combineSeconds += (performance.now() - began) / 1e3;
-        return { grads: shared.grads, loss: shared.totals[0] };
-      });
+      lockstep && ranks?.combine
+        ? (grads, loss) => {
+            const began = performance.now();
+            const shared = combineShares(lockstep, shard, variables, grads, statistics, [loss]);
+            combineSeconds += (performance.now() - began) / 1e3;
+            return { grads: shared.grads, loss: shared.totals[0] };
+          }
+        : undefined;
     trainStep(() => softmaxCrossEntropy(logits(), labels), variables, optimizer, combine);
     applyStatistics(statistics);
   };
@@ -331,6 +361,7 @@ export function timeTraining(
       step();
       progress(done, steps);
     }
+    if (ranks && !ranks.combine) lockstep?.barrier();
     const seconds = (performance.now() - began) / 1e3;
     if (tf.memory().numTensors !== tensorsBefore) {
       throw new Error("bench train: a training step leaks tensors");

@@ -236,6 +236,7 @@ async function benchWorkers(args: BenchSweepArgs): Promise<void> {
 interface BenchTrainArgs {
   backends?: string[];
   steps: string;
+  rounds: string;
   workers?: string;
   againstTorch: boolean;
   json: boolean;
@@ -244,7 +245,7 @@ interface BenchTrainArgs {
 const benchTrainCommand = {
   command: "train",
   describe:
-    "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling; with --workers also data-parallel, with --against-torch beside PyTorch",
+    "Images/s and GFLOP/s of a training step on every tfjs backend, beside its conv ceiling; with --workers also data-parallel (lockstep, and independent ranks as the machine's ceiling), with --against-torch beside PyTorch",
   builder: (yargs: Argv) =>
     yargs
       .option("backends", {
@@ -255,6 +256,12 @@ const benchTrainCommand = {
         describe: "comma-separated (default: all that load)",
       })
       .option("steps", { type: "string", default: "3", describe: "timed steps per network" })
+      .option("rounds", {
+        type: "string",
+        default: "3",
+        describe:
+          "rounds of one thread, then the workers, back to back; figures are the medians over rounds",
+      })
       .option("workers", {
         type: "string",
         describe: "also train both networks data-parallel on this many worker threads",
@@ -268,12 +275,14 @@ const benchTrainCommand = {
       .option("json", { type: "boolean", default: false }),
   handler: async (args: BenchTrainArgs) => {
     const steps = positiveInteger(args.steps, "--steps");
+    const rounds = positiveInteger(args.rounds, "--rounds");
     const workers = args.workers === undefined ? undefined : parseWorkers(args.workers);
     const { benchTrain } = await import("../../bench/train.js");
     const bar = progressBar();
     const result = await benchTrain({
       backends: args.backends,
       steps,
+      rounds,
       workers,
       againstTorch: args.againstTorch,
       onProgress: (stage, done, total) => bar.update(done, total, `bench train, ${stage}`),
@@ -301,9 +310,25 @@ const benchTrainCommand = {
       "images/s (b)",
     ];
     process.stdout.write(`${renderTable(head, rows)}\n`);
-    process.stdout.write(
-      `${renderTable(["run", "images/s (a)", "images/s (b)", "uboost ÷ PyTorch (a)", "uboost ÷ PyTorch (b)", "step (a): forward / combine"], speedRows(result))}\n`,
-    );
+    const speedHead = [
+      "run",
+      "images/s (a)",
+      "images/s (b)",
+      "× 1 thread (a / b)",
+      "lockstep ÷ independent (a / b)",
+      "uboost ÷ PyTorch (a)",
+      "uboost ÷ PyTorch (b)",
+      "step (a): forward / combine",
+    ];
+    process.stdout.write(`${renderTable(speedHead, speedRows(result))}\n`);
+    const notes = [`uboost figures: medians over ${rounds} round${rounds === 1 ? "" : "s"}`];
+    if (workers !== undefined) {
+      notes.push(
+        "each round times one thread, the workers in lockstep and the same workers independent (never combining: the machine's data-parallel ceiling) back to back",
+        "× 1 thread: the median over rounds of the round's own ratio",
+      );
+    }
+    process.stdout.write(`${notes.join("; ")}\n`);
   },
 };
 
@@ -314,6 +339,8 @@ function speedRows(result: TrainBenchResult): (string | number)[][] {
   const rate = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(1));
   const ratio = (value: number | undefined) =>
     value === undefined || Number.isNaN(value) ? "-" : `${value.toFixed(2)}×`;
+  const pair = (ratios: { plain: number; mixed: number }) =>
+    `${ratios.plain.toFixed(2)} / ${ratios.mixed.toFixed(2)}`;
   const share = (step: { forward: number; combine: number }) =>
     `${(step.forward * 100).toFixed(0)}% / ${(step.combine * 100).toFixed(0)}%`;
   const rows: (string | number)[][] = [];
@@ -323,19 +350,34 @@ function speedRows(result: TrainBenchResult): (string | number)[][] {
       `uboost ${name}, 1 thread`,
       rate(r.imagesPerSec),
       rate(r.mixedImagesPerSec),
+      "1.00 / 1.00",
+      "-",
       ratio(compared?.plain["1"]),
       ratio(compared?.mixed["1"]),
       share(r.step),
     ]);
     if (r.parallel) {
-      const key = String(r.parallel.workers);
+      const { workers, independent } = r.parallel;
+      const key = String(workers);
       rows.push([
-        `uboost ${name}, ${r.parallel.workers} workers`,
+        `uboost ${name}, ${workers} workers`,
         rate(r.parallel.imagesPerSec),
         rate(r.parallel.mixedImagesPerSec),
+        pair(r.parallel.scaling),
+        pair(r.parallel.efficiency),
         ratio(compared?.plain[key]),
         ratio(compared?.mixed[key]),
         share(r.parallel.step),
+      ]);
+      rows.push([
+        `uboost ${name}, ${workers} workers independent`,
+        rate(independent.imagesPerSec),
+        rate(independent.mixedImagesPerSec),
+        pair(independent.scaling),
+        "1.00 / 1.00",
+        "-",
+        "-",
+        "-",
       ]);
     }
   }
@@ -345,6 +387,8 @@ function speedRows(result: TrainBenchResult): (string | number)[][] {
         `PyTorch ${result.torch.torch}, ${threads} thread${threads === "1" ? "" : "s"}`,
         rate(result.torch.networks.plain.imagesPerSec[threads]),
         rate(result.torch.networks.mixed.imagesPerSec[threads]),
+        "-",
+        "-",
         "1.00×",
         "1.00×",
         "-",
