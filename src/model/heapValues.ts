@@ -30,16 +30,6 @@ export function heapValues(tensor: tf.Tensor): Float32Array {
 }
 
 /**
- * A float32 tensor of `shape` in the wasm heap, its values left as the heap had them: for a
- * kernel that writes every value through heapValues. Take that view after allocating, since a new
- * tensor can grow the heap and move every view taken before it.
- */
-export function uninitializedHeapTensor(shape: number[]): tf.Tensor {
-  const backend = tf.backend() as unknown as HeapBackend;
-  return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, "float32"));
-}
-
-/**
  * A float32 tensor of `shape` whose values `write` sets in place: on wasm straight into the heap
  * (no copy, and no fresh pages to fault in: a 64×32×32×64 gradient's were a third of its
  * kernel's time), elsewhere into an array that becomes the tensor. `write` must set every value
@@ -51,7 +41,9 @@ export function tensorWrittenInPlace(
   write: (values: Float32Array) => void,
 ): tf.Tensor {
   if (tf.getBackend() === "wasm") {
-    const tensor = uninitializedHeapTensor(shape);
+    // left as the heap had them: `write` sets every value
+    const backend = tf.backend() as unknown as HeapBackend;
+    const tensor = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, "float32"));
     write(heapValues(tensor));
     return tensor;
   }

@@ -8,7 +8,7 @@
  * per tap) a 3×3 pool would take ~45 passes over the activations. This loop reads x once per
  * tap.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { heapValues, tensorWrittenInPlace } from "../heapValues.js";
 
 export type PoolInfo = tf.backend_util.Conv2DInfo;
@@ -27,32 +27,34 @@ export function maxPoolBackprop(
   if (info.strideHeight >= info.filterHeight && info.strideWidth >= info.filterWidth) {
     return disjointWindowsBackprop(dy, x, y, info);
   }
-  // read in place (dataSync would copy both): nothing is allocated on the heap until the end
-  const input = heapValues(x);
-  const outputGradient = heapValues(dy);
-  const inputGradient = new Float32Array(input.length);
   const channels = info.inChannels;
   const best = new Float32Array(channels);
   const bestIndex = new Int32Array(channels);
-  forEachWindow(info, (outBase, taps, tapCount) => {
-    best.fill(Number.NEGATIVE_INFINITY);
-    bestIndex.fill(-1);
-    for (let tap = 0; tap < tapCount; tap++) {
-      const base = taps[tap];
-      for (let c = 0; c < channels; c++) {
-        const value = input[base + c];
-        if (value > best[c]) {
-          best[c] = value;
-          bestIndex[c] = base + c;
+  const write = (inputGradient: Float32Array) => {
+    // windows overlap: gradients are added up, from zero
+    inputGradient.fill(0);
+    const input = heapValues(x);
+    const outputGradient = heapValues(dy);
+    forEachWindow(info, (outBase, taps, tapCount) => {
+      best.fill(Number.NEGATIVE_INFINITY);
+      bestIndex.fill(-1);
+      for (let tap = 0; tap < tapCount; tap++) {
+        const base = taps[tap];
+        for (let c = 0; c < channels; c++) {
+          const value = input[base + c];
+          if (value > best[c]) {
+            best[c] = value;
+            bestIndex[c] = base + c;
+          }
         }
       }
-    }
-    for (let c = 0; c < channels; c++) {
-      // -1: an all-NaN window, whose gradient tfjs also drops
-      if (bestIndex[c] >= 0) inputGradient[bestIndex[c]] += outputGradient[outBase + c];
-    }
-  });
-  return tf.tensor4d(inputGradient, x.shape);
+      for (let c = 0; c < channels; c++) {
+        // -1: an all-NaN window, whose gradient tfjs also drops
+        if (bestIndex[c] >= 0) inputGradient[bestIndex[c]] += outputGradient[outBase + c];
+      }
+    });
+  };
+  return tensorWrittenInPlace(x.shape, write) as tf.Tensor4D;
 }
 
 /**

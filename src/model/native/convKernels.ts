@@ -8,7 +8,7 @@
  * allocated there for it.
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapValues, uninitializedHeapTensor } from "../heapValues.js";
+import { heapValues, tensorWrittenInPlace } from "../heapValues.js";
 import type { ConvInfo } from "../ops/convGeometry.js";
 import { type ConvGraph, type ConvGraphKind, convGraph, convGraphKey } from "./convGraphs.js";
 import { type NativeSession, type NativeTensor, nativeRuntime } from "./onnxruntime.js";
@@ -50,14 +50,15 @@ export function runNativeConv(
   const kernel = kernelFor(kind, info);
   if (kernel === undefined) return undefined;
   const { graph, session } = kernel;
-  // allocated before the input views are taken; the kernel writes every value
-  const output = uninitializedHeapTensor(graph.outShape);
-  const feeds: Record<string, NativeTensor> = {};
-  inputs.forEach((input, i) => {
-    feeds[graph.inputs[i]] = nativeTensor(heapValues(input), input.shape);
-  });
-  session.run(feeds, { [graph.output]: nativeTensor(heapValues(output), graph.outShape) });
-  return output as tf.Tensor4D;
+  // the kernel writes every value; the input views are taken after the output's allocation
+  const write = (output: Float32Array) => {
+    const feeds: Record<string, NativeTensor> = {};
+    inputs.forEach((input, i) => {
+      feeds[graph.inputs[i]] = nativeTensor(heapValues(input), input.shape);
+    });
+    session.run(feeds, { [graph.output]: nativeTensor(output, graph.outShape) });
+  };
+  return tensorWrittenInPlace(graph.outShape, write) as tf.Tensor4D;
 }
 
 function kernelFor(kind: ConvGraphKind, info: ConvInfo): Kernel | undefined {
