@@ -137,23 +137,36 @@ const label = (c: ConvCase) =>
   `${c.kernel}×${c.kernel} on ${c.size}×${c.size}, stride ${c.strides ?? 1}, ` +
   `dilation ${c.dilation ?? 1}, ${c.pad ?? "same"}`;
 
+/**
+ * A conv case's gradients, ours against the reference, on 2 images of `channels[0]` input
+ * channels and a [kernel, kernel, channels[0], channels[1]] filter; a failure names the case.
+ */
+async function expectConvCase(
+  c: ConvCase,
+  ours: Fn,
+  reference: Fn,
+  channels: [number, number],
+  backend: BackendName,
+): Promise<void> {
+  const shapes = [
+    [2, c.size, c.size, channels[0]],
+    [c.kernel, c.kernel, ...channels],
+  ];
+  await expectSameGradients(ours, reference, shapes, backend).catch((error) => {
+    throw new Error(`${label(c)}: ${error}`);
+  });
+}
+
 describe.each(convBackends)("conv2d gradients on %s match cpu autodiff", (backend) => {
   it.each(convCases)("$kernel×$kernel %#", async (c) => {
-    const { size, kernel, strides = 1, dilation = 1, pad = "same" } = c;
-    const ours: Fn = (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
-    const reference: Fn = (x, w) =>
-      tf.conv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
-    await expectSameGradients(
-      ours,
-      reference,
-      [
-        [2, size, size, 3],
-        [kernel, kernel, 3, 4],
-      ],
+    const { strides = 1, dilation = 1, pad = "same" } = c;
+    await expectConvCase(
+      c,
+      (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c),
+      (x, w) => tf.conv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad),
+      [3, 4],
       backend as BackendName,
-    ).catch((error) => {
-      throw new Error(`${label(c)}: ${error}`);
-    });
+    );
   });
 });
 
@@ -168,21 +181,14 @@ describe.each(convBackends)("depthwiseConv2d gradients on %s match cpu autodiff"
     { size: 7, kernel: 3, pad: "valid" },
   ];
   it.each(depthwiseCases)("$kernel×$kernel %#", async (c) => {
-    const { size, kernel, strides = 1, dilation = 1, pad = "same" } = c;
-    const ours: Fn = (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c);
-    const reference: Fn = (x, w) =>
-      tf.depthwiseConv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad);
-    await expectSameGradients(
-      ours,
-      reference,
-      [
-        [2, size, size, 5],
-        [kernel, kernel, 5, 1],
-      ],
+    const { strides = 1, dilation = 1, pad = "same" } = c;
+    await expectConvCase(
+      c,
+      (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c),
+      (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, dilateKernel(w, dilation), strides, pad),
+      [5, 1],
       backend as BackendName,
-    ).catch((error) => {
-      throw new Error(`${label(c)}: ${error}`);
-    });
+    );
   });
 });
 
