@@ -49,8 +49,22 @@ export function createPool(filename: string, workers: number, workerData: unknow
     maxThreads: workers,
     // Keep idle threads: restarting one reloads the WASM engine and the networks it cached.
     idleTimeout: 60_000,
+    execArgv: [...process.execArgv, ...loadTaskModuleByImport],
   });
 }
+
+/**
+ * Piscina loads a task module with require() and falls back to import(). Node ≥ 20.19 lets
+ * require() load ES modules, and a thread terminated while doing so (a pool closed while its
+ * spare threads still start up: `sweep --workers 8` of one row on a busy machine) aborts the whole
+ * process ("v8::Module::IsGraphAsync must be used on an instantiated module", SIGABRT, 6 of 60
+ * runs under load). Without require(esm) in the threads, piscina takes its import() path, which a
+ * termination ends cleanly.
+ */
+const noRequireModule = "--no-experimental-require-module";
+const loadTaskModuleByImport = process.allowedNodeEnvironmentFlags.has(noRequireModule)
+  ? [noRequireModule]
+  : [];
 
 export interface RangeRun<Result> {
   pool: Piscina;

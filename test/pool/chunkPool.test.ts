@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import type { Piscina } from "piscina";
 import { describe, expect, it } from "vitest";
-import { type RowRange, runRanges } from "../../src/pool/chunkPool.js";
+import { createPool, type RowRange, runRanges } from "../../src/pool/chunkPool.js";
 
 /**
  * A stand-in pool whose range `start` settles after `delays[start]` ms: later ranges finish
@@ -60,5 +61,18 @@ describe("runRanges", () => {
     const { seen, failed } = await delivered(slowHead, true, 0);
     expect(seen.map(([start]) => start)).toEqual(all.slice(1));
     expect(failed).toEqual([0]);
+  });
+});
+
+describe("createPool", () => {
+  // A thread terminated inside require(esm) aborts the process (chunkPool.ts): pool threads load
+  // their task module through import(), which piscina falls back to when require() refuses.
+  it("runs ES-module tasks in threads whose require() does not load ES modules", async () => {
+    const pool = createPool(join(import.meta.dirname, "../fixtures/requireEsmProbe.mjs"), 1, null);
+    try {
+      expect(await pool.run(null)).toBe("ERR_REQUIRE_ESM");
+    } finally {
+      await pool.destroy();
+    }
   });
 });
