@@ -4,7 +4,7 @@
  * reported figures are the medians over rounds, and the scalings the medians of within-round
  * ratios: on a shared VM the host's other tenants move a figure by ±20% from one run to the next.
  */
-import { quantile } from "../src/fidelity/report.js";
+import { quantile } from "../src/stats/quantile.js";
 import type { TrainingTime } from "./train.js";
 
 type Step = TrainingTime["step"];

@@ -9,6 +9,7 @@ import { costModelByName } from "../hw/models/index.js";
 import { defaultSimConfig, type SimConfig } from "../hw/simulator/config.js";
 import type { PredictionPoint } from "../plot/fidelityPlot.js";
 import { spearman } from "../proxy/srcc.js";
+import { quantile } from "../stats/quantile.js";
 import type { MeasuredLayer } from "./measurements.js";
 
 /**
@@ -49,15 +50,6 @@ export type FidelityPoint = PredictionPoint;
 export interface FidelityReport {
   rows: FidelityRow[];
   points: FidelityPoint[];
-}
-
-/** The q-quantile by linear interpolation between order statistics (numpy's default). */
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
 interface Pair {

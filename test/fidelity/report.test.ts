@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readMeasuredLayers } from "../../src/fidelity/measurements.js";
-import { csimAccelerator, fidelityReport, quantile } from "../../src/fidelity/report.js";
+import { csimAccelerator, fidelityReport } from "../../src/fidelity/report.js";
 import { modelContext } from "../../src/hw/models/index.js";
 import { runCli } from "../cli/runCli.js";
 
@@ -11,12 +11,6 @@ const dir = mkdtempSync(join(tmpdir(), "uboost-fidelity-"));
 const fixture = join(import.meta.dirname, "..", "fixtures", "csim-extract.csv");
 
 describe("fidelity report", () => {
-  it("quantile interpolates between order statistics, as numpy does", () => {
-    expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
-    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9)).toBe(10);
-    expect(quantile([0, 10], 0.9)).toBe(9);
-  });
-
   it("bins by type and output size; flops on hand-computed 1×1 convs", () => {
     // 1×1 convs at 2×2: MACs 4·c·f, flops predicts MACs / 16384 cycles
     const csv = join(dir, "hand.csv");
