@@ -3,6 +3,7 @@ import { costModelNames } from "../hw/models/index.js";
 import { spaceNames } from "../spaces/index.js";
 import { backendNames } from "../train/backendNames.js";
 import { benchFidelityCommand } from "./benchFidelity.js";
+import { benchSearchCommand } from "./benchSearch.js";
 import { listOf } from "./flags/lists.js";
 import { positiveInteger, seedOf, seedOption } from "./flags/numbers.js";
 import { parseWorkers } from "./flags/workers.js";
@@ -407,6 +408,7 @@ export const benchCommand = {
       .command(benchSweepCommand)
       .command(benchSpacesCommand)
       .command(benchTrainCommand)
+      .command(benchSearchCommand)
       .command(benchFidelityCommand)
       .demandCommand(1),
   handler: () => {},

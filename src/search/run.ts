@@ -64,6 +64,17 @@ export interface EngineShare {
   channel: number;
 }
 
+/**
+ * Wall seconds of each stage on rank 0's clock, in the invocation that finished it (timing.json):
+ * a stage resumed mid-way counts only the epochs run after the resume, and a stage finished in an
+ * earlier invocation keeps the figure recorded then (state.json; absent in states from before).
+ */
+export interface StageSeconds {
+  micro?: number;
+  channel?: number;
+  final: number;
+}
+
 export interface SearchOutcome {
   arch: ArchFile;
   final: FinalReport;
@@ -116,6 +127,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   };
 
   if (!state.micro) {
+    const started = performance.now();
     const stage = createMicroStage(space, shapes.micro, settings, surface, hardware);
     try {
       const engineShare = await runStage(stage, {
@@ -128,9 +140,11 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     } finally {
       disposeStage(stage);
     }
+    state.micro.seconds = secondsSince(started);
     save();
   }
   if (!state.channel) {
+    const started = performance.now();
     const stage = createChannelStage(
       space,
       shapes.channel,
@@ -154,12 +168,19 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     } finally {
       disposeStage(stage);
     }
+    state.channel.seconds = secondsSince(started);
     save();
   }
 
   const arch = archFileOf(space, shapes.channel, settings, state);
   if (writes) writeArchFile(join(outDir, "arch.json"), arch);
+  const finalStarted = performance.now();
   const trained = await trainFinal(arch, options, state, save);
+  const stageSeconds: StageSeconds = {
+    micro: state.micro.seconds,
+    channel: state.channel.seconds,
+    final: secondsSince(finalStarted),
+  };
   const { plan, channels } = archNetwork(arch);
   const layers = planLayers(plan, channels, settings.hardwareBatch);
   const simulation = simulateNetwork(layers, hardware);
@@ -172,11 +193,14 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   };
   const engineShare = { micro: state.micro.engineShare, channel: state.channel.engineShare };
   if (writes) {
-    writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify({ engineShare }, null, 2)}\n`);
+    const timing = { engineShare, stageSeconds };
+    writeFileAtomic(join(outDir, "timing.json"), `${JSON.stringify(timing, null, 2)}\n`);
     writeFileAtomic(join(outDir, "final.json"), `${JSON.stringify(final, null, 2)}\n`);
   }
   return { arch, final, engineShare, layers, simulation };
 }
+
+const secondsSince = (started: number) => (performance.now() - started) / 1000;
 
 /** A stage's variables go however it ends, so a retry in the same thread (Pareto) starts clean. */
 function disposeStage(stage: SearchStage): void {

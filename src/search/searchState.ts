@@ -51,8 +51,14 @@ export interface SearchState {
   metrics: MetricsRow[];
   /** absent in states saved before probabilities.jsonl existed */
   probabilities?: ProbabilitiesRow[];
-  micro?: { probabilities: number[][]; edgeOps: string[]; engineShare: number };
-  channel?: { probabilities: number[][]; channels: Record<string, number>; engineShare: number };
+  /** `seconds`: the stage's wall seconds (StageSeconds in run.ts), absent in older states */
+  micro?: { probabilities: number[][]; edgeOps: string[]; engineShare: number; seconds?: number };
+  channel?: {
+    probabilities: number[][];
+    channels: Record<string, number>;
+    engineShare: number;
+    seconds?: number;
+  };
 }
 
 const stateFile = "state.json";

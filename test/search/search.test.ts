@@ -40,6 +40,10 @@ describe("uboost search (smoke preset, real CIFAR-10 images)", () => {
       }),
     );
     expect(final.runtimeUs).toBeGreaterThan(0);
+    // timing.json: each stage's wall seconds, on top of the cost model's share
+    const timing = JSON.parse(readFileSync(join(out, "timing.json"), "utf8"));
+    expect(Object.keys(timing.stageSeconds)).toEqual(["micro", "channel", "final"]);
+    for (const seconds of Object.values(timing.stageSeconds)) expect(seconds).toBeGreaterThan(0);
     const saved = JSON.parse(readFileSync(join(out, "arch.json"), "utf8"));
     expect(saved.edges).toHaveLength(9);
     for (const edge of saved.edges)
@@ -199,7 +203,9 @@ describe("resuming an interrupted search", () => {
   it("gives the same architecture, metrics and final network as an uninterrupted run", async () => {
     const whole = mkdtempSync(join(tmpdir(), "uboost-whole-"));
     const resumed = mkdtempSync(join(tmpdir(), "uboost-resumed-"));
+    const started = performance.now();
     const reference = await search(whole, false);
+    const wholeSeconds = (performance.now() - started) / 1000;
     // stop after the micro stage's first epoch, as if killed while appending its lines: the
     // metrics line torn, the probabilities line not written
     await expect(search(resumed, true, 1)).rejects.toThrow("interrupted");
@@ -216,6 +222,7 @@ describe("resuming an interrupted search", () => {
     // stop inside the channel stage, then in the final training
     for (const stopAfter of [2, 2])
       await expect(search(resumed, true, stopAfter)).rejects.toThrow("interrupted");
+    const recorded = JSON.parse(readFileSync(join(resumed, "state.json"), "utf8"));
     const outcome = await search(resumed, true);
     expect(outcome.arch).toEqual(reference.arch);
     expect(outcome.final).toEqual(reference.final);
@@ -230,6 +237,21 @@ describe("resuming an interrupted search", () => {
       const bytes = (root: string) => readFileSync(join(root, file));
       expect(bytes(resumed).equals(bytes(whole)), file).toBe(true);
     }
+    // stage seconds: the stages of one uninterrupted call fit in its wall time; a stage finished
+    // by an earlier invocation keeps the seconds that invocation recorded
+    const stageSeconds = (root: string) =>
+      JSON.parse(readFileSync(join(root, "timing.json"), "utf8")).stageSeconds;
+    const { micro, channel, final } = stageSeconds(whole);
+    for (const seconds of [micro, channel, final]) expect(seconds).toBeGreaterThan(0);
+    expect(micro + channel + final).toBeLessThanOrEqual(wholeSeconds);
+    expect(recorded.micro.seconds).toBeGreaterThan(0);
+    expect(recorded.channel.seconds).toBeGreaterThan(0);
+    expect(stageSeconds(resumed)).toEqual({
+      micro: recorded.micro.seconds,
+      channel: recorded.channel.seconds,
+      final: expect.any(Number),
+    });
+    expect(stageSeconds(resumed).final).toBeGreaterThan(0);
   }, 300_000); // four smoke searches: over a minute when the two cores are shared
 });
 
