@@ -6,11 +6,9 @@
  */
 import type { TrainingDataOptions } from "../data/trainingData.js";
 import type { SearchSpace } from "../model/space.js";
-import { builtWorkerFile } from "../pool/chunkPool.js";
-import { runLockstep } from "../pool/lockstepRun.js";
+import { epochsInWorkers } from "../pool/lockstepEpochs.js";
 import type { BackendName } from "../train/backendNames.js";
 import type { SearchOptions, SearchOutcome } from "./run.js";
-import type { MetricsRow } from "./searchState.js";
 import type { SearchSettings } from "./settings.js";
 
 /** What every rank needs to rebuild the search: plain data, posted to the threads. */
@@ -26,26 +24,9 @@ export interface SearchJob {
   tablePath?: string;
 }
 
-/** Rank 0's progress, as the worker posts it. */
-export type SearchProgress =
-  | { kind: "batch"; progress: Parameters<NonNullable<SearchOptions["onBatch"]>>[0] }
-  | { kind: "epoch"; row: MetricsRow };
-
-export async function searchInWorkers(
-  job: SearchJob,
-  workers: number,
-  callbacks: Pick<SearchOptions, "onBatch" | "onEpoch">,
-): Promise<SearchOutcome> {
-  const onProgress = (value: unknown) => {
-    const message = value as SearchProgress;
-    if (message.kind === "batch") callbacks.onBatch?.(message.progress);
-    else callbacks.onEpoch?.(message.row);
-  };
-  return runLockstep<SearchJob, SearchOutcome>(
-    builtWorkerFile("search/searchWorker.js"),
-    workers,
-    job,
-    onProgress,
-    `${job.outDir} keeps the last finished epoch's checkpoint: rerun with --resume to continue`,
-  );
-}
+/** Runs a search on worker threads (searchWorker.ts), one a rank; resolves to rank 0's outcome. */
+export const searchInWorkers = epochsInWorkers<
+  SearchJob,
+  SearchOutcome,
+  Pick<SearchOptions, "onBatch" | "onEpoch">
+>("search/searchWorker.js", (job) => job.outDir);

@@ -2,10 +2,11 @@
 import { loadTrainingData } from "../data/trainingData.js";
 import { readBlackboxTable } from "../hw/blackbox/tableFile.js";
 import { modelContext } from "../hw/models/index.js";
+import { postedEpochs } from "../pool/lockstepEpochs.js";
 import { serveLockstep } from "../pool/lockstepRun.js";
 import { selectBackend } from "../train/backend.js";
 import { runSearch, type SearchOutcome } from "./run.js";
-import type { SearchJob, SearchProgress } from "./searchInWorkers.js";
+import type { SearchJob } from "./searchInWorkers.js";
 
 serveLockstep<SearchJob, SearchOutcome>(async (job, lockstep, progress) => {
   await selectBackend(job.backend);
@@ -19,7 +20,6 @@ serveLockstep<SearchJob, SearchOutcome>(async (job, lockstep, progress) => {
     backend: job.backend,
     context: modelContext({ blackboxTable }),
     lockstep,
-    onBatch: (batch) => progress({ kind: "batch", progress: batch } satisfies SearchProgress),
-    onEpoch: (row) => progress({ kind: "epoch", row } satisfies SearchProgress),
+    ...postedEpochs(progress),
   });
 });

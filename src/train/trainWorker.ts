@@ -1,8 +1,9 @@
 /** A rank of `trainInWorkers`: its own tfjs, its own copy of the data and of the weights. */
 import { loadTrainingData } from "../data/trainingData.js";
+import { postedEpochs } from "../pool/lockstepEpochs.js";
 import { serveLockstep } from "../pool/lockstepRun.js";
 import { selectBackend } from "./backend.js";
-import type { TrainJob, TrainProgress } from "./trainInWorkers.js";
+import type { TrainJob } from "./trainInWorkers.js";
 import { type TrainResult, trainNetwork } from "./trainNetwork.js";
 
 serveLockstep<TrainJob, TrainResult>(async (job, lockstep, progress) => {
@@ -11,8 +12,6 @@ serveLockstep<TrainJob, TrainResult>(async (job, lockstep, progress) => {
   return trainNetwork(job.arch, data, {
     ...job.options,
     lockstep,
-    onBatch: (batch) => progress({ kind: "batch", progress: batch } satisfies TrainProgress),
-    onEpoch: (metrics, timing) =>
-      progress({ kind: "epoch", metrics, timing } satisfies TrainProgress),
+    ...postedEpochs(progress),
   });
 });
