@@ -6,15 +6,15 @@
 /** One finished search as the front sees it. */
 export interface TradeoffPoint {
   /** test top-1 in percent (0..100) */
-  accuracy: number;
+  top1Percent: number;
   /** runtime of the final network on the simulator, ms */
   runtimeMs: number;
 }
 
 /** a is at least as good as b in both objectives and strictly better in one. */
 export function dominates(a: TradeoffPoint, b: TradeoffPoint): boolean {
-  const noWorse = a.runtimeMs <= b.runtimeMs && a.accuracy >= b.accuracy;
-  return noWorse && (a.runtimeMs < b.runtimeMs || a.accuracy > b.accuracy);
+  const noWorse = a.runtimeMs <= b.runtimeMs && a.top1Percent >= b.top1Percent;
+  return noWorse && (a.runtimeMs < b.runtimeMs || a.top1Percent > b.top1Percent);
 }
 
 /**
@@ -22,12 +22,14 @@ export function dominates(a: TradeoffPoint, b: TradeoffPoint): boolean {
  * Duplicates of a front point are kept once.
  */
 export function paretoFront<Point extends TradeoffPoint>(points: readonly Point[]): Point[] {
-  const sorted = [...points].sort((a, b) => a.runtimeMs - b.runtimeMs || b.accuracy - a.accuracy);
+  const sorted = [...points].sort(
+    (a, b) => a.runtimeMs - b.runtimeMs || b.top1Percent - a.top1Percent,
+  );
   const front: Point[] = [];
   for (const point of sorted) {
     // Sorted by runtime, a point joins the front exactly when it beats the best accuracy so far.
     const best = front.at(-1);
-    if (best === undefined || point.accuracy > best.accuracy) front.push(point);
+    if (best === undefined || point.top1Percent > best.top1Percent) front.push(point);
   }
   return front;
 }
@@ -49,7 +51,7 @@ export function hypervolume(points: readonly TradeoffPoint[]): number {
   let area = 0;
   let from = 0;
   for (const point of paretoFront(points)) {
-    area += (100 - point.accuracy) * (point.runtimeMs - from);
+    area += (100 - point.top1Percent) * (point.runtimeMs - from);
     from = point.runtimeMs;
   }
   return area;
@@ -76,7 +78,7 @@ export function boundedHypervolume(points: readonly TradeoffPoint[], boundMs: nu
   let from = 0;
   for (const point of front) {
     area += error * (point.runtimeMs - from);
-    error = 100 - point.accuracy;
+    error = 100 - point.top1Percent;
     from = point.runtimeMs;
   }
   return area + error * (boundMs - from);

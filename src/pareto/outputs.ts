@@ -98,7 +98,7 @@ function drawnCell(record: TaskRecord) {
   const point = tradeoffPoint(record);
   const { model, lambda, seed } = record.task;
   const figures = point
-    ? `top-1 ${point.accuracy.toFixed(1)}%, ${point.runtimeMs.toPrecision(3)} ms on ${paperArrayText}`
+    ? `top-1 ${point.top1Percent.toFixed(1)}%, ${point.runtimeMs.toPrecision(3)} ms on ${paperArrayText}`
     : "";
   const title = `${model} cell (λ = ${lambda}, seed ${seed})`;
   return {

@@ -76,7 +76,7 @@ export function tradeoffPoint(record: SummaryRecord): FrontPoint | undefined {
     key: task.key,
     lambda: task.lambda,
     seed: task.seed,
-    accuracy: significant(finished.testTop1 * 100),
+    top1Percent: significant(finished.testTop1 * 100),
     runtimeMs: significant(finished.runtimeUs / 1e3),
   };
 }

@@ -11,7 +11,7 @@ export interface TradeoffDot {
   model: string;
   runtimeMs: number;
   /** test top-1, % */
-  accuracy: number;
+  top1Percent: number;
   label: string;
   front: boolean;
   /** the task's key (model-λ-seed), named in the point's tooltip */
@@ -23,7 +23,7 @@ export interface TradeoffDot {
 /** A model's front, fastest network first. */
 export interface ModelFront {
   model: string;
-  front: { runtimeMs: number; accuracy: number }[];
+  front: { runtimeMs: number; top1Percent: number }[];
 }
 
 /**
@@ -47,7 +47,7 @@ export function paretoSpec(
     scale: { zero: true },
   };
   const y = {
-    field: "accuracy",
+    field: "top1Percent",
     type: "quantitative" as const,
     title: "test top-1 (%)",
     scale: { zero: false, padding: 12 },
@@ -78,7 +78,7 @@ export function paretoSpec(
             { field: "model", title: "cost model" },
             { field: "lambda", title: "λ" },
             { field: "seed" },
-            { field: "accuracy", title: "test top-1 (%)", format: ".2f" },
+            { field: "top1Percent", title: "test top-1 (%)", format: ".2f" },
             { field: "runtimeMs", title: "runtime (ms)", format: ".4~g" },
             { field: "front", title: "on the front" },
           ],

@@ -107,7 +107,7 @@ function cellSection(summary: ParetoSummary, archs: Map<string, TaskArch>): Repo
     if (arch === undefined) return [];
     const point = entry.front.at(-1);
     const figures = point
-      ? `top-1 ${point.accuracy.toFixed(1)}%, ${point.runtimeMs.toPrecision(3)} ms`
+      ? `top-1 ${point.top1Percent.toFixed(1)}%, ${point.runtimeMs.toPrecision(3)} ms`
       : "";
     return [
       plotChart(

@@ -8,7 +8,10 @@ import {
   type TradeoffPoint,
 } from "../../src/pareto/front.js";
 
-const point = (runtimeMs: number, accuracy: number): TradeoffPoint => ({ runtimeMs, accuracy });
+const point = (runtimeMs: number, top1Percent: number): TradeoffPoint => ({
+  runtimeMs,
+  top1Percent,
+});
 
 describe("paretoFront", () => {
   it("keeps the points nothing dominates, fastest first", () => {
@@ -93,13 +96,13 @@ describe("hypervolume, the paper's (lower is better)", () => {
 function hypervolumeByDefinition(points: TradeoffPoint[]): number {
   const front = points.filter((p, i) => {
     const firstCopy = points.findIndex(
-      (q) => q.runtimeMs === p.runtimeMs && q.accuracy === p.accuracy,
+      (q) => q.runtimeMs === p.runtimeMs && q.top1Percent === p.top1Percent,
     );
     return firstCopy === i && !points.some((q) => dominates(q, p));
   });
   return front.reduce((area, p) => {
     const faster = front.filter((q) => q.runtimeMs < p.runtimeMs).map((q) => q.runtimeMs);
-    return area + (100 - p.accuracy) * (p.runtimeMs - Math.max(0, ...faster));
+    return area + (100 - p.top1Percent) * (p.runtimeMs - Math.max(0, ...faster));
   }, 0);
 }
 
