@@ -44,6 +44,8 @@ export interface TrainBenchOptions {
   backends?: string[];
   /** timed steps per network on the fast backends, after one warm-up step (default 3) */
   steps?: number;
+  /** images per step on the fast backends and the PyTorch anchor (default 64) */
+  batch?: number;
   /** also train both networks data-parallel on this many worker threads (`parallel`) */
   workers?: number;
   /** times every figure is measured, one thread and workers back to back (default 3) */
@@ -89,13 +91,15 @@ const imageSize = 32;
 const channels = 64;
 const classes = 10;
 const cellCount = 3;
+/** images per step on the fast backends, unless `batch` says otherwise; the anchor runs the same */
+const defaultBatch = 64;
 
 /**
  * The pure-JS cpu backend does ≈ 1 GFLOP/s: a batch of 8, one timed step and one round keep it to
  * ~1 min.
  */
-export function plan(backend: string, steps: number, rounds: number) {
-  return backend === "cpu" ? { batch: 8, steps: 1, rounds: 1 } : { batch: 64, steps, rounds };
+export function plan(backend: string, batch: number, steps: number, rounds: number) {
+  return backend === "cpu" ? { batch: 8, steps: 1, rounds: 1 } : { batch, steps, rounds };
 }
 
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
@@ -105,7 +109,12 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const previous = tf.getBackend();
   for (const backend of backends) {
     await selectBackend(backend as BackendName);
-    const { batch, steps, rounds } = plan(backend, options.steps ?? 3, options.rounds ?? 3);
+    const { batch, steps, rounds } = plan(
+      backend,
+      options.batch ?? defaultBatch,
+      options.steps ?? 3,
+      options.rounds ?? 3,
+    );
     const convCeiling = convCeilingGflops(batch);
     const measured: RoundFigures[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -186,7 +195,11 @@ function againstTorch(
 ): NonNullable<TrainBenchResult["torch"]> {
   const workers = options.workers ?? 1;
   const threads = [...new Set([1, workers])];
-  const anchor = runTorchAnchor({ threads, steps: options.steps ?? 3, batch: 64 });
+  const anchor = runTorchAnchor({
+    threads,
+    steps: options.steps ?? 3,
+    batch: options.batch ?? defaultBatch,
+  });
   for (const [name, net] of [
     ["plain", plainNet()],
     ["mixed", mixedNet()],

@@ -1,9 +1,13 @@
 /**
- * `uboost bench train` as a user runs it: one backend by name, data-parallel figures (lockstep and
- * independent) beside the one-thread ones, medians over rounds, where a step's time goes as
- * shares of it.
+ * `uboost bench train`: one backend by name, data-parallel figures (lockstep and independent)
+ * beside the one-thread ones, medians over rounds, where a step's time goes as shares of it. The
+ * figures come from the bench itself at a batch of 8 (a user's runs take 64): how they relate to
+ * their rounds does not depend on the batch, and the run takes seconds instead of most of a
+ * minute. A forward pass still takes a fifth of a step (measured 0.19-0.34 over 8 rounds), far
+ * from the share of 1 that the test allows. The flags are checked through the CLI.
  */
 import { describe, expect, it } from "vitest";
+import { benchTrain } from "../../bench/train.js";
 import { runCli } from "../cli/runCli.js";
 
 /** The middle value, or the mean of the two middle ones: computed here apart from the bench's. */
@@ -21,16 +25,20 @@ function at(record: unknown, path: string): number {
 }
 
 describe("uboost bench train", () => {
-  it("--backends wasm --workers 2 --rounds 2: medians of the rounds, scaling within rounds, efficiency of the medians", () => {
-    const { status, stdout, stderr } = runCli([
-      ...["bench", "train", "--backends", "wasm", "--steps", "1", "--rounds", "2"],
-      ...["--workers", "2", "--json"],
-    ]);
-    expect(status, stderr).toBe(0);
-    const { backends } = JSON.parse(stdout);
+  it("wasm, 2 workers, 2 rounds: medians of the rounds, scaling within rounds, efficiency of the medians", async () => {
+    const { backends } = await benchTrain({
+      backends: ["wasm"],
+      batch: 8,
+      steps: 1,
+      rounds: 2,
+      workers: 2,
+    });
     expect(Object.keys(backends)).toEqual(["wasm"]);
     const wasm = backends.wasm;
-    const { parallel, step, rounds } = wasm;
+    const { step, rounds } = wasm;
+    const parallel = wasm.parallel;
+    if (parallel === undefined) throw new Error("no parallel figures with workers");
+    expect(wasm.batch).toBe(8);
     expect(parallel.workers).toBe(2);
     expect(rounds).toHaveLength(2);
 
@@ -78,7 +86,7 @@ describe("uboost bench train", () => {
     // Lockstep ranks spend part of a step combining; the single thread never does.
     expect(parallel.step.combine).toBeGreaterThan(0);
     expect(step.combine).toBe(0);
-  }, 300_000);
+  }, 120_000);
 
   it("an unknown backend: one line naming the flag, exit 2", () => {
     const { status, stderr } = runCli(["bench", "train", "--backends", "wasm,gpu"]);
