@@ -98,14 +98,7 @@ export function roundOf(one: SearchRunTime, parallel: SearchRunTime): SearchRoun
 
 /** Each figure's median over the rounds; a ratio's median is of the rounds' own ratios. */
 export function summarizeSearchRounds(rounds: readonly SearchRound[]): SearchBenchResult["median"] {
-  return medianFigures(
-    rounds.map(({ one, parallel, ratio, stageRatios }) => ({
-      one,
-      parallel,
-      ratio,
-      stageRatios,
-    })),
-  );
+  return medianFigures(rounds);
 }
 
 /** One `uboost search` in a fresh temporary folder, removed however the run ends. */

@@ -93,6 +93,8 @@ const classes = 10;
 const cellCount = 3;
 /** images per step on the fast backends, unless `batch` says otherwise; the anchor runs the same */
 const defaultBatch = 64;
+/** timed steps per network on the fast backends, unless `steps` says otherwise; the anchor too */
+const defaultSteps = 3;
 
 /**
  * The pure-JS cpu backend does ≈ 1 GFLOP/s: a batch of 8, one timed step and one round keep it to
@@ -112,7 +114,7 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
     const { batch, steps, rounds } = plan(
       backend,
       options.batch ?? defaultBatch,
-      options.steps ?? 3,
+      options.steps ?? defaultSteps,
       options.rounds ?? 3,
     );
     const convCeiling = convCeilingGflops(batch);
@@ -197,13 +199,11 @@ function againstTorch(
   const threads = [...new Set([1, workers])];
   const anchor = runTorchAnchor({
     threads,
-    steps: options.steps ?? 3,
+    steps: options.steps ?? defaultSteps,
     batch: options.batch ?? defaultBatch,
   });
-  for (const [name, net] of [
-    ["plain", plainNet()],
-    ["mixed", mixedNet()],
-  ] as const) {
+  for (const name of Object.keys(benchNetworks) as BenchNetwork[]) {
+    const net = benchNetworks[name]();
     const ours = { params: parameterCount(net), macsPerImage: macsPerImage(net) };
     tf.dispose(net.opWeights ?? []);
     const theirs = anchor.networks[name];
